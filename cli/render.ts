@@ -1,0 +1,14 @@
+// npm run render -- --stack <name> --out <dir>: writes the generated monitoring files.
+import { renderFiles } from "../monitoring/files";
+import { parseArgs, runMain, settingsFromArgs, stackOptions, UsageError } from "./args";
+import { writeTree } from "./write-tree";
+
+const USAGE = "npm run render -- (--stack <name> | --config <stack-file>) --out <dir>";
+
+runMain(USAGE, (argv) => {
+  const { values } = parseArgs({ args: argv, options: { ...stackOptions, out: { type: "string", short: "o" } }, strict: true });
+  if (!values.out) throw new UsageError("name the output folder with --out <dir>");
+  const files = writeTree(values.out, renderFiles(settingsFromArgs(values)));
+  console.log(`wrote ${files.length} files to ${values.out}:`);
+  for (const f of files) console.log(`  ${f}`);
+});

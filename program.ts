@@ -1,0 +1,20 @@
+// Composes the stack from settings: the Docker monitoring stack always, the AWS side when
+// enabled. Bad configuration throws here, before any resource is registered.
+import * as pulumi from "@pulumi/pulumi";
+import { AwsAlerting } from "./components/aws-alerting";
+import { MonitoringStack } from "./components/monitoring-stack";
+import { renderFiles } from "./monitoring/files";
+import { namePrefix } from "./monitoring/layout";
+import { loadFromPulumi } from "./settings/pulumi-config";
+
+export function defineStack() {
+  const { settings, secrets } = loadFromPulumi();
+  const prefix = namePrefix(settings);
+  const monitoring = new MonitoringStack(prefix, { settings, files: renderFiles(settings), secrets });
+  const awsAlerting = settings.aws.enabled ? new AwsAlerting(prefix, { settings, secrets }) : undefined;
+  return {
+    environment: settings.environment,
+    prometheusUrl: monitoring.prometheusUrl,
+    snsTopicArns: awsAlerting ? pulumi.output(awsAlerting.topicArns) : undefined,
+  };
+}

@@ -1,0 +1,26 @@
+/** One problem in the configuration: where, what was given, and what is allowed. */
+export interface SettingsProblem {
+  key: string;
+  value: unknown;
+  message: string;
+}
+
+const show = (value: unknown): string => {
+  if (value === undefined) return "(not set)";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+};
+
+/** Every configuration problem found, reported at once, before any resource is registered. */
+export class SettingsError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: SettingsProblem[],
+  ) {
+    super(
+      `Invalid configuration in ${source} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p.key} = ${show(p.value)}: ${p.message}`).join("\n"),
+    );
+    this.name = "SettingsError";
+  }
+}

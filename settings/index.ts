@@ -1,0 +1,4 @@
+export * from "./schema";
+export * from "./errors";
+export * from "./load";
+export type { SecretValues } from "./pulumi-config";

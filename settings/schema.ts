@@ -1,0 +1,292 @@
+// The typed, validated shape of every setting the program reads. Defaults live here and
+// nowhere else (Pulumi.yaml mirrors them for the CLI; a test keeps the two in step).
+import { z } from "zod";
+
+export const PROJECT = "ananta-monitoring";
+
+export const PLANES = ["control", "app"] as const;
+export const SEVERITIES = ["critical", "warning", "info"] as const;
+export const SLACK_CHANNEL_IDS = [
+  "critical",
+  "platform",
+  "slo",
+  "database",
+  "controlPlane",
+  "appPlane",
+  "infrastructure",
+] as const;
+export const EMAIL_TEAMS = ["oncall", "platform", "slo", "database", "controlPlane", "appPlane", "infrastructure"] as const;
+export const SNS_TOPICS = ["critical", "warning", "slo", "infrastructure"] as const;
+
+export type Plane = (typeof PLANES)[number];
+export type Severity = (typeof SEVERITIES)[number];
+export type SlackChannelId = (typeof SLACK_CHANNEL_IDS)[number];
+export type EmailTeam = (typeof EMAIL_TEAMS)[number];
+export type SnsTopic = (typeof SNS_TOPICS)[number];
+
+const NAME = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+// Prometheus duration syntax, e.g. 30s, 5m, 1h30m.
+const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
+
+const name = (what: string) =>
+  z.string().regex(NAME, { message: `must be ${what}: lower-case letters, digits and '-', 2-63 characters, starting with a letter` });
+const duration = z.string().regex(DURATION, { message: "must be a Prometheus duration such as 30s, 5m or 1h30m" });
+const percent = z
+  .number({ message: "must be a number" })
+  .gt(0, { message: "must be a percentage greater than 0 and less than 100" })
+  .lt(100, { message: "must be a percentage greater than 0 and less than 100" });
+const ratio = z
+  .number({ message: "must be a number" })
+  .gt(0, { message: "must be a ratio greater than 0 and at most 1" })
+  .lte(1, { message: "must be a ratio greater than 0 and at most 1" });
+const positive = z.number({ message: "must be a number" }).gt(0, { message: "must be greater than 0" });
+const port = z
+  .number({ message: "must be a port number" })
+  .int({ message: "must be a whole port number from 1 to 65535" })
+  .min(1, { message: "must be a whole port number from 1 to 65535" })
+  .max(65535, { message: "must be a whole port number from 1 to 65535" });
+const image = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, {
+    message: "must be a pinned image reference such as prom/prometheus:v3.5.0",
+  })
+  .refine((s) => /:[A-Za-z0-9._-]+$/.test(s.split("@")[0]) && !s.split("@")[0].endsWith(":latest"), {
+    message: "must pin a version tag (not :latest or no tag)",
+  });
+const plane = z.enum(PLANES, { message: `must be one of: ${PLANES.join(", ")}` });
+const email = z.email({ message: "must be an e-mail address" });
+const url = z.url({ message: "must be an absolute http(s) URL", protocol: /^https?$/ });
+
+export const latencySloSchema = z.strictObject({
+  name: name("a latency SLO name"),
+  thresholdSeconds: positive,
+  objective: percent,
+});
+
+const sloOverrideSchema = z.strictObject({
+  availability: z.strictObject({ objective: percent }).optional(),
+  latency: z.array(latencySloSchema).optional(),
+});
+
+const metricsSchema = z.strictObject({
+  up: z.string().min(1).default("up"),
+  requests: z.string().min(1).default("http_requests_total"),
+  duration: z.string().min(1).default("http_request_duration_seconds"),
+  errorCodes: z.string().min(1).default("5.."),
+});
+
+export const serviceSchema = z.strictObject({
+  name: name("a service name"),
+  plane,
+  job: z.string().min(1).optional(),
+  team: name("a team name").optional(),
+  targets: z.array(z.string().regex(/^[^\s/:]+:[0-9]{1,5}$/, { message: "must be host:port" })).default([]),
+  metrics: metricsSchema.prefault({}),
+  slo: sloOverrideSchema.optional(),
+});
+
+const sloSchema = z.strictObject({
+  periodDays: z.number().int().min(7, { message: "must be a whole number of days from 7 to 90" }).max(90, { message: "must be a whole number of days from 7 to 90" }).default(30),
+  availability: z.strictObject({ objective: percent.default(99.9) }).prefault({}),
+  latency: z
+    .array(latencySloSchema)
+    .default([
+      { name: "p95", thresholdSeconds: 0.5, objective: 95 },
+      { name: "p99", thresholdSeconds: 2, objective: 99 },
+    ]),
+  // Error budget policy of the reference: remaining budget below each level triggers its action.
+  budgetPolicy: z
+    .strictObject({
+      review: percent.default(50),
+      freeze: percent.default(25),
+      stop: percent.default(10),
+    })
+    .prefault({}),
+});
+
+const alertsSchema = z.strictObject({
+  serviceDownFor: duration.default("1m"),
+  highErrorRatio: ratio.default(0.01),
+  highErrorFor: duration.default("5m"),
+  criticalErrorRatio: ratio.default(0.05),
+  criticalErrorFor: duration.default("2m"),
+  latencyFor: duration.default("10m"),
+  dbConnectionsRatio: ratio.default(0.9),
+  dbReplicationLagSeconds: positive.default(30),
+  dbLongTransactionSeconds: positive.default(300),
+  redisMemoryRatio: ratio.default(0.95),
+  redisEvictionsPerSecond: positive.default(1),
+  hostCpuRatio: ratio.default(0.9),
+  hostMemoryRatio: ratio.default(0.9),
+  diskFillHours: positive.default(4),
+  containerRestarts: positive.default(3),
+  deploymentWindow: duration.default("15m"),
+});
+
+const alertmanagerSchema = z.strictObject({
+  groupWait: duration.default("30s"),
+  groupInterval: duration.default("5m"),
+  repeatInterval: z
+    .strictObject({
+      critical: duration.default("1h"),
+      warning: duration.default("6h"),
+      info: duration.default("24h"),
+    })
+    .prefault({}),
+  resolveTimeout: duration.default("5m"),
+});
+
+const slackChannelSchema = z.strictObject({
+  channel: z.string().regex(/^#[a-z0-9][a-z0-9._-]*$/, { message: "must be a Slack channel name such as #critical-alerts" }),
+  enabled: z.boolean().default(true),
+});
+
+const DEFAULT_CHANNELS: Record<SlackChannelId, string> = {
+  critical: "#critical-alerts",
+  platform: "#platform-alerts",
+  slo: "#slo-alerts",
+  database: "#database-alerts",
+  controlPlane: "#control-plane-alerts",
+  appPlane: "#app-plane-alerts",
+  infrastructure: "#infrastructure-alerts",
+};
+
+const slackSchema = z.strictObject(
+  Object.fromEntries(
+    SLACK_CHANNEL_IDS.map((id) => [id, slackChannelSchema.prefault({ channel: DEFAULT_CHANNELS[id] })]),
+  ) as Record<SlackChannelId, z.ZodPrefault<typeof slackChannelSchema>>,
+);
+
+const emailSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  from: email.default("alertmanager@ananta.io"),
+  smarthost: z.string().regex(/^[^\s:]+:[0-9]{1,5}$/, { message: "must be host:port" }).default("smtp.ananta.io:587"),
+  username: z.string().min(1).optional(),
+  requireTls: z.boolean().default(true),
+  to: z
+    .strictObject(Object.fromEntries(EMAIL_TEAMS.map((t) => [t, email.optional()])) as Record<EmailTeam, z.ZodOptional<typeof email>>)
+    .prefault({}),
+});
+
+const notificationsSchema = z.strictObject({
+  // production: real PagerDuty/Slack/e-mail receivers; local: webhook receivers that need no secret.
+  mode: z.enum(["production", "local"], { message: "must be one of: production, local" }).default("local"),
+  localWebhookUrl: url.default("http://127.0.0.1:5001/"),
+  pagerduty: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      url: url.optional(),
+    })
+    .prefault({}),
+  slack: slackSchema.prefault({}),
+  email: emailSchema.prefault({}),
+});
+
+const ipv4 = z.ipv4({ message: "must be an IPv4 or IPv6 address such as 127.0.0.1" });
+const ipv6 = z.ipv6({ message: "must be an IPv4 or IPv6 address such as 127.0.0.1" });
+
+const dockerSchema = z.strictObject({
+  host: z.string().regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/, { message: "must be a Docker host such as unix:///var/run/docker.sock or ssh://user@host" }).default("unix:///var/run/docker.sock"),
+  bindAddress: z.union([ipv4, ipv6], { message: "must be an IPv4 or IPv6 address such as 127.0.0.1" }).default("127.0.0.1"),
+  ports: z
+    .strictObject({
+      prometheus: port.default(9090),
+      alertmanager: port.default(9093),
+      grafana: port.default(3001),
+    })
+    .prefault({}),
+  images: z
+    .strictObject({
+      prometheus: image.default("prom/prometheus:v3.5.0"),
+      alertmanager: image.default("prom/alertmanager:v0.28.1"),
+      grafana: image.default("grafana/grafana:12.1.1"),
+      nodeExporter: image.default("prom/node-exporter:v1.9.1"),
+      cadvisor: image.default("gcr.io/cadvisor/cadvisor:v0.52.1"),
+    })
+    .prefault({}),
+  retention: z
+    .strictObject({
+      time: duration.default("30d"),
+      size: z.string().regex(/^[0-9]+(B|KB|MB|GB|TB|PB)$/, { message: "must be a size such as 10GB" }).optional(),
+    })
+    .prefault({}),
+  scrapeInterval: duration.default("15s"),
+  evaluationInterval: duration.default("15s"),
+  exporters: z
+    .strictObject({
+      nodeExporter: z.boolean().default(true),
+      cadvisor: z.boolean().default(true),
+    })
+    .prefault({}),
+});
+
+const grafanaSchema = z.strictObject({
+  adminUser: z.string().min(1).default("admin"),
+  rootUrl: url.optional(),
+});
+
+const awsThresholdsSchema = z.strictObject({
+  rdsCpuPercent: percent.default(80),
+  rdsFreeStorageBytes: positive.default(10 * 1024 ** 3),
+  rdsConnections: positive.default(90),
+  cacheCpuPercent: percent.default(75),
+  cacheMemoryPercent: percent.default(90),
+  cacheEvictions: positive.default(1000),
+  ecsCpuPercent: percent.default(85),
+  ecsMemoryPercent: percent.default(85),
+});
+
+const awsSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  logRetentionDays: z
+    .number()
+    .refine((n) => [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].includes(n), {
+      message: "must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... days",
+    })
+    .default(30),
+  lambdaTimeoutSeconds: z.number().int().min(5, { message: "must be a whole number of seconds from 5 to 900" }).max(900, { message: "must be a whole number of seconds from 5 to 900" }).default(30),
+  rds: z.array(z.strictObject({ identifier: name("an RDS instance identifier"), plane })).default([]),
+  elasticache: z.array(z.strictObject({ clusterId: name("an ElastiCache cluster id"), plane })).default([]),
+  ecs: z
+    .strictObject({
+      clusterName: name("an ECS cluster name").optional(),
+      services: z.array(z.strictObject({ name: name("an ECS service name"), plane })).default([]),
+    })
+    .prefault({}),
+  thresholds: awsThresholdsSchema.prefault({}),
+  // Which Slack channel the Slack forwarder posts each topic's alarms to.
+  topicChannels: z
+    .strictObject(
+      Object.fromEntries(
+        SNS_TOPICS.map((t) => [
+          t,
+          z.enum(SLACK_CHANNEL_IDS, { message: `must be one of: ${SLACK_CHANNEL_IDS.join(", ")}` }).default(
+            ({ critical: "critical", warning: "platform", slo: "slo", infrastructure: "infrastructure" } as const)[t],
+          ),
+        ]),
+      ) as Record<SnsTopic, z.ZodDefault<z.ZodEnum<{ [K in SlackChannelId]: K }>>>,
+    )
+    .prefault({}),
+  tags: z.record(z.string(), z.string()).default({}),
+});
+
+/** Plain (non-secret) configuration keys: each is one top-level Pulumi config key. */
+export const settingsSchema = z.strictObject({
+  environment: name("an environment name"),
+  runbookBaseUrl: url.default("https://github.com/ananta-platform/monitoring/blob/main/docs/runbooks"),
+  services: z.array(serviceSchema).min(1, { message: "must list at least one service" }),
+  slo: sloSchema.prefault({}),
+  alerts: alertsSchema.prefault({}),
+  alertmanager: alertmanagerSchema.prefault({}),
+  notifications: notificationsSchema.prefault({}),
+  docker: dockerSchema.prefault({}),
+  grafana: grafanaSchema.prefault({}),
+  aws: awsSchema.prefault({}),
+});
+
+/** Secret configuration keys. Their values never enter Settings. */
+export const SECRET_KEYS = ["pagerdutyKey", "slackWebhooks", "smtpPassword", "grafanaAdminPassword"] as const;
+export type SecretKey = (typeof SECRET_KEYS)[number];
+
+export type RawSettings = z.output<typeof settingsSchema>;
+export type LatencySlo = z.output<typeof latencySloSchema>;

@@ -1,0 +1,141 @@
+// Runs the whole Pulumi program under Pulumi's mocks with a given stack file and returns
+// every registered resource, so program tests are one-liners.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { defineStack } from "../../program";
+import { PROJECT } from "../../settings";
+
+export const ROOT = path.resolve(__dirname, "../..");
+export const stackFile = (stack: string) => path.join(ROOT, `Pulumi.${stack}.yaml`);
+
+export interface Registered {
+  type: string;
+  name: string;
+  /** Inputs as the engine saw them: secret values still wrapped (see isWrappedSecret). */
+  inputs: Record<string, unknown>;
+}
+
+export interface Secrets {
+  pagerdutyKey?: string;
+  slackWebhooks?: Record<string, string>;
+  smtpPassword?: string;
+  grafanaAdminPassword?: string;
+}
+
+export interface ProgramOptions {
+  /** Secret config values, passed as Pulumi secrets. */
+  secrets?: Secrets;
+  /** Plain config values replacing the stack file's, by bare key (e.g. `docker`). */
+  config?: Record<string, unknown>;
+  /** Plain config keys to drop from the stack file. */
+  without?: string[];
+}
+
+export interface ProgramRun {
+  resources: Registered[];
+  outputs: Record<string, unknown>;
+  ofType(type: string): Registered[];
+  named(name: string): Registered;
+}
+
+export const isWrappedSecret = (v: unknown): boolean => pulumi.runtime.isRpcSecret(v);
+
+/** Replaces each wrapped secret by its value, to look inside inputs. */
+export function unwrapSecrets(v: unknown): unknown {
+  if (isWrappedSecret(v)) return unwrapSecrets((v as { value: unknown }).value);
+  if (Array.isArray(v)) return v.map(unwrapSecrets);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+  return v;
+}
+
+/** Replaces each wrapped secret by a marker, to see what a non-secret reader would see. */
+export function redactSecrets(v: unknown): unknown {
+  if (isWrappedSecret(v)) return "[secret]";
+  if (Array.isArray(v)) return v.map(redactSecrets);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactSecrets(x)]));
+  return v;
+}
+
+const ACCOUNT = "123456789012";
+
+function computedState(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+  const [pkg, mod] = type.split(":");
+  if (pkg === "aws") {
+    const service = mod.split("/")[0];
+    return { arn: `arn:aws:${service}:${region}:${ACCOUNT}:${inputs.name ?? name}`, name: inputs.name ?? name, keyId: `${name}-key-id` };
+  }
+  if (type === "docker:index/remoteImage:RemoteImage") return { imageId: `sha256:${name}`, repoDigest: `${inputs.name}@sha256:0` };
+  if (type === "random:index/randomPassword:RandomPassword") return { result: `random-${name}` };
+  return {};
+}
+
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 10));
+};
+
+export const resolve = <T>(o: pulumi.Input<T>): Promise<T> =>
+  new Promise((r) => pulumi.output(o).apply((v) => { r(v as T); return v; }));
+
+/** Runs program.ts for a stack file; rejects with the program's error (e.g. SettingsError). */
+export async function runProgram(stack: string, options: ProgramOptions = {}): Promise<ProgramRun> {
+  const doc = parseYaml(fs.readFileSync(stackFile(stack), "utf8")) as { config: Record<string, unknown> };
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  const put = (k: string, v: unknown, secret = false) => {
+    config[k] = typeof v === "string" ? v : JSON.stringify(v);
+    if (secret) secretKeys.push(k);
+  };
+  for (const [k, v] of Object.entries(doc.config ?? {})) {
+    const bare = k.startsWith(`${PROJECT}:`) ? k.slice(PROJECT.length + 1) : undefined;
+    if (bare && options.without?.includes(bare)) continue;
+    if (v && typeof v === "object" && "secure" in v) continue; // ciphertext needs the CLI; tests pass secrets explicitly
+    put(k, v);
+  }
+  for (const [k, v] of Object.entries(options.config ?? {})) put(`${PROJECT}:${k}`, v);
+  for (const [k, v] of Object.entries(options.secrets ?? {})) if (v !== undefined) put(`${PROJECT}:${k}`, v, true);
+  const region = config["aws:region"] ?? "us-east-1";
+
+  const resources: Registered[] = [];
+  pulumi.runtime.setAllConfig(config, secretKeys);
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs, region) } };
+      },
+      call: (args) => {
+        switch (args.token) {
+          case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/test`, userId: "test" };
+          case "aws:index/getRegion:getRegion":
+            return { name: region, id: region, region };
+          case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+          default:
+            return args.inputs;
+        }
+      },
+    },
+    PROJECT,
+    stack,
+    false,
+  );
+  const outputs = defineStack() as Record<string, unknown>;
+  const resolved = Object.fromEntries(await Promise.all(Object.entries(outputs).map(async ([k, v]) => [k, v === undefined ? undefined : await resolve(v)])));
+  await settle();
+  return {
+    resources,
+    outputs: { ...outputs, resolved },
+    ofType: (type) => resources.filter((r) => r.type === type),
+    named: (name) => {
+      const r = resources.find((x) => x.name === name);
+      if (!r) throw new Error(`no resource named ${name}; have: ${resources.map((x) => x.name).join(", ")}`);
+      return r;
+    },
+  };
+}
+
+/** Secrets a production stack needs: every Slack channel, PagerDuty and SMTP. */
+export { SENTINEL as PROD_SECRETS } from "./sentinels";

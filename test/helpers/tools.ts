@@ -1,0 +1,37 @@
+// Real Prometheus tools for tests: render a stack into a temporary folder and run promtool,
+// amtool, prometheus or alertmanager on it.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { writeTree } from "../../cli/write-tree";
+import { renderFiles } from "../../monitoring/files";
+import { RenderOptions } from "../../monitoring/layout";
+import { loadStackFile, Settings } from "../../settings";
+import { stackFile } from "./pulumi-program";
+
+export const settingsOf = (stack: string): Settings => loadStackFile(stackFile(stack));
+
+export function tmpDir(prefix = "ananta-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Renders settings into a fresh temporary folder and returns it. */
+export function renderTo(settings: Settings, options?: RenderOptions): string {
+  const dir = tmpDir();
+  writeTree(dir, renderFiles(settings, options));
+  return dir;
+}
+
+export interface ToolResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a tool to completion; throws when it is not installed (CI installs it). */
+export function tool(bin: string, args: string[], opts: { cwd?: string; input?: string; timeoutMs?: number } = {}): ToolResult {
+  const r = spawnSync(bin, args, { cwd: opts.cwd, input: opts.input, encoding: "utf8", timeout: opts.timeoutMs ?? 60_000 });
+  if (r.error) throw new Error(`${bin} could not run (${r.error.message}); install it with: apt-get install -y prometheus prometheus-alertmanager`);
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
