@@ -54,3 +54,28 @@ export const runbookUrl = (settings: Settings, alert: string): string =>
 
 /** The Watchdog heartbeat: always firing, routed to a dead man's switch, never to people. */
 export const WATCHDOG_ALERT = "Watchdog";
+
+/**
+ * Recorded SLO series. Per SLO they carry the labels service, plane, slo (the SLO's name:
+ * `availability` or a latency SLO name such as `p99`) and team where known; per plane they
+ * carry plane and slo. Windows are SLO_WINDOWS plus `period` (the SLO period, 30d by default).
+ */
+export const SLO_SERIES = {
+  /** Fraction of bad events (errors, or requests slower than the threshold) over a window. */
+  errorRatio: (window: SloWindow) => `slo:sli_error:ratio_rate${window}`,
+  /** The objective as a ratio, e.g. 0.999. */
+  objective: "slo:objective:ratio",
+  /** How fast the error budget burns over a window: error ratio / (1 - objective). */
+  burnRate: (window: SloWindow) => `slo:error_budget:burn_rate_${window}`,
+  /** Share of the period's error budget still unspent (1 = untouched, 0 = exhausted, < 0 overspent). */
+  budgetRemaining: "slo:error_budget:remaining",
+  /** Plane roll-ups, named as in the reference (slo:control_plane:availability:ratio_5m, ...). */
+  plane: {
+    availability: (plane: Plane, window: SloWindow) => `slo:${planeToken(plane)}:availability:ratio_${window}`,
+    budgetRemaining: (plane: Plane) => `slo:${planeToken(plane)}:error_budget:remaining`,
+    burnRate: (plane: Plane, window: SloWindow) => `slo:${planeToken(plane)}:error_budget:burn_rate_${window}`,
+  },
+} as const;
+
+/** The SLO label value of the availability SLO (latency SLOs use their configured names). */
+export const AVAILABILITY_SLO = "availability";

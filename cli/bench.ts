@@ -1,0 +1,17 @@
+// npm run bench [-- <part> ...]: runs the benchmarks (all parts when none is named). Each part
+// measures its subject beside a baseline in the same run and prints ratios.
+import { runMain, UsageError } from "./args";
+
+const PARTS: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
+  rules: () => import("../bench/rules"),
+  lambdas: () => import("../bench/lambdas"),
+};
+
+runMain(`npm run bench [-- ${Object.keys(PARTS).join(" | ")}]`, async (argv) => {
+  const unknown = argv.filter((p) => !(p in PARTS));
+  if (unknown.length > 0) throw new UsageError(`unknown benchmark part: ${unknown.join(", ")}`);
+  for (const part of argv.length > 0 ? argv : Object.keys(PARTS)) {
+    console.log(`\n== bench: ${part}`);
+    await (await PARTS[part]()).run();
+  }
+});

@@ -1,0 +1,27 @@
+// Bundles a forwarder into one small CommonJS file at program time. The AWS SDK v3 ships with
+// the nodejs22.x runtime, so it stays external and out of the archive.
+import * as path from "node:path";
+import { buildSync } from "esbuild";
+import { Forwarder } from "./contract";
+
+export interface Bundle {
+  /** The bundled `index.js`; its `handler` export is the Lambda handler. */
+  code: string;
+  bytes: number;
+}
+
+export function bundleLambda(name: Forwarder, options: { minify?: boolean } = {}): Bundle {
+  const result = buildSync({
+    entryPoints: [path.join(__dirname, name, "index.ts")],
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    minify: options.minify ?? true,
+    external: ["@aws-sdk/*"],
+    write: false,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0].text;
+  return { code, bytes: Buffer.byteLength(code) };
+}

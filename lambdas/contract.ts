@@ -1,0 +1,19 @@
+// The environment contract between the AWS component and the forwarder Lambdas. The Lambda
+// environment holds only parameter names and routing maps, never a secret value.
+
+export const FORWARDERS = ["pagerduty", "slack"] as const;
+export type Forwarder = (typeof FORWARDERS)[number];
+
+export const ENV = {
+  /** SSM SecureString parameter name holding the PagerDuty routing key. */
+  pagerdutyKeyParameter: "PAGERDUTY_ROUTING_KEY_PARAMETER",
+  /** JSON object: SNS topic ARN → PagerDuty severity (critical | error | warning | info). */
+  topicSeverities: "TOPIC_SEVERITIES",
+  /** JSON object: SNS topic ARN → SSM SecureString parameter name holding that channel's Slack webhook URL. */
+  slackWebhookParameters: "SLACK_WEBHOOK_PARAMETERS",
+  /** Optional override of the PagerDuty Events API v2 URL (tests point it at a local server). */
+  pagerdutyEventsUrl: "PAGERDUTY_EVENTS_URL",
+} as const;
+
+export const PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
+export type PagerDutySeverity = "critical" | "error" | "warning" | "info";
