@@ -35,7 +35,10 @@ export interface ProgramOptions {
 
 export interface ProgramRun {
   resources: Registered[];
+  /** Stack outputs as the program returned them (Outputs). */
   outputs: Record<string, unknown>;
+  /** Stack outputs resolved to plain values. */
+  values: Record<string, unknown>;
   ofType(type: string): Registered[];
   named(name: string): Registered;
 }
@@ -78,8 +81,8 @@ const settle = async () => {
 export const resolve = <T>(o: pulumi.Input<T>): Promise<T> =>
   new Promise((r) => pulumi.output(o).apply((v) => { r(v as T); return v; }));
 
-/** Runs program.ts for a stack file; rejects with the program's error (e.g. SettingsError). */
-export async function runProgram(stack: string, options: ProgramOptions = {}): Promise<ProgramRun> {
+/** Loads the stack file and options into Pulumi's config and mocks; returns the resource log. */
+export async function setUp(stack: string, options: ProgramOptions = {}): Promise<Registered[]> {
   const doc = parseYaml(fs.readFileSync(stackFile(stack), "utf8")) as { config: Record<string, unknown> };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -122,12 +125,19 @@ export async function runProgram(stack: string, options: ProgramOptions = {}): P
     stack,
     false,
   );
+  return resources;
+}
+
+/** Runs program.ts for a stack file; rejects with the program's error (e.g. SettingsError). */
+export async function runProgram(stack: string, options: ProgramOptions = {}): Promise<ProgramRun> {
+  const resources = await setUp(stack, options);
   const outputs = defineStack() as Record<string, unknown>;
-  const resolved = Object.fromEntries(await Promise.all(Object.entries(outputs).map(async ([k, v]) => [k, v === undefined ? undefined : await resolve(v)])));
+  const values = Object.fromEntries(await Promise.all(Object.entries(outputs).map(async ([k, v]) => [k, v === undefined ? undefined : await resolve(v)])));
   await settle();
   return {
     resources,
-    outputs: { ...outputs, resolved },
+    outputs,
+    values,
     ofType: (type) => resources.filter((r) => r.type === type),
     named: (name) => {
       const r = resources.find((x) => x.name === name);
@@ -135,6 +145,18 @@ export async function runProgram(stack: string, options: ProgramOptions = {}): P
       return r;
     },
   };
+}
+
+/** Runs a program that must fail; returns its error and whatever it registered before failing. */
+export async function failProgram(stack: string, options: ProgramOptions = {}): Promise<{ error: Error; resources: Registered[] }> {
+  const resources = await setUp(stack, options);
+  try {
+    defineStack();
+  } catch (error) {
+    await settle();
+    return { error: error as Error, resources };
+  }
+  throw new Error(`expected the ${stack} program to fail with ${JSON.stringify(options.config ?? {})}`);
 }
 
 /** Secrets a production stack needs: every Slack channel, PagerDuty and SMTP. */

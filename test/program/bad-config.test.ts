@@ -1,0 +1,77 @@
+import * as assert from "node:assert/strict";
+import { SettingsError } from "../../settings";
+import { failProgram, ProgramOptions } from "../helpers/pulumi-program";
+import { SENTINEL } from "../helpers/sentinels";
+
+const prodSecrets = SENTINEL;
+const { database: _db, ...webhooksWithoutDatabase } = SENTINEL.slackWebhooks;
+const { pagerdutyKey: _pd, ...secretsWithoutPagerduty } = SENTINEL;
+
+interface BadCase {
+  what: string;
+  stack: "dev" | "prod";
+  options: ProgramOptions;
+  /** The key named in the error, and the value shown for it. */
+  key: string;
+  value: string;
+}
+
+const service = (extra: object) => [{ name: "cns-service", plane: "app", ...extra }];
+
+const CASES: BadCase[] = [
+  { what: "objective 0", stack: "dev", options: { config: { slo: { availability: { objective: 0 } } } }, key: "ananta-monitoring:slo.availability.objective", value: "0" },
+  { what: "objective 100", stack: "dev", options: { config: { slo: { availability: { objective: 100 } } } }, key: "ananta-monitoring:slo.availability.objective", value: "100" },
+  { what: "per-service objective 150", stack: "dev", options: { config: { services: service({ slo: { availability: { objective: 150 } } }) } }, key: "ananta-monitoring:services[0].slo.availability.objective", value: "150" },
+  { what: "objective as text", stack: "dev", options: { config: { slo: { availability: { objective: "99.9%" } } } }, key: "ananta-monitoring:slo.availability.objective", value: '"99.9%"' },
+  { what: "unknown plane", stack: "dev", options: { config: { services: [{ name: "cns-service", plane: "data" }] } }, key: "ananta-monitoring:services[0].plane", value: '"data"' },
+  { what: "duplicate service", stack: "dev", options: { config: { services: [...service({}), ...service({ plane: "control" })] } }, key: "ananta-monitoring:services[1].name", value: '"cns-service"' },
+  { what: "no services", stack: "dev", options: { config: { services: [] } }, key: "ananta-monitoring:services", value: "[]" },
+  { what: "latency threshold 0", stack: "dev", options: { config: { slo: { latency: [{ name: "p95", thresholdSeconds: 0, objective: 95 }] } } }, key: "ananta-monitoring:slo.latency[0].thresholdSeconds", value: "0" },
+  { what: "negative latency threshold on a service", stack: "dev", options: { config: { services: service({ slo: { latency: [{ name: "p99", thresholdSeconds: -2, objective: 99 }] } }) } }, key: "ananta-monitoring:services[0].slo.latency[0].thresholdSeconds", value: "-2" },
+  { what: "Slack channel without its webhook secret", stack: "prod", options: { secrets: { ...prodSecrets, slackWebhooks: webhooksWithoutDatabase } }, key: "ananta-monitoring:slackWebhooks.database", value: "(not set)" },
+  { what: "prod without pagerdutyKey", stack: "prod", options: { secrets: secretsWithoutPagerduty }, key: "ananta-monitoring:pagerdutyKey", value: "(not set)" },
+  { what: "webhook for an unknown channel", stack: "prod", options: { secrets: { ...prodSecrets, slackWebhooks: { ...SENTINEL.slackWebhooks, random: "https://hooks.slack.invalid/x" } } }, key: "ananta-monitoring:slackWebhooks.random", value: '"random"' },
+  { what: "port out of range", stack: "dev", options: { config: { docker: { ports: { grafana: 70000 } } } }, key: "ananta-monitoring:docker.ports.grafana", value: "70000" },
+  { what: "port as text", stack: "dev", options: { config: { docker: { ports: { prometheus: "9090/tcp" } } } }, key: "ananta-monitoring:docker.ports.prometheus", value: '"9090/tcp"' },
+  { what: "two services on one port", stack: "dev", options: { config: { docker: { ports: { prometheus: 9093 } } } }, key: "ananta-monitoring:docker.ports.alertmanager", value: "9093" },
+  { what: "malformed bind address", stack: "dev", options: { config: { docker: { bindAddress: "localhost:9090" } } }, key: "ananta-monitoring:docker.bindAddress", value: '"localhost:9090"' },
+  { what: "unpinned image", stack: "dev", options: { config: { docker: { images: { grafana: "grafana/grafana:latest" } } } }, key: "ananta-monitoring:docker.images.grafana", value: '"grafana/grafana:latest"' },
+  { what: "unknown top-level key", stack: "dev", options: { config: { pagerDutyKey: "typo" } }, key: "ananta-monitoring:pagerDutyKey", value: '"typo"' },
+  { what: "unknown nested key", stack: "dev", options: { config: { docker: { retention: { days: 30 } } } }, key: "ananta-monitoring:docker.retention.days", value: "30" },
+  { what: "malformed duration", stack: "dev", options: { config: { alerts: { highErrorFor: "5 minutes" } } }, key: "ananta-monitoring:alerts.highErrorFor", value: '"5 minutes"' },
+  { what: "critical error ratio below the high one", stack: "dev", options: { config: { alerts: { highErrorRatio: 0.05, criticalErrorRatio: 0.01 } } }, key: "ananta-monitoring:alerts.criticalErrorRatio", value: "0.01" },
+  { what: "budget policy levels not decreasing", stack: "dev", options: { config: { slo: { budgetPolicy: { review: 20, freeze: 25, stop: 10 } } } }, key: "ananta-monitoring:slo.budgetPolicy", value: '{"review":20,"freeze":25,"stop":10}' },
+  { what: "unknown notification mode", stack: "dev", options: { config: { notifications: { mode: "staging" } } }, key: "ananta-monitoring:notifications.mode", value: '"staging"' },
+  { what: "ECS services without a cluster", stack: "prod", options: { secrets: prodSecrets, config: { aws: { enabled: true, ecs: { services: [{ name: "cns-service", plane: "app" }] } } } }, key: "ananta-monitoring:aws.ecs.clusterName", value: "(not set)" },
+  { what: "CloudWatch log retention not offered by AWS", stack: "prod", options: { secrets: prodSecrets, config: { aws: { enabled: true, logRetentionDays: 10 } } }, key: "ananta-monitoring:aws.logRetentionDays", value: "10" },
+];
+
+describe("bad configuration fails before any resource is registered", () => {
+  for (const c of CASES) {
+    it(`${c.what}: names ${c.key}`, async () => {
+      const { error, resources } = await failProgram(c.stack, c.options);
+      assert.ok(error instanceof SettingsError, `expected a SettingsError, got ${error}`);
+      assert.equal(resources.length, 0, `registered before failing: ${resources.map((r) => r.name).join(", ")}`);
+      const line = error.message.split("\n").find((l) => l.includes(`${c.key} =`));
+      assert.ok(line, `no line names ${c.key} in:\n${error.message}`);
+      assert.ok(line.includes(`${c.key} = ${c.value}:`), `expected value ${c.value} in: ${line}`);
+      assert.match(line, /: (must|is|duplicates|levels)/, `no statement of what is allowed in: ${line}`);
+    });
+  }
+
+  it("reports every problem at once", async () => {
+    const { error } = await failProgram("dev", {
+      config: { environment: "Dev", docker: { bindAddress: "nowhere", ports: { grafana: 0 } }, slo: { availability: { objective: 150 } } },
+    });
+    assert.ok(error instanceof SettingsError);
+    assert.deepEqual(
+      error.problems.map((p) => p.key).sort(),
+      ["ananta-monitoring:docker.bindAddress", "ananta-monitoring:docker.ports.grafana", "ananta-monitoring:environment", "ananta-monitoring:slo.availability.objective"],
+    );
+  });
+
+  it("never shows a secret value in an error", async () => {
+    const { error } = await failProgram("prod", { secrets: { ...prodSecrets, slackWebhooks: { ...SENTINEL.slackWebhooks, random: "https://hooks.slack.invalid/SENTINEL-X" } } });
+    assert.ok(!error.message.includes("SENTINEL"), error.message);
+  });
+});

@@ -1,0 +1,124 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { loadStackFile, readStackFile, SECRET_KEYS, SettingsError, settingsSchema } from "../../settings";
+import { ROOT, stackFile } from "../helpers/pulumi-program";
+import { tmpDir } from "../helpers/tools";
+
+const writeStack = (config: Record<string, unknown>): string => {
+  const file = path.join(tmpDir(), "Pulumi.test.yaml");
+  fs.writeFileSync(file, JSON.stringify({ config }));
+  return file;
+};
+
+const minimal = { "ananta-monitoring:environment": "test", "ananta-monitoring:services": [{ name: "cns-service", plane: "app" }] };
+
+describe("settings loader", () => {
+  it("applies the reference's defaults", () => {
+    const s = loadStackFile(writeStack(minimal));
+    assert.equal(s.slo.periodDays, 30);
+    assert.deepEqual(s.services[0].slo, {
+      availability: { objective: 99.9 },
+      latency: [
+        { name: "p95", thresholdSeconds: 0.5, objective: 95 },
+        { name: "p99", thresholdSeconds: 2, objective: 99 },
+      ],
+    });
+    assert.equal(s.services[0].job, "app-plane-cns-service");
+    assert.equal(s.alertmanager.repeatInterval.critical, "1h");
+    assert.equal(s.alertmanager.repeatInterval.warning, "6h");
+    assert.equal(s.docker.bindAddress, "127.0.0.1");
+    assert.equal(s.notifications.slack.appPlane.channel, "#app-plane-alerts");
+    assert.equal(s.aws.enabled, false);
+  });
+
+  it("lets a service override its SLOs and job", () => {
+    const s = loadStackFile(
+      writeStack({
+        ...minimal,
+        "ananta-monitoring:services": [{ name: "cns-service", plane: "app", job: "cns", slo: { availability: { objective: 99.5 } } }],
+      }),
+    );
+    assert.equal(s.services[0].job, "cns");
+    assert.equal(s.services[0].slo.availability.objective, 99.5);
+    assert.equal(s.services[0].slo.latency.length, 2, "latency SLOs stay the defaults");
+  });
+
+  it("returns a read-only object", () => {
+    const s = loadStackFile(stackFile("prod"));
+    assert.ok(Object.isFrozen(s) && Object.isFrozen(s.services[0]) && Object.isFrozen(s.docker.ports));
+    assert.throws(() => {
+      (s.docker.ports as { grafana: number }).grafana = 1;
+    }, TypeError);
+  });
+
+  it("loads both committed stack files", () => {
+    const dev = loadStackFile(stackFile("dev"));
+    const prod = loadStackFile(stackFile("prod"));
+    assert.equal(dev.aws.enabled, false);
+    assert.equal(prod.aws.enabled, true);
+    assert.equal(prod.awsRegion, "us-east-1");
+    assert.ok(prod.services.some((s) => s.name === "cns-service" && s.plane === "app"));
+    assert.deepEqual([prod.aws.rds.length, prod.aws.elasticache.length, prod.aws.ecs.services.length], [3, 1, 5]);
+  });
+
+  it("counts encrypted secrets as set and never reads their values", () => {
+    const raw = readStackFile(
+      writeStack({
+        ...minimal,
+        "ananta-monitoring:pagerdutyKey": { secure: "v1:abc" },
+        "ananta-monitoring:slackWebhooks": { critical: { secure: "v1:def" }, slo: { secure: "v1:ghi" } },
+      }),
+    );
+    assert.equal(raw.secrets.pagerdutyKey, true);
+    assert.deepEqual(raw.secrets.slackWebhooks, ["critical", "slo"]);
+    assert.deepEqual(raw.plaintextSecrets, []);
+    assert.ok(!JSON.stringify(raw.values).includes("v1:"));
+  });
+
+  it("rejects a secret committed in plaintext, without echoing it", () => {
+    const file = writeStack({ ...minimal, "ananta-monitoring:slackWebhooks": { critical: "https://hooks.slack.com/services/PLAINTEXT" } });
+    assert.throws(() => loadStackFile(file), (e: unknown) => {
+      assert.ok(e instanceof SettingsError);
+      assert.match(e.message, /slackWebhooks\.critical = "\(hidden\)": is a secret written in plaintext; set it with: pulumi config set --secret --path slackWebhooks\.critical/);
+      assert.ok(!e.message.includes("PLAINTEXT"));
+      return true;
+    });
+  });
+
+  it("checks required secrets only when asked", () => {
+    assert.doesNotThrow(() => loadStackFile(stackFile("prod")));
+    assert.throws(() => loadStackFile(stackFile("prod"), { requireSecrets: true }), /pagerdutyKey = \(not set\): is required/);
+  });
+});
+
+describe("Pulumi.yaml", () => {
+  const project = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+    config: Record<string, { type?: string; secret?: boolean; default?: unknown; description?: string }>;
+  };
+  const plainKeys = Object.keys(settingsSchema.shape);
+
+  it("declares every key the program reads, and no other", () => {
+    assert.equal(project.name, "ananta-monitoring");
+    assert.deepEqual(Object.keys(project.config).sort(), [...plainKeys, ...SECRET_KEYS].sort());
+    for (const [k, decl] of Object.entries(project.config)) assert.ok(decl.description, `${k} has no description`);
+  });
+
+  it("marks exactly the secret keys secret, without defaults", () => {
+    for (const [k, decl] of Object.entries(project.config)) {
+      assert.equal(decl.secret === true, (SECRET_KEYS as readonly string[]).includes(k), `${k}: secret flag`);
+      if (decl.secret) assert.equal(decl.default, undefined, `${k}: a secret has no default`);
+    }
+  });
+
+  it("states the same defaults as the schema", () => {
+    const defaults = settingsSchema.shape;
+    for (const [k, decl] of Object.entries(project.config)) {
+      if (decl.default === undefined || typeof decl.default === "object") continue;
+      const schemaDefault = (defaults as Record<string, { parse: (v: unknown) => unknown }>)[k].parse(undefined);
+      assert.deepEqual(decl.default, schemaDefault, `${k}: Pulumi.yaml default differs from settings/schema.ts`);
+    }
+  });
+});
