@@ -1,22 +1,151 @@
-// The AWS side of the reference: a customer-managed KMS key and the four encrypted SNS topics.
+// The AWS side of the reference: a customer-managed KMS key, four encrypted SNS topics, the
+// CloudWatch alarms on the AWS inventory, the PagerDuty and Slack keys as SSM SecureStrings,
+// and the two forwarder Lambdas that carry alarm notifications to PagerDuty and Slack.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SNS_TOPICS, SecretValues, Settings, SnsTopic } from "../settings";
+import { ENV, FORWARDERS, Forwarder as ForwarderKind } from "../lambdas/contract";
+import { inventoryAlarms } from "../monitoring/cloudwatch/alarms";
+import { PAGERDUTY_SEVERITIES, keyViaServices, parameterNames, slackChannels } from "../monitoring/cloudwatch/forwarders";
+import { PROJECT, SNS_TOPICS, SecretValues, Settings, SnsTopic } from "../settings";
+import { Forwarder } from "./forwarder";
+import { metricAlarm } from "./metric-alarm";
 
 export interface AwsAlertingArgs {
   settings: Settings;
   secrets: SecretValues;
 }
 
+// What the account may do with the key through IAM: administer it, and use it for the
+// SecureStrings the deployment writes and the dead letters an operator reads.
+const ACCOUNT_KEY_ACTIONS = [
+  "kms:DescribeKey",
+  "kms:GetKeyPolicy",
+  "kms:PutKeyPolicy",
+  "kms:ListKeyPolicies",
+  "kms:GetKeyRotationStatus",
+  "kms:EnableKeyRotation",
+  "kms:DisableKeyRotation",
+  "kms:RotateKeyOnDemand",
+  "kms:ListKeyRotations",
+  "kms:ListResourceTags",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateKeyDescription",
+  "kms:EnableKey",
+  "kms:DisableKey",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:CreateAlias",
+  "kms:UpdateAlias",
+  "kms:DeleteAlias",
+  "kms:CreateGrant",
+  "kms:ListGrants",
+  "kms:RevokeGrant",
+  "kms:RetireGrant",
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+];
+
+function requireSecret(value: pulumi.Output<string> | undefined, key: string): pulumi.Output<string> {
+  if (!value) throw new Error(`${PROJECT}:${key} is required when aws.enabled is true; set it with: pulumi config set --secret ${key.includes(".") ? `--path ${key}` : key} <value>`);
+  // Kept secret even if a caller passes a plain Output: it must never reach state in plaintext.
+  return pulumi.secret(value);
+}
+
 export class AwsAlerting extends pulumi.ComponentResource {
   readonly topicArns: Record<SnsTopic, pulumi.Output<string>>;
+  readonly keyArn: pulumi.Output<string>;
+  readonly forwarderArns: Record<ForwarderKind, pulumi.Output<string>>;
 
   constructor(name: string, args: AwsAlertingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ananta:aws:AwsAlerting", name, {}, opts);
-    const tags = { ...args.settings.aws.tags, Environment: args.settings.environment, ManagedBy: "pulumi" };
-    const key = new aws.kms.Key(`${name}-key`, { description: `${name} alerting topics`, enableKeyRotation: true, tags }, { parent: this });
-    const topics = SNS_TOPICS.map((t) => [t, new aws.sns.Topic(`${name}-${t}`, { name: `${name}-${t}`, kmsMasterKeyId: key.arn, tags }, { parent: this })] as const);
-    this.topicArns = Object.fromEntries(topics.map(([t, topic]) => [t, topic.arn])) as Record<SnsTopic, pulumi.Output<string>>;
-    this.registerOutputs({ topicArns: this.topicArns });
+    const { settings, secrets } = args;
+    const tags = { ...settings.aws.tags, Environment: settings.environment, ManagedBy: "pulumi" };
+    const child = { parent: this };
+
+    // The key policy is its own resource: it names the forwarder roles, which are created later.
+    const key = new aws.kms.Key(`${name}-key`, { description: `${name} alerting: SNS topics, SSM parameters, dead letters`, enableKeyRotation: true, deletionWindowInDays: 30, tags }, child);
+    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${name}-alerting`, targetKeyId: key.keyId }, child);
+
+    const topics = Object.fromEntries(
+      SNS_TOPICS.map((t) => [t, new aws.sns.Topic(`${name}-${t}`, { name: `${name}-${t}`, kmsMasterKeyId: key.arn, tags }, child)]),
+    ) as Record<SnsTopic, aws.sns.Topic>;
+    this.topicArns = Object.fromEntries(SNS_TOPICS.map((t) => [t, topics[t].arn])) as Record<SnsTopic, pulumi.Output<string>>;
+
+    for (const spec of inventoryAlarms(settings)) metricAlarm(spec, this.topicArns, tags, this);
+
+    const secureString = (id: string, parameterName: string, value: pulumi.Output<string>, description: string) =>
+      new aws.ssm.Parameter(`${name}-${id}`, { name: parameterName, type: "SecureString", keyId: key.arn, value, description, tags }, child);
+    const pagerdutyKey = secureString("pagerduty-key", parameterNames.pagerdutyKey(settings), requireSecret(secrets.pagerdutyKey, "pagerdutyKey"), "PagerDuty Events API v2 routing key");
+    const webhooks = Object.fromEntries(
+      slackChannels(settings).map((c) => [
+        c,
+        secureString(`slack-webhook-${c}`, parameterNames.slackWebhook(settings, c), requireSecret(secrets.slackWebhooks[c], `slackWebhooks.${c}`), `Slack webhook for ${settings.notifications.slack[c].channel}`),
+      ]),
+    );
+
+    // Routing maps keyed by topic ARN, the field SNS hands the Lambda in each record.
+    const byTopicArn = (entries: [SnsTopic, pulumi.Input<string>][]) =>
+      pulumi.all(entries.map(([t, v]) => pulumi.all([this.topicArns[t], v]))).apply((pairs) => JSON.stringify(Object.fromEntries(pairs)));
+    const environment: Record<ForwarderKind, Record<string, pulumi.Input<string>>> = {
+      pagerduty: {
+        [ENV.pagerdutyKeyParameter]: pagerdutyKey.name,
+        [ENV.topicSeverities]: byTopicArn(Object.entries(PAGERDUTY_SEVERITIES) as [SnsTopic, string][]),
+      },
+      slack: {
+        [ENV.slackWebhookParameters]: byTopicArn(SNS_TOPICS.map((t) => [t, webhooks[settings.aws.topicChannels[t]].name])),
+      },
+    };
+    const parameterArns: Record<ForwarderKind, pulumi.Output<string>[]> = {
+      pagerduty: [pagerdutyKey.arn],
+      slack: Object.values(webhooks).map((p) => p.arn),
+    };
+    const forwarders = Object.fromEntries(
+      FORWARDERS.map((f) => [
+        f,
+        new Forwarder(`${name}-${f}`, { settings, forwarder: f, environment: environment[f], parameterArns: parameterArns[f], keyArn: key.arn, topicArns: this.topicArns, tags }, child),
+      ]),
+    ) as Record<ForwarderKind, Forwarder>;
+
+    const account = aws.getCallerIdentityOutput({}, child).accountId;
+    const partition = aws.getPartitionOutput({}, child).partition;
+    new aws.kms.KeyPolicy(
+      `${name}-key-policy`,
+      {
+        keyId: key.keyId,
+        // In a key policy, Resource "*" means this key.
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "AccountAdministersAndUsesKeyThroughIam", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` }, Action: ACCOUNT_KEY_ACTIONS, Resource: "*" },
+            // Alarms cannot publish to topics under alias/aws/sns; they need this on the CMK.
+            { Sid: "CloudWatchAlarmsPublishToEncryptedTopics", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*" },
+            {
+              Sid: "SnsUsesKeyForThisAccountsTopics",
+              Effect: "Allow",
+              Principal: { Service: "sns.amazonaws.com" },
+              Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+              Resource: "*",
+              Condition: { StringEquals: { "aws:SourceAccount": account } },
+            },
+            {
+              Sid: "ForwardersReadParametersAndWriteDeadLetters",
+              Effect: "Allow",
+              Principal: { AWS: FORWARDERS.map((f) => forwarders[f].roleArn) },
+              Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+              Resource: "*",
+              Condition: { StringEquals: { "kms:ViaService": keyViaServices(settings) } },
+            },
+          ],
+        }),
+      },
+      child,
+    );
+
+    this.keyArn = key.arn;
+    this.forwarderArns = Object.fromEntries(FORWARDERS.map((f) => [f, forwarders[f].functionArn])) as Record<ForwarderKind, pulumi.Output<string>>;
+    this.registerOutputs({ topicArns: this.topicArns, keyArn: this.keyArn, forwarderArns: this.forwarderArns });
   }
 }

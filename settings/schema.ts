@@ -121,6 +121,29 @@ const alertsSchema = z.strictObject({
   diskFillHours: positive.default(4),
   containerRestarts: positive.default(3),
   deploymentWindow: duration.default("15m"),
+  // Thresholds and `for` durations of the remaining alerts in monitoring/alerts/ (README "Alerts").
+  targetMissingFor: duration.default("5m"),
+  flappingChanges: positive.default(4),
+  flappingFor: duration.default("5m"),
+  dbConnectionsFor: duration.default("2m"),
+  dbDownFor: duration.default("1m"),
+  dbReplicationLagFor: duration.default("5m"),
+  dbLongTransactionFor: duration.default("2m"),
+  dbDeadlocks: positive.default(3),
+  dbDeadlocksFor: duration.default("1m"),
+  redisMemoryFor: duration.default("2m"),
+  redisDownFor: duration.default("1m"),
+  redisEvictionsFor: duration.default("5m"),
+  hostCpuFor: duration.default("10m"),
+  hostMemoryFor: duration.default("5m"),
+  diskFillFor: duration.default("15m"),
+  containerRestartsFor: duration.default("1m"),
+  containerOomFor: duration.default("1m"),
+  deploymentFor: duration.default("2m"),
+  ruleFailuresFor: duration.default("5m"),
+  notificationsFailingRatio: ratio.default(0.01),
+  notificationsFailingFor: duration.default("5m"),
+  configReloadFor: duration.default("10m"),
 });
 
 const alertmanagerSchema = z.strictObject({
@@ -131,6 +154,8 @@ const alertmanagerSchema = z.strictObject({
       critical: duration.default("1h"),
       warning: duration.default("6h"),
       info: duration.default("24h"),
+      // The Watchdog heartbeat: a dead man's switch expects it often.
+      watchdog: duration.default("1m"),
     })
     .prefault({}),
   resolveTimeout: duration.default("5m"),
@@ -180,6 +205,9 @@ const notificationsSchema = z.strictObject({
     .prefault({}),
   slack: slackSchema.prefault({}),
   email: emailSchema.prefault({}),
+  // Dead man's switch (e.g. a healthchecks.io ping URL) the Watchdog heartbeat posts to in
+  // production; unset, the heartbeat reaches no one. A plain URL: webhook url_file needs 0.26+.
+  watchdog: z.strictObject({ url: url.optional() }).prefault({}),
 });
 
 const ipv4 = z.ipv4({ message: "must be an IPv4 or IPv6 address such as 127.0.0.1" });
@@ -268,11 +296,28 @@ const awsSchema = z.strictObject({
     )
     .prefault({}),
   tags: z.record(z.string(), z.string()).default({}),
+}).superRefine((aws, ctx) => {
+  // CloudWatch alarm names are <prefix>-<inventory name>-<metric>: a name used twice would collide.
+  const entries = [
+    ...aws.rds.map((d, i) => ({ value: d.identifier, path: ["rds", i, "identifier"] })),
+    ...aws.elasticache.map((c, i) => ({ value: c.clusterId, path: ["elasticache", i, "clusterId"] })),
+    ...aws.ecs.services.map((s, i) => ({ value: s.name, path: ["ecs", "services", i, "name"] })),
+  ];
+  entries.forEach(({ value, path }, i) => {
+    const first = entries.findIndex((e) => e.value === value);
+    if (first < i) {
+      const where = entries[first].path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
+      ctx.addIssue({ code: "custom", path, message: `duplicates aws${where}; names across aws.rds, aws.elasticache and aws.ecs.services must be unique (they name the CloudWatch alarms)` });
+    }
+  });
 });
 
 /** Plain (non-secret) configuration keys: each is one top-level Pulumi config key. */
 export const settingsSchema = z.strictObject({
-  environment: name("an environment name"),
+  // At most 24 characters: it prefixes AWS names with tight limits (Lambda and IAM role names: 64).
+  environment: z.string().regex(/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, {
+    message: "must be an environment name: lower-case letters, digits and '-', 2-24 characters, starting with a letter",
+  }),
   runbookBaseUrl: url.default("https://github.com/ananta-platform/monitoring/blob/main/docs/runbooks"),
   services: z.array(serviceSchema).min(1, { message: "must list at least one service" }),
   slo: sloSchema.prefault({}),

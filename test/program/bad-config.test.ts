@@ -41,6 +41,7 @@ const CASES: BadCase[] = [
   { what: "malformed duration", stack: "dev", options: { config: { alerts: { highErrorFor: "5 minutes" } } }, key: "ananta-monitoring:alerts.highErrorFor", value: '"5 minutes"' },
   { what: "critical error ratio below the high one", stack: "dev", options: { config: { alerts: { highErrorRatio: 0.05, criticalErrorRatio: 0.01 } } }, key: "ananta-monitoring:alerts.criticalErrorRatio", value: "0.01" },
   { what: "budget policy levels not decreasing", stack: "dev", options: { config: { slo: { budgetPolicy: { review: 20, freeze: 25, stop: 10 } } } }, key: "ananta-monitoring:slo.budgetPolicy", value: '{"review":20,"freeze":25,"stop":10}' },
+  { what: "environment name too long for AWS names", stack: "prod", options: { secrets: prodSecrets, config: { environment: `prod-${"x".repeat(30)}` } }, key: "ananta-monitoring:environment", value: `"prod-${"x".repeat(30)}"` },
   { what: "unknown notification mode", stack: "dev", options: { config: { notifications: { mode: "staging" } } }, key: "ananta-monitoring:notifications.mode", value: '"staging"' },
   { what: "ECS services without a cluster", stack: "prod", options: { secrets: prodSecrets, config: { aws: { enabled: true, ecs: { services: [{ name: "cns-service", plane: "app" }] } } } }, key: "ananta-monitoring:aws.ecs.clusterName", value: "(not set)" },
   { what: "CloudWatch log retention not offered by AWS", stack: "prod", options: { secrets: prodSecrets, config: { aws: { enabled: true, logRetentionDays: 10 } } }, key: "ananta-monitoring:aws.logRetentionDays", value: "10" },

@@ -1,0 +1,131 @@
+// One forwarder Lambda (PagerDuty or Slack) and everything it needs: its own log group, an IAM
+// role limited to that log group, its parameters, the key and its dead-letter queue; SNS
+// subscriptions with invoke permissions scoped to each topic; retries then an encrypted
+// dead-letter queue; and alarms on its own failures, sent to a topic another forwarder reads.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { bundleLambda } from "../lambdas/bundle";
+import type { Forwarder as ForwarderKind } from "../lambdas/contract";
+import { forwarderAlarms } from "../monitoring/cloudwatch/alarms";
+import { FORWARDER_TOPICS, forwarderNames, keyViaServices } from "../monitoring/cloudwatch/forwarders";
+import type { Settings, SnsTopic } from "../settings";
+import { metricAlarm } from "./metric-alarm";
+
+export interface ForwarderArgs {
+  settings: Settings;
+  forwarder: ForwarderKind;
+  /** Lambda environment: parameter names and routing maps only, never a secret value. */
+  environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** ARNs of the SSM parameters this forwarder may read. */
+  parameterArns: pulumi.Input<string>[];
+  /** The customer-managed key of the topics, parameters and dead-letter queue. */
+  keyArn: pulumi.Input<string>;
+  topicArns: Record<SnsTopic, pulumi.Input<string>>;
+  tags: Record<string, string>;
+}
+
+// Lambda retries a failed asynchronous invocation at most twice; then the event goes to the queue.
+const MAX_RETRIES = 2;
+// An alarm notification older than an hour is stale; it goes to the queue for a human instead.
+const MAX_EVENT_AGE_SECONDS = 3600;
+// Dead letters are kept for the longest time SQS allows (14 days), to be read and replayed.
+const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
+
+export class Forwarder extends pulumi.ComponentResource {
+  readonly functionArn: pulumi.Output<string>;
+  readonly roleArn: pulumi.Output<string>;
+  readonly queueArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ForwarderArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ananta:aws:Forwarder", name, {}, opts);
+    const { settings, forwarder, tags } = args;
+    const names = forwarderNames(settings, forwarder);
+    const child = { parent: this };
+
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: names.logGroupName, retentionInDays: settings.aws.logRetentionDays, tags }, child);
+    const queue = new aws.sqs.Queue(`${name}-dlq`, { name: names.queueName, kmsMasterKeyId: args.keyArn, messageRetentionSeconds: DLQ_RETENTION_SECONDS, tags }, child);
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: names.roleName,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+        tags,
+      },
+      child,
+    );
+    const policy = new aws.iam.RolePolicy(
+      `${name}-policy`,
+      {
+        role: role.name,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+            { Sid: "ReadOwnParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: args.parameterArns },
+            { Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: queue.arn },
+            {
+              Sid: "UseAlertingKey",
+              Effect: "Allow",
+              Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+              Resource: args.keyArn,
+              Condition: { StringEquals: { "kms:ViaService": keyViaServices(settings) } },
+            },
+          ],
+        }),
+      },
+      child,
+    );
+    const bundle = bundleLambda(forwarder);
+    const fn = new aws.lambda.Function(
+      `${name}-function`,
+      {
+        name: names.functionName,
+        description: `Forwards CloudWatch alarm notifications from SNS to ${forwarder === "pagerduty" ? "PagerDuty" : "Slack"}`,
+        role: role.arn,
+        runtime: "nodejs22.x",
+        architectures: ["arm64"],
+        handler: "index.handler",
+        code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundle.code) }),
+        memorySize: 128,
+        timeout: settings.aws.lambdaTimeoutSeconds,
+        environment: { variables: args.environment },
+        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+        tags,
+      },
+      // The role must carry its policy before the first invocation.
+      { ...child, dependsOn: [policy] },
+    );
+    new aws.lambda.FunctionEventInvokeConfig(
+      `${name}-async`,
+      {
+        functionName: fn.name,
+        maximumRetryAttempts: MAX_RETRIES,
+        maximumEventAgeInSeconds: MAX_EVENT_AGE_SECONDS,
+        destinationConfig: { onFailure: { destination: queue.arn } },
+      },
+      // Lambda checks at creation that the role may send to the destination.
+      { ...child, dependsOn: [policy] },
+    );
+    for (const topic of FORWARDER_TOPICS[forwarder]) {
+      const permission = new aws.lambda.Permission(
+        `${name}-${topic}-invoke`,
+        { action: "lambda:InvokeFunction", function: fn.name, principal: "sns.amazonaws.com", sourceArn: args.topicArns[topic] },
+        child,
+      );
+      new aws.sns.TopicSubscription(
+        `${name}-${topic}-subscription`,
+        { topic: args.topicArns[topic], protocol: "lambda", endpoint: fn.arn },
+        { ...child, dependsOn: [permission] },
+      );
+    }
+    for (const spec of forwarderAlarms(settings, forwarder)) metricAlarm(spec, args.topicArns, tags, this);
+
+    this.functionArn = fn.arn;
+    this.roleArn = role.arn;
+    this.queueArn = queue.arn;
+    this.registerOutputs({ functionArn: this.functionArn, roleArn: this.roleArn, queueArn: this.queueArn });
+  }
+}
