@@ -5,4 +5,8 @@ const stack = defineStack();
 
 export const environment = stack.environment;
 export const prometheusUrl = stack.prometheusUrl;
+export const alertmanagerUrl = stack.alertmanagerUrl;
+export const grafanaUrl = stack.grafanaUrl;
+/** Secret: `pulumi stack output --show-secrets grafanaAdminPassword`. */
+export const grafanaAdminPassword = stack.grafanaAdminPassword;
 export const snsTopicArns = stack.snsTopicArns;

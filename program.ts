@@ -15,6 +15,9 @@ export function defineStack() {
   return {
     environment: settings.environment,
     prometheusUrl: monitoring.prometheusUrl,
+    alertmanagerUrl: monitoring.alertmanagerUrl,
+    grafanaUrl: monitoring.grafanaUrl,
+    grafanaAdminPassword: monitoring.grafanaAdminPassword,
     snsTopicArns: awsAlerting ? pulumi.output(awsAlerting.topicArns) : undefined,
   };
 }

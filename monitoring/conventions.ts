@@ -1,6 +1,6 @@
 // Every name and label the generated rules, routes and dashboards share. Generators import
 // from here; nothing spells a recording-rule name or label key on its own.
-import type { Plane, Settings } from "../settings";
+import type { EmailTeam, Plane, Settings, SlackChannelId } from "../settings";
 
 export const LABELS = {
   severity: "severity",
@@ -52,8 +52,29 @@ export const planeToken = (plane: Plane): string => `${plane}_plane`;
 export const runbookUrl = (settings: Settings, alert: string): string =>
   `${settings.runbookBaseUrl.replace(/\/+$/, "")}/${alert}.md`;
 
+/**
+ * The `plane` label of alerts about shared infrastructure (hosts, containers, databases,
+ * caches, the monitoring stack itself) rather than one control- or app-plane service.
+ */
+export const INFRA_PLANE = "infra";
+
 /** The Watchdog heartbeat: always firing, routed to a dead man's switch, never to people. */
 export const WATCHDOG_ALERT = "Watchdog";
+
+const kebab = (id: string): string => id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * Alertmanager receiver names: one per notification channel, so a routing test (and the local
+ * pipeline, which posts to <localWebhookUrl><receiver>) says exactly which channel was reached.
+ */
+export const RECEIVERS = {
+  watchdog: "watchdog",
+  pagerduty: "pagerduty",
+  /** `controlPlane` → `slack-control-plane`. */
+  slack: (channel: SlackChannelId): string => `slack-${kebab(channel)}`,
+  /** `appPlane` → `email-app-plane`. */
+  email: (team: EmailTeam): string => `email-${kebab(team)}`,
+} as const;
 
 /**
  * Recorded SLO series. Per SLO they carry the labels service, plane, slo (the SLO's name:
@@ -63,8 +84,14 @@ export const WATCHDOG_ALERT = "Watchdog";
 export const SLO_SERIES = {
   /** Fraction of bad events (errors, or requests slower than the threshold) over a window. */
   errorRatio: (window: SloWindow) => `slo:sli_error:ratio_rate${window}`,
+  /** Rate (per second) of bad events over a window; summed across services for plane roll-ups. */
+  errorRate: (window: SloWindow) => `slo:sli_errors:rate${window}`,
+  /** Rate (per second) of all events over a window, the denominator of the error ratio. */
+  requestRate: (window: SloWindow) => `slo:sli_requests:rate${window}`,
   /** The objective as a ratio, e.g. 0.999. */
   objective: "slo:objective:ratio",
+  /** The error budget as a ratio of events: 1 - objective, e.g. 0.001. */
+  errorBudget: "slo:error_budget:ratio",
   /** How fast the error budget burns over a window: error ratio / (1 - objective). */
   burnRate: (window: SloWindow) => `slo:error_budget:burn_rate_${window}`,
   /** Share of the period's error budget still unspent (1 = untouched, 0 = exhausted, < 0 overspent). */
@@ -79,3 +106,24 @@ export const SLO_SERIES = {
 
 /** The SLO label value of the availability SLO (latency SLOs use their configured names). */
 export const AVAILABILITY_SLO = "availability";
+
+/** Scrape jobs of the monitoring stack itself (prometheus.yml) that dashboards and alerts select. */
+export const SELF_JOBS = {
+  prometheus: "prometheus",
+  alertmanager: "alertmanager",
+  nodeExporter: "node-exporter",
+  cadvisor: "cadvisor",
+} as const;
+
+/** SLO alerts besides the burn-rate pair of BURN_WINDOWS; each has a runbook in docs/runbooks/. */
+export const SLO_ALERTS = {
+  /** The metric an SLI reads is missing: the SLO cannot be computed. */
+  noData: "SLOMetricMissing",
+  /** Error budget policy, one alert per band of remaining budget (value of LABELS.policyAction). */
+  policy: {
+    review: "ErrorBudgetReview",
+    freeze: "ErrorBudgetFreezeDeploys",
+    stop: "ErrorBudgetStopDeploys",
+    exhausted: "ErrorBudgetExhausted",
+  },
+} as const;

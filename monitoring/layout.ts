@@ -7,7 +7,8 @@ export const MOUNTS = {
   prometheus: "/etc/prometheus",
   alertmanager: "/etc/alertmanager",
   "grafana/provisioning": "/etc/grafana/provisioning",
-  "grafana/dashboards": "/var/lib/grafana/dashboards",
+  // Outside Grafana's data volume, so a dashboard removed from the tree does not linger.
+  "grafana/dashboards": "/etc/grafana/dashboards",
 } as const;
 
 export const FILES = {

@@ -1,6 +1,7 @@
 // prometheus.yml: global intervals, rule files, Alertmanager, and one scrape job per service.
 import { stringify } from "yaml";
 import type { Settings } from "../settings";
+import { SELF_JOBS } from "./conventions";
 import { RenderOptions } from "./layout";
 
 interface ScrapeConfig {
@@ -12,11 +13,11 @@ export function prometheusConfig(settings: Settings, options: RenderOptions): st
   const { docker } = settings;
   const peers = options.peers;
   const scrape: ScrapeConfig[] = [
-    { job_name: "prometheus", static_configs: [{ targets: [peers.prometheus] }] },
-    { job_name: "alertmanager", static_configs: [{ targets: [peers.alertmanager] }] },
+    { job_name: SELF_JOBS.prometheus, static_configs: [{ targets: [peers.prometheus] }] },
+    { job_name: SELF_JOBS.alertmanager, static_configs: [{ targets: [peers.alertmanager] }] },
   ];
-  if (docker.exporters.nodeExporter) scrape.push({ job_name: "node-exporter", static_configs: [{ targets: [peers.nodeExporter] }] });
-  if (docker.exporters.cadvisor) scrape.push({ job_name: "cadvisor", static_configs: [{ targets: [peers.cadvisor] }] });
+  if (docker.exporters.nodeExporter) scrape.push({ job_name: SELF_JOBS.nodeExporter, static_configs: [{ targets: [peers.nodeExporter] }] });
+  if (docker.exporters.cadvisor) scrape.push({ job_name: SELF_JOBS.cadvisor, static_configs: [{ targets: [peers.cadvisor] }] });
   for (const svc of settings.services) {
     if (svc.targets.length === 0) continue;
     const labels: Record<string, string> = { service: svc.name, plane: svc.plane };

@@ -1,0 +1,138 @@
+// SLO overview: per service (chosen with the service variable) availability against its
+// objective, error budget left, burn rate per alerting window and P95/P99 latency; then the
+// same at a glance per plane. Queries read the recorded SLO series of conventions.ts.
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+import type { Settings } from "../../../settings";
+import { AVAILABILITY_SLO, BURN_WINDOWS, LABELS, SLO_SERIES } from "../../conventions";
+import { PROMETHEUS_DATASOURCE } from "../datasource";
+import { PanelIds, lastValueStat, panel, row, steps } from "../panels";
+
+export const SLO_OVERVIEW_UID = "ananta-slo-overview";
+export const SERVICE_VARIABLE = LABELS.service;
+
+const SERVICE = `${LABELS.service}=~"$${SERVICE_VARIABLE}"`;
+const AVAILABILITY = `${LABELS.slo}="${AVAILABILITY_SLO}"`;
+/** The reference's latency quantiles (P95 < 500ms, P99 < 2s). */
+const QUANTILES = [0.95, 0.99];
+/** Window of the plane availability roll-up, as the reference queries it. */
+const PLANE_WINDOW = "5m";
+
+/** Each distinct window the burn-rate alerts read, long windows first. */
+const burnWindows = () => [...new Set(BURN_WINDOWS.flatMap((w) => [w.long, w.short]))];
+
+export function sloOverview(settings: Settings): dashboard.Dashboard {
+  const ids = new PanelIds();
+  const { review, freeze, stop } = settings.slo.budgetPolicy;
+  const budgetSteps = steps("red", [
+    [stop / 100, "orange"],
+    [freeze / 100, "yellow"],
+    [review / 100, "green"],
+  ]);
+  // A line at each alert's burn rate: red where it pages, orange where it opens a ticket.
+  const burnSteps = steps(
+    "green",
+    [...new Map(BURN_WINDOWS.map((w) => [w.burnRate, w.severity === "critical" ? "red" : "orange"]))].sort(([x], [y]) => x - y),
+  );
+  const service = new dashboard.QueryVariableBuilder(SERVICE_VARIABLE)
+    .label("Service")
+    .datasource(PROMETHEUS_DATASOURCE)
+    .query(`label_values(${SLO_SERIES.objective}, ${LABELS.service})`)
+    .definition(`label_values(${SLO_SERIES.objective}, ${LABELS.service})`)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue(".*");
+
+  const durationMetrics = [...new Set(settings.services.map((s) => s.metrics.duration))];
+  const planes = [...new Set(settings.services.map((s) => s.plane))];
+  const period = `${settings.slo.periodDays}d`;
+
+  const b = new dashboard.DashboardBuilder("SLO overview")
+    .uid(SLO_OVERVIEW_UID)
+    .tags(["slo", settings.environment])
+    .readonly()
+    .time({ from: "now-24h", to: "now" })
+    .refresh("1m")
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .withVariable(service)
+    .withRow(row(ids, "Services"))
+    .withPanel(
+      panel(lastValueStat(), ids, `Availability over ${period}`, { w: 8, h: 6 }, [
+        { expr: `1 - ${SLO_SERIES.errorRatio("period")}{${AVAILABILITY}, ${SERVICE}}`, legend: "{{service}}", kind: "instant" },
+      ])
+        .unit("percentunit")
+        .decimals(3),
+    )
+    .withPanel(
+      panel(lastValueStat(), ids, "Error budget remaining", { w: 8, h: 6 }, [
+        { expr: `${SLO_SERIES.budgetRemaining}{${SERVICE}}`, legend: "{{service}} {{slo}}", kind: "instant" },
+      ])
+        .unit("percentunit")
+        .thresholds(budgetSteps),
+    )
+    .withPanel(
+      panel(lastValueStat(), ids, "Objective", { w: 8, h: 6 }, [
+        { expr: `${SLO_SERIES.objective}{${SERVICE}}`, legend: "{{service}} {{slo}}", kind: "instant" },
+      ])
+        .unit("percentunit")
+        .decimals(3),
+    )
+    .withPanel(
+      panel(new timeseries.PanelBuilder(), ids, "Availability against objective", { w: 12, h: 8 }, [
+        { expr: `1 - ${SLO_SERIES.errorRatio("1h")}{${AVAILABILITY}, ${SERVICE}}`, legend: "{{service}} (1h)" },
+        { expr: `${SLO_SERIES.objective}{${AVAILABILITY}, ${SERVICE}}`, legend: "{{service}} objective" },
+      ]).unit("percentunit"),
+    )
+    .withPanel(
+      panel(
+        new timeseries.PanelBuilder(),
+        ids,
+        "Burn rate per window",
+        { w: 12, h: 8 },
+        burnWindows().map((w) => ({ expr: `${SLO_SERIES.burnRate(w)}{${SERVICE}}`, legend: `{{service}} {{slo}} ${w}` })),
+      ).thresholds(burnSteps),
+    )
+    .withPanel(
+      panel(
+        new timeseries.PanelBuilder(),
+        ids,
+        "Latency P95 / P99",
+        { w: 24, h: 8 },
+        durationMetrics.flatMap((m) =>
+          QUANTILES.map((q) => ({
+            expr: `histogram_quantile(${q}, sum by (${LABELS.service}, le) (rate(${m}_bucket{${SERVICE}}[$__rate_interval])))`,
+            legend: `{{service}} P${Math.round(q * 100)}`,
+          })),
+        ),
+      ).unit("s"),
+    )
+    .withRow(row(ids, "Planes"));
+  for (const plane of planes) {
+    b.withPanel(
+      panel(lastValueStat(), ids, `${plane} plane availability (${PLANE_WINDOW})`, { w: 8, h: 6 }, [
+        { expr: SLO_SERIES.plane.availability(plane, PLANE_WINDOW), legend: plane, kind: "instant" },
+      ])
+        .unit("percentunit")
+        .decimals(3),
+    )
+      .withPanel(
+        panel(lastValueStat(), ids, `${plane} plane error budget remaining`, { w: 8, h: 6 }, [
+          { expr: SLO_SERIES.plane.budgetRemaining(plane), legend: plane, kind: "instant" },
+        ])
+          .unit("percentunit")
+          .thresholds(budgetSteps),
+      )
+      .withPanel(
+        panel(
+          new timeseries.PanelBuilder(),
+          ids,
+          `${plane} plane burn rate`,
+          { w: 8, h: 6 },
+          burnWindows().map((w) => ({ expr: SLO_SERIES.plane.burnRate(plane, w), legend: w })),
+        ),
+      );
+  }
+  return b.build();
+}
