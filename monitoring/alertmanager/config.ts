@@ -1,0 +1,24 @@
+// alertmanager.yml and its templates, from settings.
+import { stringify } from "yaml";
+import type { Settings } from "../../settings";
+import type { RenderOptions } from "../layout";
+import { inhibitRules } from "./inhibitions";
+import { receivers } from "./receivers";
+import { routingTree } from "./routes";
+import { TEMPLATE_FILE, TEMPLATE_TEXT } from "./templates";
+
+export function alertmanagerConfig(settings: Settings, options: RenderOptions): string {
+  const config = {
+    global: { resolve_timeout: settings.alertmanager.resolveTimeout },
+    // Relative to this file, so the same tree works in a container and on loopback.
+    templates: ["templates/*.tmpl"],
+    route: routingTree(settings),
+    inhibit_rules: inhibitRules(),
+    receivers: receivers(settings, options),
+  };
+  // No YAML anchors: routes that share matchers stay readable on their own.
+  return stringify(config, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/** Template file name (without .tmpl) → content. */
+export const alertmanagerTemplates = (): Record<string, string> => ({ [TEMPLATE_FILE]: TEMPLATE_TEXT });
