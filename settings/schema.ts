@@ -248,6 +248,14 @@ const dockerSchema = z.strictObject({
     .prefault({}),
 });
 
+const hostPort = z.string().regex(/^[^\s/:]+:[0-9]{1,5}$/, { message: "must be host:port" });
+
+// Exporters of shared infrastructure that run elsewhere (next to the databases and caches).
+const exporterTargetsSchema = z.strictObject({
+  postgres: z.array(hostPort).default([]),
+  redis: z.array(hostPort).default([]),
+});
+
 const grafanaSchema = z.strictObject({
   adminUser: z.string().min(1).default("admin"),
   rootUrl: url.optional(),
@@ -325,6 +333,7 @@ export const settingsSchema = z.strictObject({
   alertmanager: alertmanagerSchema.prefault({}),
   notifications: notificationsSchema.prefault({}),
   docker: dockerSchema.prefault({}),
+  exporterTargets: exporterTargetsSchema.prefault({}),
   grafana: grafanaSchema.prefault({}),
   aws: awsSchema.prefault({}),
 });

@@ -1,0 +1,27 @@
+// Deployments: errors rising right after a new version started. A deployment shows as a
+// process of the job starting within the window (process_start_time_seconds, which every
+// Prometheus client library exports); "rising" compares with the window just before it, so a
+// service that was already failing raises HighErrorRate, not this.
+import { AlertGenerator, durationSeconds, percent, serviceOwner } from "./rule";
+import { errorRatio, newestProcessStart, RATE_WINDOW } from "./service-metrics";
+
+export const deploymentAlerts: AlertGenerator = (settings) => {
+  const a = settings.alerts;
+  return settings.services.map((svc) => {
+    const now = errorRatio(svc);
+    const before = errorRatio(svc, a.deploymentWindow, a.deploymentWindow);
+    return {
+      alert: "DeploymentCausingErrors",
+      severity: "critical" as const,
+      category: "deployment" as const,
+      owner: serviceOwner(svc),
+      expr:
+        `(${now} > ${a.highErrorRatio})` +
+        ` and on (job) (${now} > ${before})` +
+        ` and on (job) (${newestProcessStart(svc)} > time() - ${durationSeconds(a.deploymentWindow)})`,
+      for: a.deploymentFor,
+      summary: `${svc.name} errors rose after a deployment`,
+      description: `A new ${svc.name} process started within the last ${a.deploymentWindow} and {{ $value | humanizePercentage }} of requests now fail (over ${RATE_WINDOW}), more than before it and above ${percent(a.highErrorRatio)}.`,
+    };
+  });
+};

@@ -1,0 +1,46 @@
+// The critical and warning alerts: one generator per category, rendered into two rule files
+// (critical.yml pages people; warnings.yml holds warning and info alerts, the Watchdog among them).
+import { stringify } from "yaml";
+import type { Settings } from "../../settings";
+import { CATEGORIES, RULE_FILES } from "../conventions";
+import { availabilityAlerts } from "./availability";
+import { cacheAlerts } from "./cache";
+import { databaseAlerts } from "./database";
+import { deploymentAlerts } from "./deployment";
+import { errorAlerts } from "./errors";
+import { infrastructureAlerts } from "./infrastructure";
+import { latencyAlerts } from "./latency";
+import { monitoringAlerts } from "./monitoring";
+import { AlertRule, AlertSpec, alertRule } from "./rule";
+
+export type { AlertRule } from "./rule";
+
+const GENERATORS = [
+  availabilityAlerts,
+  errorAlerts,
+  latencyAlerts,
+  databaseAlerts,
+  cacheAlerts,
+  infrastructureAlerts,
+  deploymentAlerts,
+  monitoringAlerts,
+];
+
+export type AlertRuleFile = typeof RULE_FILES.critical | typeof RULE_FILES.warnings;
+
+const fileOf = (spec: AlertSpec): AlertRuleFile => (spec.severity === "critical" ? RULE_FILES.critical : RULE_FILES.warnings);
+
+/** Rule groups of one file: one group per category, in the order of CATEGORIES. */
+function groups(settings: Settings, specs: AlertSpec[], file: AlertRuleFile) {
+  return CATEGORIES.map((category) => ({
+    name: `${file}-${category}`,
+    rules: specs.filter((s) => s.category === category).map((s): AlertRule => alertRule(settings, s)),
+  })).filter((g) => g.rules.length > 0);
+}
+
+/** Rule file name (see RULE_FILES) → YAML text. */
+export function alertRuleFiles(settings: Settings): Record<AlertRuleFile, string> {
+  const specs = GENERATORS.flatMap((generate) => generate(settings));
+  const render = (file: AlertRuleFile) => stringify({ groups: groups(settings, specs.filter((s) => fileOf(s) === file), file) }, { lineWidth: 0 });
+  return { [RULE_FILES.critical]: render(RULE_FILES.critical), [RULE_FILES.warnings]: render(RULE_FILES.warnings) };
+}

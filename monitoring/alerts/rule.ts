@@ -1,0 +1,71 @@
+// One alerting rule as Prometheus reads it, and the builder that gives every alert the same
+// labels (severity, plane, service, category, team) and annotations (summary, description,
+// runbook_url).
+import type { Settings, Severity } from "../../settings";
+import { Category, INFRA_PLANE, LABELS, runbookUrl } from "../conventions";
+
+export interface AlertRule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels: Record<string, string>;
+  annotations: { summary: string; description: string; runbook_url: string };
+}
+
+/** Who an alert belongs to. `service` is left out when the expression takes it from the series. */
+export interface Owner {
+  plane: string;
+  service?: string;
+  team?: string;
+}
+
+export interface AlertSpec {
+  alert: string;
+  severity: Severity;
+  category: Category;
+  owner: Owner;
+  expr: string;
+  for?: string;
+  /** Further static labels, e.g. the latency SLO an alert is about. */
+  labels?: Record<string, string>;
+  summary: string;
+  /** Go template text; `{{ $value }}` and `{{ $labels.x }}` are filled in by Prometheus. */
+  description: string;
+}
+
+export type AlertGenerator = (settings: Settings) => AlertSpec[];
+
+export const serviceOwner = (svc: Settings["services"][number]): Owner => ({ plane: svc.plane, service: svc.name, team: svc.team });
+
+/** Shared infrastructure: plane `infra`, service the component (postgres, redis, host, ...). */
+export const infraOwner = (component?: string): Owner => ({ plane: INFRA_PLANE, service: component });
+
+export function alertRule(settings: Settings, spec: AlertSpec): AlertRule {
+  const labels: Record<string, string> = { [LABELS.severity]: spec.severity, [LABELS.category]: spec.category, [LABELS.plane]: spec.owner.plane };
+  if (spec.owner.service) labels[LABELS.service] = spec.owner.service;
+  if (spec.owner.team) labels[LABELS.team] = spec.owner.team;
+  Object.assign(labels, spec.labels);
+  return {
+    alert: spec.alert,
+    expr: spec.expr,
+    // `for: 0s` is the default; leaving it out keeps the rendered rule short.
+    ...(spec.for && durationSeconds(spec.for) > 0 ? { for: spec.for } : {}),
+    labels,
+    annotations: { summary: spec.summary, description: spec.description, runbook_url: runbookUrl(settings, spec.alert) },
+  };
+}
+
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+
+/** Seconds in a Prometheus duration such as 1h30m (settings have checked the syntax). */
+export function durationSeconds(duration: string): number {
+  let total = 0;
+  for (const [, n, unit] of duration.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)) total += Number(n) * UNIT_SECONDS[unit];
+  return total;
+}
+
+/** A PromQL string literal (label values and job names may hold quotes or backslashes). */
+export const promString = (value: string): string => JSON.stringify(value);
+
+/** A ratio as a percentage for people: 0.07 → "7%" (no binary-float tail). */
+export const percent = (ratio: number): string => `${Number((ratio * 100).toPrecision(6))}%`;

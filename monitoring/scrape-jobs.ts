@@ -1,0 +1,45 @@
+// Every scrape job of prometheus.yml, with who owns it. prometheus.yml is written from this
+// list and the availability/target alerts watch the same list, so they cannot drift apart.
+import type { Settings } from "../settings";
+import { INFRA_PLANE, SELF_JOBS } from "./conventions";
+import { DOCKER_PEERS, Peers } from "./layout";
+
+export interface ScrapeJob {
+  job: string;
+  targets: string[];
+  /** Who the job's alerts belong to; service jobs also attach it as target labels. */
+  owner: { plane: string; service: string; team?: string };
+  /** Whether the owner is attached to every scraped series as target labels. */
+  ownerLabels: boolean;
+  /** The name of the job's `up` metric. */
+  up: string;
+  /** Watched by ServiceDown and TargetMissing; Prometheus's own job is not (the Watchdog covers it). */
+  watched: boolean;
+}
+
+/** Exporters of shared infrastructure scraped at addresses from settings.exporterTargets. */
+export const EXPORTER_JOBS = { postgres: "postgres-exporter", redis: "redis-exporter" } as const;
+
+export function scrapeJobs(settings: Settings, peers: Peers = DOCKER_PEERS): ScrapeJob[] {
+  const infra = (job: string, targets: string[], service = job, watched = true): ScrapeJob => ({
+    job,
+    targets,
+    owner: { plane: INFRA_PLANE, service },
+    ownerLabels: false,
+    up: "up",
+    watched,
+  });
+  const jobs = [infra(SELF_JOBS.prometheus, [peers.prometheus], SELF_JOBS.prometheus, false), infra(SELF_JOBS.alertmanager, [peers.alertmanager])];
+  if (settings.docker.exporters.nodeExporter) jobs.push(infra(SELF_JOBS.nodeExporter, [peers.nodeExporter]));
+  if (settings.docker.exporters.cadvisor) jobs.push(infra(SELF_JOBS.cadvisor, [peers.cadvisor]));
+  for (const [kind, job] of Object.entries(EXPORTER_JOBS) as [keyof typeof EXPORTER_JOBS, string][]) {
+    const targets = settings.exporterTargets[kind];
+    if (targets.length > 0) jobs.push(infra(job, [...targets], kind));
+  }
+  for (const svc of settings.services) {
+    if (svc.targets.length === 0) continue;
+    const owner = { plane: svc.plane, service: svc.name, ...(svc.team ? { team: svc.team } : {}) };
+    jobs.push({ job: svc.job, targets: [...svc.targets], owner, ownerLabels: true, up: svc.metrics.up, watched: true });
+  }
+  return jobs;
+}
