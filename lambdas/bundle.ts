@@ -8,7 +8,11 @@ export interface Bundle {
   /** The bundled `index.js`; its `handler` export is the Lambda handler. */
   code: string;
   bytes: number;
+  /** Repository-relative paths of the files esbuild pulled in (sources and packages). */
+  inputs: string[];
 }
+
+const REPO_ROOT = path.join(__dirname, "..");
 
 export function bundleLambda(name: Forwarder, options: { minify?: boolean } = {}): Bundle {
   const result = buildSync({
@@ -20,8 +24,10 @@ export function bundleLambda(name: Forwarder, options: { minify?: boolean } = {}
     minify: options.minify ?? true,
     external: ["@aws-sdk/*"],
     write: false,
+    metafile: true,
+    absWorkingDir: REPO_ROOT,
     logLevel: "silent",
   });
   const code = result.outputFiles[0].text;
-  return { code, bytes: Buffer.byteLength(code) };
+  return { code, bytes: Buffer.byteLength(code), inputs: Object.keys(result.metafile.inputs) };
 }

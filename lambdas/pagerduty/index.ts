@@ -1,0 +1,38 @@
+// PagerDuty forwarder: CloudWatch alarm notifications from SNS → Events API v2.
+import { ENV, PAGERDUTY_EVENTS_URL, PagerDutySeverity } from "../contract";
+import { optionalUrl, requiredString, stringMap } from "../shared/config";
+import { createForwarder, ForwarderOptions, ForwarderSpec, Handler } from "../shared/forwarder";
+import { pagerDutyAction } from "./event";
+
+export const SEVERITIES = ["critical", "error", "warning", "info"] as const satisfies readonly PagerDutySeverity[];
+/** For a topic missing from TOPIC_SEVERITIES: still urgent enough to page, below "critical". */
+export const DEFAULT_SEVERITY: PagerDutySeverity = "error";
+
+interface PagerDutyConfig {
+  keyParameter: string;
+  severities: Record<string, PagerDutySeverity>;
+  eventsUrl: string;
+}
+
+const spec: ForwarderSpec<PagerDutyConfig> = {
+  name: "pagerduty",
+  readConfig: (env) => ({
+    keyParameter: requiredString(env, ENV.pagerdutyKeyParameter),
+    severities: stringMap(env, ENV.topicSeverities, { required: false, allowed: SEVERITIES }),
+    eventsUrl: optionalUrl(env, ENV.pagerdutyEventsUrl, PAGERDUTY_EVENTS_URL),
+  }),
+  async forward(n, { config, secrets, deadline, log, post }) {
+    const known = config.severities[n.topicArn];
+    const action = pagerDutyAction(n, known ?? DEFAULT_SEVERITY);
+    if ("skip" in action) return { skipped: action.skip };
+    if (!known && action.event.event_action === "trigger") {
+      log.warn(`topic is not in ${ENV.topicSeverities}; using the default severity`, { severity: DEFAULT_SEVERITY });
+    }
+    const routingKey = await secrets.get(config.keyParameter, deadline.signal);
+    return { delivered: await post(config.eventsUrl, { routing_key: routingKey, ...action.event }) };
+  },
+};
+
+export const createPagerDutyHandler = (options?: ForwarderOptions): Handler => createForwarder(spec, options);
+
+export const handler = createPagerDutyHandler();
