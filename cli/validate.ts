@@ -1,0 +1,104 @@
+// npm run validate -- --stack <name> [--tree <rendered-folder>]: the successor of the
+// reference's validate-alerting.sh. Renders the stack (or reads a rendered tree), runs promtool
+// and amtool on it, checks the secrets the stack needs, prints a pass/fail table and exits
+// non-zero naming the failing file.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { renderFiles } from "../monitoring/files";
+import { FILES } from "../monitoring/layout";
+import { missingSecrets, presenceFromPulumiJson, routeTestArgs, routingCases, smokeRuleTest } from "../local/validation";
+import { MissingBinaryError, findBinary } from "../local/processes";
+import { ToolRunner, toolRunner } from "../local/tool-runner";
+import { parseSettings, readStackFile } from "../settings";
+import { ROOT, parseArgs, runMain, stackFilePath, stackOptions } from "./args";
+import { writeTree } from "./write-tree";
+
+const USAGE = "npm run validate -- (--stack <name> | --config <stack-file>) [--tree <rendered-folder>]";
+
+type Result = "PASS" | "FAIL" | "SKIP";
+interface Row {
+  check: string;
+  file: string;
+  result: Result;
+  detail: string;
+}
+
+const firstLines = (text: string, n = 6) => text.split("\n").filter((l) => l.trim() !== "").slice(0, n).join("\n");
+
+function toolRow(runner: ToolRunner, check: string, file: string, tool: "promtool" | "amtool", args: string[]): Row {
+  const r = runner.run(tool, args);
+  return { check, file, result: r.code === 0 ? "PASS" : "FAIL", detail: r.code === 0 ? "" : firstLines(r.output) };
+}
+
+/** Secrets through the Pulumi CLI, which lists keys and secret flags without values. */
+function secretsRow(stack: string | undefined, raw: ReturnType<typeof readStackFile>): Row {
+  const needed = missingSecrets(raw);
+  const row = (result: Result, detail: string): Row => ({ check: "secrets set", file: `stack ${stack ?? "(file)"}`, result, detail });
+  if (needed.length === 0) return row("PASS", "the stack needs no secret");
+  let pulumi: string;
+  try {
+    pulumi = findBinary("pulumi");
+  } catch (err) {
+    if (!(err instanceof MissingBinaryError)) throw err;
+    return row("SKIP", `could not check (Pulumi CLI not found); the stack needs: ${needed.join(", ")}`);
+  }
+  if (!stack) return row("SKIP", `could not check (name the stack with --stack); the stack needs: ${needed.join(", ")}`);
+  const r = spawnSync(pulumi, ["config", "--stack", stack, "--json"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+  if (r.status !== 0) return row("SKIP", `could not check: pulumi config failed: ${firstLines(r.stderr ?? String(r.error), 2)}`);
+  const missing = missingSecrets(raw, presenceFromPulumiJson(r.stdout));
+  return missing.length === 0 ? row("PASS", `set: ${needed.join(", ")}`) : row("FAIL", `not set: ${missing.join(", ")} (pulumi config set --secret ...)`);
+}
+
+function printTable(rows: Row[]): void {
+  const w = { check: Math.max(5, ...rows.map((r) => r.check.length)), file: Math.max(4, ...rows.map((r) => r.file.length)) };
+  console.log(`${"CHECK".padEnd(w.check)}  ${"FILE".padEnd(w.file)}  RESULT`);
+  for (const r of rows) {
+    console.log(`${r.check.padEnd(w.check)}  ${r.file.padEnd(w.file)}  ${r.result}`);
+    if (r.detail && r.result !== "PASS") console.log(r.detail.replace(/^/gm, "    "));
+  }
+}
+
+runMain(USAGE, (argv) => {
+  const { values } = parseArgs({ args: argv, options: { ...stackOptions, tree: { type: "string", short: "t" } }, strict: true });
+  const stackFile = stackFilePath(values);
+  const raw = readStackFile(stackFile);
+  const settings = parseSettings(raw, stackFile, { requireSecrets: false });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "ananta-validate-"));
+  try {
+    const tree = values.tree ? path.resolve(values.tree) : path.join(work, "tree");
+    if (!values.tree) writeTree(tree, renderFiles(settings));
+    const at = (file: string) => path.join(tree, file);
+    let runner: ToolRunner;
+    try {
+      runner = toolRunner(settings, [tree, work]);
+    } catch (err) {
+      if (!(err instanceof MissingBinaryError)) throw err;
+      console.error(err.message);
+      return 1;
+    }
+    const ruleFiles = fs.existsSync(at("prometheus/rules")) ? fs.readdirSync(at("prometheus/rules")).filter((f) => f.endsWith(".yml")).sort().map((f) => `prometheus/rules/${f}`) : [];
+    const smoke = path.join(work, "smoke.test.yml");
+    fs.writeFileSync(smoke, smokeRuleTest(settings, ruleFiles.map(at)));
+    const amConfig = at(FILES.alertmanagerConfig);
+
+    const rows: Row[] = [
+      toolRow(runner, "promtool check config", FILES.prometheusConfig, "promtool", ["check", "config", "--syntax-only", at(FILES.prometheusConfig)]),
+      ...ruleFiles.map((f) => toolRow(runner, "promtool check rules", f, "promtool", ["check", "rules", at(f)])),
+      toolRow(runner, "promtool test rules (ServiceDown, Watchdog)", "smoke.test.yml (generated)", "promtool", ["test", "rules", smoke]),
+      toolRow(runner, "amtool check-config", FILES.alertmanagerConfig, "amtool", ["check-config", amConfig]),
+      ...routingCases(settings).map((c) =>
+        toolRow(runner, `amtool routes: ${c.labels.alertname} ${c.labels.severity}${c.labels.plane ? ` ${c.labels.plane}` : ""}`, FILES.alertmanagerConfig, "amtool", routeTestArgs(amConfig, c)),
+      ),
+      secretsRow(values.stack, raw),
+    ];
+    console.log(`validate ${path.basename(stackFile)}: ${values.tree ? `tree ${tree}` : "freshly rendered"}; tools: ${runner.how}\n`);
+    printTable(rows);
+    const failed = rows.filter((r) => r.result === "FAIL");
+    console.log(failed.length === 0 ? "\nall checks passed" : `\n${failed.length} check(s) failed: ${[...new Set(failed.map((r) => r.file))].join(", ")}`);
+    return failed.length === 0 ? 0 : 1;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});

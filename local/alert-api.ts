@@ -1,0 +1,56 @@
+// Alertmanager's API v2 as the test-alert command and the e2e test use it: post alerts straight
+// to Alertmanager, as Prometheus would.
+import { PLANES, SEVERITIES } from "../settings";
+
+export interface PostableAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+}
+
+export interface TestAlertOptions {
+  severity: string;
+  plane: string;
+  service: string;
+  alertname?: string;
+  summary?: string;
+  /** How long the alert stays firing unless posted again, in minutes. */
+  minutes?: number;
+}
+
+export class AlertInputError extends Error {}
+
+/** The reference's "Send Test Alert": one alert carrying the labels routing looks at. */
+export function testAlert(o: TestAlertOptions, now = new Date()): PostableAlert {
+  const oneOf = (flag: string, value: string, allowed: readonly string[]) => {
+    if (!allowed.includes(value)) throw new AlertInputError(`--${flag} ${JSON.stringify(value)} is not allowed; use one of: ${allowed.join(", ")}`);
+  };
+  oneOf("severity", o.severity, SEVERITIES);
+  oneOf("plane", o.plane, PLANES);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(o.service)) throw new AlertInputError(`--service ${JSON.stringify(o.service)} must be a service name such as cns-service`);
+  const minutes = o.minutes ?? 5;
+  if (!(minutes > 0)) throw new AlertInputError(`--minutes ${minutes} must be greater than 0`);
+  const alertname = o.alertname ?? "TestAlert";
+  return {
+    labels: { alertname, severity: o.severity, plane: o.plane, service: o.service },
+    annotations: {
+      summary: o.summary ?? `Test alert for ${o.service} (${o.plane} plane, ${o.severity})`,
+      description: "Sent by npm run test-alert to check that notifications reach their receivers.",
+    },
+    startsAt: now.toISOString(),
+    endsAt: new Date(now.getTime() + minutes * 60_000).toISOString(),
+  };
+}
+
+/** POST /api/v2/alerts; throws with Alertmanager's answer when it refuses. */
+export async function postAlerts(alertmanagerUrl: string, alerts: PostableAlert[]): Promise<void> {
+  const url = `${alertmanagerUrl.replace(/\/+$/, "")}/api/v2/alerts`;
+  let res: Response;
+  try {
+    res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(alerts), signal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    throw new AlertInputError(`could not reach Alertmanager at ${url}: ${(err as Error).cause ?? (err as Error).message}`);
+  }
+  if (!res.ok) throw new AlertInputError(`Alertmanager at ${url} answered ${res.status}: ${await res.text()}`);
+}

@@ -1,0 +1,50 @@
+// Settings for a stack run on loopback: the stack file's values, overridden through the loader
+// (never by editing YAML) so that every scrape target is the demo service, every receiver is a
+// local stand-in, and intervals are short enough to watch an outage page and resolve.
+import { RawConfig, SLACK_CHANNEL_IDS, Settings, parseSettings } from "../settings";
+import type { DemoEndpoint } from "./demo-service";
+
+/** Short intervals and `for` durations: an outage pages within seconds, not minutes. */
+export const LOCAL_TIMING = {
+  docker: { scrapeInterval: "1s", evaluationInterval: "1s" },
+  alerts: { serviceDownFor: "5s", criticalErrorFor: "10s", highErrorFor: "20s", latencyFor: "20s", deploymentWindow: "1m" },
+  alertmanager: { groupWait: "2s", groupInterval: "5s" },
+} as const;
+
+export interface LocalEndpoints {
+  demo: DemoEndpoint[];
+  /** Dev mode: receivers post to <webhookBaseUrl><receiver-name>. */
+  webhookBaseUrl: string;
+  /** Production mode: the fake PagerDuty Events API and the SMTP sink. */
+  pagerdutyUrl: string;
+  smarthost: string;
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
+
+/** The raw stack values with local targets, receivers and timing; validated by parseSettings. */
+export function localSettings(raw: RawConfig, source: string, endpoints: LocalEndpoints): Settings {
+  const v = raw.values;
+  const target = new Map(endpoints.demo.map((d) => [d.service, d.target]));
+  const notifications = obj(v.notifications);
+  const pagerduty = obj(notifications.pagerduty);
+  const email = obj(notifications.email);
+  const values: Obj = {
+    ...v,
+    services: (Array.isArray(v.services) ? (v.services as Obj[]) : []).map((s) => ({ ...s, targets: target.has(String(s.name)) ? [target.get(String(s.name))] : [] })),
+    // Node exporter and cAdvisor are not started locally; scraping them would only add noise.
+    docker: { ...obj(v.docker), ...LOCAL_TIMING.docker, exporters: { nodeExporter: false, cadvisor: false } },
+    alerts: { ...obj(v.alerts), ...LOCAL_TIMING.alerts },
+    alertmanager: { ...obj(v.alertmanager), ...LOCAL_TIMING.alertmanager },
+    notifications: {
+      ...notifications,
+      localWebhookUrl: endpoints.webhookBaseUrl,
+      pagerduty: { ...pagerduty, url: endpoints.pagerdutyUrl },
+      email: { ...email, smarthost: endpoints.smarthost, requireTls: false },
+    },
+  };
+  // Every secret the stack could need is written locally (to fakes), so all are present.
+  const secrets = { pagerdutyKey: true, slackWebhooks: [...SLACK_CHANNEL_IDS], smtpPassword: true, grafanaAdminPassword: true };
+  return parseSettings({ ...raw, values, secrets, plaintextSecrets: [] }, `${source} (local overrides)`, { requireSecrets: false });
+}

@@ -1,0 +1,108 @@
+// What `npm run validate` checks beyond the generators' own tests, derived from the stack:
+// a smoke rule test (ServiceDown fires for every service, only after its `for`, and the
+// Watchdog always fires), a routing table in the shape of the reference's alert flow, and
+// which secrets the stack still needs.
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { durationSeconds } from "../monitoring/alerts/rule";
+import { LABELS, RECEIVERS, WATCHDOG_ALERT } from "../monitoring/conventions";
+import { PROJECT, RawConfig, SLACK_CHANNEL_IDS, SecretPresence, SettingsError, Settings, parseSettings } from "../settings";
+
+const STEP_SECONDS = 15;
+const HEALTHY_MINUTES = 5;
+
+/** A `promtool test rules` file for the rendered rule files (absolute paths). */
+export function smokeRuleTest(settings: Settings, ruleFiles: string[]): string {
+  const downFor = durationSeconds(settings.alerts.serviceDownFor);
+  const healthySteps = (HEALTHY_MINUTES * 60) / STEP_SECONDS;
+  const downSteps = Math.ceil((downFor + 120) / STEP_SECONDS);
+  const firing = (alertname: string, service?: string) =>
+    `count(ALERTS{alertname="${alertname}",alertstate="firing"${service ? `,${LABELS.service}="${service}"` : ""}})`;
+  const seconds = (s: number) => `${s}s`;
+  return stringify({
+    rule_files: ruleFiles.map((f) => path.resolve(f)),
+    evaluation_interval: seconds(STEP_SECONDS),
+    tests: [
+      {
+        interval: seconds(STEP_SECONDS),
+        input_series: settings.services.map((svc) => ({
+          series: `up{job="${svc.job}",instance="${svc.targets[0] ?? "smoke:80"}",service="${svc.name}",plane="${svc.plane}"${svc.team ? `,team="${svc.team}"` : ""}}`,
+          values: `1x${healthySteps - 1} 0x${downSteps}`,
+        })),
+        promql_expr_test: [
+          { expr: firing(WATCHDOG_ALERT), eval_time: "1m", exp_samples: [{ labels: "{}", value: 1 }] },
+          ...settings.services.flatMap((svc) => [
+            // Down for less than its `for`: not firing yet.
+            { expr: firing("ServiceDown", svc.name), eval_time: seconds(HEALTHY_MINUTES * 60 + Math.max(0, downFor - STEP_SECONDS)), exp_samples: [] },
+            { expr: firing("ServiceDown", svc.name), eval_time: seconds(HEALTHY_MINUTES * 60 + downFor + 2 * STEP_SECONDS), exp_samples: [{ labels: "{}", value: 1 }] },
+          ]),
+        ],
+      },
+    ],
+  });
+}
+
+export interface RouteCase {
+  labels: Record<string, string>;
+  receivers: string[];
+}
+
+/** The reference's flow for the stack's first service of each plane, and the Watchdog. */
+export function routingCases(settings: Settings): RouteCase[] {
+  const first = (plane: string) => settings.services.find((s) => s.plane === plane);
+  const cases: RouteCase[] = [{ labels: { alertname: WATCHDOG_ALERT, severity: "none" }, receivers: [RECEIVERS.watchdog] }];
+  const app = first("app");
+  if (app) {
+    cases.push({
+      labels: { alertname: "ServiceDown", severity: "critical", category: "availability", plane: "app", service: app.name },
+      receivers: [RECEIVERS.pagerduty, RECEIVERS.slack("critical"), RECEIVERS.email("oncall"), RECEIVERS.slack("appPlane"), RECEIVERS.email("appPlane")],
+    });
+  }
+  const control = first("control");
+  if (control) {
+    cases.push({
+      labels: { alertname: "HighErrorRate", severity: "warning", category: "errors", plane: "control", service: control.name },
+      receivers: [RECEIVERS.slack("platform"), RECEIVERS.slack("controlPlane"), RECEIVERS.email("controlPlane")],
+    });
+  }
+  cases.push({
+    labels: { alertname: "ErrorBudgetBurningFast", severity: "critical", category: "slo", plane: (app ?? control ?? settings.services[0]).plane },
+    receivers: [RECEIVERS.pagerduty, RECEIVERS.slack("critical"), RECEIVERS.email("oncall"), RECEIVERS.slack("slo"), RECEIVERS.email("slo")],
+  });
+  return cases;
+}
+
+/** `amtool config routes test` arguments for one case. */
+export const routeTestArgs = (configFile: string, c: RouteCase): string[] => [
+  "config",
+  "routes",
+  "test",
+  `--config.file=${configFile}`,
+  `--verify.receivers=${c.receivers.join(",")}`,
+  ...Object.entries(c.labels).map(([k, v]) => `${k}=${v}`),
+];
+
+/** Secret presence from `pulumi config --stack <s> --json` (values are never shown, only `secret: true`). */
+export function presenceFromPulumiJson(json: string): SecretPresence {
+  const config = JSON.parse(json) as Record<string, { secret?: boolean; objectValue?: unknown }>;
+  const set = (k: string) => config[`${PROJECT}:${k}`]?.secret === true;
+  const slack = config[`${PROJECT}:slackWebhooks`];
+  const slackIds =
+    slack?.objectValue && typeof slack.objectValue === "object"
+      ? SLACK_CHANNEL_IDS.filter((id) => id in (slack.objectValue as object))
+      : [];
+  return { pagerdutyKey: set("pagerdutyKey"), slackWebhooks: slackIds, smtpPassword: set("smtpPassword"), grafanaAdminPassword: set("grafanaAdminPassword") };
+}
+
+const NO_SECRETS: SecretPresence = { pagerdutyKey: false, slackWebhooks: [], smtpPassword: false, grafanaAdminPassword: false };
+
+/** The secret keys the stack needs that `presence` lacks, as the loader names them. */
+export function missingSecrets(raw: RawConfig, presence: SecretPresence = NO_SECRETS): string[] {
+  try {
+    parseSettings({ ...raw, secrets: presence, plaintextSecrets: [] }, "stack", { requireSecrets: true });
+    return [];
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    return err.problems.filter((p) => p.message.includes("pulumi config set --secret")).map((p) => p.key.slice(PROJECT.length + 1));
+  }
+}
