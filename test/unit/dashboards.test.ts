@@ -14,6 +14,7 @@ interface Target {
   expr: string;
   refId: string;
   datasource?: { uid?: string };
+  legendFormat?: string;
 }
 interface Panel {
   id: number;
@@ -152,6 +153,15 @@ for (const stack of ["dev", "prod"]) {
       for (const plane of new Set(settings.services.map((s) => s.plane))) {
         assert.ok(exprs.includes(`slo:${plane}_plane:availability:ratio_`), `${plane} plane availability`);
         assert.ok(exprs.includes(`slo:${plane}_plane:error_budget:remaining`), `${plane} plane budget`);
+      }
+    });
+
+    it("tell SLOs apart in plane panels: availability selects its SLO, the rest are labelled by SLO", () => {
+      for (const p of queryPanels(dashboards[0]).filter((x) => /plane/.test(x.title))) {
+        for (const t of p.targets ?? []) {
+          if (/:availability:ratio_/.test(t.expr)) assert.match(t.expr, /\{slo="availability"\}/, p.title);
+          else if (/slo:[a-z]+_plane:/.test(t.expr)) assert.match(t.legendFormat ?? "", /\{\{slo\}\}/, `${p.title}: ${t.expr}`);
+        }
       }
     });
 

@@ -112,14 +112,14 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
   for (const plane of planes) {
     b.withPanel(
       panel(lastValueStat(), ids, `${plane} plane availability (${PLANE_WINDOW})`, { w: 8, h: 6 }, [
-        { expr: SLO_SERIES.plane.availability(plane, PLANE_WINDOW), legend: plane, kind: "instant" },
+        { expr: `${SLO_SERIES.plane.availability(plane, PLANE_WINDOW)}{${AVAILABILITY}}`, legend: plane, kind: "instant" },
       ])
         .unit("percentunit")
         .decimals(3),
     )
       .withPanel(
         panel(lastValueStat(), ids, `${plane} plane error budget remaining`, { w: 8, h: 6 }, [
-          { expr: SLO_SERIES.plane.budgetRemaining(plane), legend: plane, kind: "instant" },
+          { expr: SLO_SERIES.plane.budgetRemaining(plane), legend: "{{slo}}", kind: "instant" },
         ])
           .unit("percentunit")
           .thresholds(budgetSteps),
@@ -130,7 +130,7 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
           ids,
           `${plane} plane burn rate`,
           { w: 8, h: 6 },
-          burnWindows().map((w) => ({ expr: SLO_SERIES.plane.burnRate(plane, w), legend: w })),
+          burnWindows().map((w) => ({ expr: SLO_SERIES.plane.burnRate(plane, w), legend: `{{slo}} ${w}` })),
         ),
       );
   }
