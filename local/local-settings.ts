@@ -35,6 +35,8 @@ export function localSettings(raw: RawConfig, source: string, endpoints: LocalEn
     services: (Array.isArray(v.services) ? (v.services as Obj[]) : []).map((s) => ({ ...s, targets: target.has(String(s.name)) ? [target.get(String(s.name))] : [] })),
     // Node exporter and cAdvisor are not started locally; scraping them would only add noise.
     docker: { ...obj(v.docker), ...LOCAL_TIMING.docker, exporters: { nodeExporter: false, cadvisor: false } },
+    // Nor are the stack's database and cache exporters reachable from here.
+    exporterTargets: { postgres: [], redis: [] },
     alerts: { ...obj(v.alerts), ...LOCAL_TIMING.alerts },
     alertmanager: { ...obj(v.alertmanager), ...LOCAL_TIMING.alertmanager },
     notifications: {

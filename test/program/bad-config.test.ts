@@ -4,8 +4,8 @@ import { failProgram, ProgramOptions } from "../helpers/pulumi-program";
 import { SENTINEL } from "../helpers/sentinels";
 
 const prodSecrets = SENTINEL;
-const { database: _db, ...webhooksWithoutDatabase } = SENTINEL.slackWebhooks;
-const { pagerdutyKey: _pd, ...secretsWithoutPagerduty } = SENTINEL;
+const { database, ...webhooksWithoutDatabase } = SENTINEL.slackWebhooks;
+const { pagerdutyKey, ...secretsWithoutPagerduty } = SENTINEL;
 
 interface BadCase {
   what: string;

@@ -50,6 +50,7 @@ describe("local settings", () => {
     assert.equal(s.alerts.serviceDownFor, LOCAL_TIMING.alerts.serviceDownFor);
     assert.equal(s.alertmanager.groupWait, LOCAL_TIMING.alertmanager.groupWait);
     assert.equal(s.docker.exporters.nodeExporter, false);
+    assert.deepEqual(s.exporterTargets, { postgres: [], redis: [] }, "the stack's remote exporters are not scraped locally");
     // Everything else comes from the stack file.
     assert.equal(s.notifications.mode, "production");
     assert.equal(s.notifications.email.to.appPlane, "app-plane-team@ananta.io");

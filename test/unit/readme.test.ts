@@ -1,0 +1,45 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import { SECRET_KEYS, settingsSchema } from "../../settings";
+import { ROOT } from "../helpers/pulumi-program";
+
+/** Every setting's key path, e.g. docker.ports.grafana or services[].slo.latency[].name. */
+function keyPaths(schema: z.ZodType, prefix: string): string[] {
+  const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> } }).def;
+  switch (def.type) {
+    case "default":
+    case "prefault":
+    case "optional":
+      return keyPaths(def.innerType!, prefix);
+    case "array":
+      return keyPaths(def.element!, `${prefix}[]`);
+    case "object":
+      return Object.entries(def.shape!).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k));
+    default:
+      return [prefix];
+  }
+}
+
+describe("README", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const reference = readme.slice(readme.indexOf("## Configuration reference"));
+
+  it("documents every setting and secret in the configuration reference", () => {
+    const missing = [...keyPaths(settingsSchema, ""), ...SECRET_KEYS].filter((k) => !reference.includes(`\`${k}\``));
+    assert.deepEqual(missing, [], "settings missing from the README's configuration reference");
+  });
+
+  it("documents no setting that does not exist", () => {
+    const known = new Set([...keyPaths(settingsSchema, ""), ...SECRET_KEYS]);
+    const rows = [...reference.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+    assert.ok(rows.length > 0, "no table rows found");
+    assert.deepEqual(rows.filter((k) => !known.has(k)), []);
+  });
+
+  it("names the commands that exist", () => {
+    const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts);
+    for (const m of readme.matchAll(/npm run ([a-z:-]+)/g)) assert.ok(scripts.includes(m[1]), `README names npm run ${m[1]}, which package.json lacks`);
+  });
+});
