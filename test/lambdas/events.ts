@@ -1,10 +1,11 @@
-// SNS events for the forwarder tests: the shared fixtures, and builders for the transitions
+// SNS events for the forwarder tests: the fixtures, and builders for the transitions
 // and malformed messages the fixtures do not cover.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { LambdaContext } from "../../lambdas/shared/forwarder";
 
-const FIXTURES = path.resolve(__dirname, "../..", "../shared/fixtures/cloudwatch-alarm-sns");
+// Copied from the shared fixtures (public aws-lambda-go test data) so the repo tests on its own.
+const FIXTURES = path.resolve(__dirname, "../fixtures/cloudwatch-alarm-sns");
 
 export interface SnsEvent {
   Records: { EventSource: string; Sns: Record<string, unknown> }[];
