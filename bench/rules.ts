@@ -8,13 +8,15 @@
 //    Prometheus between levels so it loads the new blocks.
 // 3. Every generated expression and every naive one queried once at the same instant with
 //    stats=all; totalQueryableSamples is the number of samples it touched.
-import { ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { SLO_SERIES, SLO_WINDOWS, SloWindow } from "../monitoring/conventions";
+import { ManagedProcess, findBinary } from "../local/processes";
+import { freePorts, LOOPBACK } from "../local/ports";
+import { durationSeconds } from "../monitoring/duration";
 import { sloRuleGroups } from "../monitoring/slo";
 import { Slo, slosOf } from "../monitoring/slo/objectives";
 import { RecordingRule, RuleGroup } from "../monitoring/slo/rule-types";
@@ -44,12 +46,6 @@ function benchSettings(): Settings {
   );
 }
 
-const seconds = (d: string): number => {
-  const unit = { s: 1, m: 60, h: HOUR, d: 24 * HOUR } as Record<string, number>;
-  const m = /^(\d+)([smhd])$/.exec(d);
-  if (!m) throw new Error(`bench: unsupported duration ${d}`);
-  return Number(m[1]) * unit[m[2]];
-};
 
 /** Counters and the histogram series the SLO rules read, per service, one sample per SCRAPE_SECONDS, written as OpenMetrics. */
 async function writeOpenMetrics(file: string, settings: Settings, start: number, end: number): Promise<void> {
@@ -99,54 +95,35 @@ function exec(bin: string, args: string[]): Promise<void> {
   });
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-
 /** A Prometheus on loopback over a TSDB folder; no scraping, no rules: only the query API. */
 class Prometheus {
-  private proc?: ChildProcess;
+  private proc?: ManagedProcess;
   url = "";
   constructor(private readonly dir: string) {}
 
   async start(): Promise<void> {
-    const port = await freePort();
+    const [port] = await freePorts(1);
     const config = path.join(this.dir, "prometheus.yml");
     fs.writeFileSync(config, "global: {}\n");
-    this.url = `http://127.0.0.1:${port}`;
-    this.proc = spawn(
-      "prometheus",
-      [`--config.file=${config}`, `--storage.tsdb.path=${path.join(this.dir, "tsdb")}`, `--web.listen-address=127.0.0.1:${port}`, "--storage.tsdb.retention.time=10y", "--log.level=error"],
-      { stdio: "ignore" },
-    );
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (this.proc.exitCode !== null) throw new Error(`prometheus exited with ${this.proc.exitCode}`);
-      const ok = await fetch(`${this.url}/-/ready`).then((r) => r.ok, () => false);
-      if (ok) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error("prometheus did not become ready within 60 s");
+    this.url = `http://${LOOPBACK}:${port}`;
+    this.proc = new ManagedProcess("prometheus", findBinary("prometheus"), [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${path.join(this.dir, "tsdb")}`,
+      `--web.listen-address=${LOOPBACK}:${port}`,
+      "--storage.tsdb.retention.time=10y",
+      "--log.level=error",
+    ]);
+    await this.proc.waitReady(`${this.url}/-/ready`, 60_000);
   }
 
+  /** Stops Prometheus, so the next start loads the blocks written meanwhile. */
   async stop(): Promise<void> {
-    const p = this.proc;
-    if (!p || p.exitCode !== null) return;
-    const exited = new Promise((r) => p.once("exit", r));
-    p.kill("SIGTERM");
-    const timer = setTimeout(() => p.kill("SIGKILL"), 15_000);
-    await exited;
-    clearTimeout(timer);
+    await this.proc?.stop(15_000);
   }
 
   /** Stops Prometheus at once (on Ctrl-C), so no process outlives the benchmark. */
   kill(): void {
-    this.proc?.kill("SIGKILL");
+    void this.proc?.stop(0);
   }
 
   /** Samples touched by one instant query at `time`. */
@@ -189,7 +166,7 @@ function levels(groups: RuleGroup[]): Map<RecordingRule, number> {
 function historyOf(settings: Settings, rule: RecordingRule): number {
   const raw = RAW_WINDOWS.find((w) => rule.record === SLO_SERIES.errorRate(w) || rule.record === SLO_SERIES.requestRate(w));
   const ranges = derivedWindows(settings).filter((d) => d.from === raw);
-  return Math.max(RECENT, ...ranges.map((d) => seconds(d.range) + seconds(d.from)));
+  return Math.max(RECENT, ...ranges.map((d) => durationSeconds(d.range) + durationSeconds(d.from)));
 }
 
 /** The naive rule set: every window's error ratio straight from raw counters. */
@@ -203,7 +180,7 @@ export async function run(): Promise<void> {
   const t0 = Date.now();
   const settings = benchSettings();
   const groups = sloRuleGroups(settings);
-  const base = seconds(settings.docker.evaluationInterval);
+  const base = durationSeconds(settings.docker.evaluationInterval);
   const end = Math.floor(Date.now() / 1000 / HOUR) * HOUR - 3 * HOUR;
   const start = end - PERIOD_DAYS * 24 * HOUR - 2 * HOUR;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ananta-bench-rules-"));
@@ -252,7 +229,7 @@ export async function run(): Promise<void> {
     const perGroup: string[] = [];
     for (const g of groups) {
       // Amortised per base cycle: a group evaluated every 1m costs a quarter per 15s cycle.
-      const weight = base / seconds(g.interval ?? `${base}s`);
+      const weight = base / durationSeconds(g.interval ?? `${base}s`);
       let touched = 0;
       for (const r of g.rules) touched += await prom.samples(r.expr, end);
       generated += weight * touched;

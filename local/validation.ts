@@ -4,7 +4,7 @@
 // which secrets the stack still needs.
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { durationSeconds } from "../monitoring/alerts/rule";
+import { durationSeconds } from "../monitoring/duration";
 import { LABELS, RECEIVERS, WATCHDOG_ALERT } from "../monitoring/conventions";
 import { PROJECT, RawConfig, SLACK_CHANNEL_IDS, SecretPresence, SettingsError, Settings, parseSettings } from "../settings";
 

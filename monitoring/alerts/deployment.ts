@@ -2,7 +2,8 @@
 // process of the job starting within the window (process_start_time_seconds, which every
 // Prometheus client library exports); "rising" compares with the window just before it, so a
 // service that was already failing raises HighErrorRate, not this.
-import { AlertGenerator, durationSeconds, percent, serviceOwner } from "./rule";
+import { durationSeconds } from "../duration";
+import { AlertGenerator, percent, serviceOwner } from "./rule";
 import { errorRatio, newestProcessStart, RATE_WINDOW } from "./service-metrics";
 
 export const deploymentAlerts: AlertGenerator = (settings) => {

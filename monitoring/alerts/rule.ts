@@ -3,6 +3,7 @@
 // runbook_url).
 import type { Settings, Severity } from "../../settings";
 import { Category, INFRA_PLANE, LABELS, runbookUrl } from "../conventions";
+import { durationSeconds } from "../duration";
 
 export interface AlertRule {
   alert: string;
@@ -53,15 +54,6 @@ export function alertRule(settings: Settings, spec: AlertSpec): AlertRule {
     labels,
     annotations: { summary: spec.summary, description: spec.description, runbook_url: runbookUrl(settings, spec.alert) },
   };
-}
-
-const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
-
-/** Seconds in a Prometheus duration such as 1h30m (settings have checked the syntax). */
-export function durationSeconds(duration: string): number {
-  let total = 0;
-  for (const [, n, unit] of duration.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)) total += Number(n) * UNIT_SECONDS[unit];
-  return total;
 }
 
 /** A PromQL string literal (label values and job names may hold quotes or backslashes). */

@@ -10,7 +10,7 @@ import { postAlerts, testAlert } from "../../local/alert-api";
 import { LOCAL_TIMING } from "../../local/local-settings";
 import { LocalPipeline } from "../../local/pipeline";
 import type { Notification } from "../../local/receivers";
-import { durationSeconds } from "../../monitoring/alerts/rule";
+import { durationSeconds } from "../../monitoring/duration";
 import { stackFile } from "../helpers/pulumi-program";
 import { tmpDir } from "../helpers/tools";
 
