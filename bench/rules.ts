@@ -21,7 +21,7 @@ import { sloRuleGroups } from "../monitoring/slo";
 import { Slo, slosOf } from "../monitoring/slo/objectives";
 import { RecordingRule, RuleGroup } from "../monitoring/slo/rule-types";
 import { derivedWindows, RAW_WINDOWS } from "../monitoring/slo/windows";
-import { parseSettings, PLANES, Settings } from "../settings";
+import { noSecrets, parseSettings, PLANES, Settings } from "../settings";
 
 const BENCH_SERVICES = 100;
 /** The shortest period settings allow keeps the backfill to minutes; the ratio barely depends on it. */
@@ -41,7 +41,7 @@ function benchSettings(): Settings {
     team: "bench",
   }));
   return parseSettings(
-    { values: { environment: "bench", services, slo: { periodDays: PERIOD_DAYS } }, secrets: { pagerdutyKey: false, slackWebhooks: [], smtpPassword: false, grafanaAdminPassword: false } },
+    { values: { environment: "bench", services, slo: { periodDays: PERIOD_DAYS } }, secrets: noSecrets() },
     "bench settings",
   );
 }

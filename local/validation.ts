@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { durationSeconds } from "../monitoring/duration";
 import { LABELS, RECEIVERS, WATCHDOG_ALERT } from "../monitoring/conventions";
-import { PROJECT, RawConfig, SLACK_CHANNEL_IDS, SecretPresence, SettingsError, Settings, parseSettings } from "../settings";
+import { PROJECT, RawConfig, SLACK_CHANNEL_IDS, SecretPresence, SettingsError, Settings, noSecrets, parseSettings } from "../settings";
 
 const STEP_SECONDS = 15;
 const HEALTHY_MINUTES = 5;
@@ -94,10 +94,8 @@ export function presenceFromPulumiJson(json: string): SecretPresence {
   return { pagerdutyKey: set("pagerdutyKey"), slackWebhooks: slackIds, smtpPassword: set("smtpPassword"), grafanaAdminPassword: set("grafanaAdminPassword") };
 }
 
-const NO_SECRETS: SecretPresence = { pagerdutyKey: false, slackWebhooks: [], smtpPassword: false, grafanaAdminPassword: false };
-
 /** The secret keys the stack needs that `presence` lacks, as the loader names them. */
-export function missingSecrets(raw: RawConfig, presence: SecretPresence = NO_SECRETS): string[] {
+export function missingSecrets(raw: RawConfig, presence: SecretPresence = noSecrets()): string[] {
   try {
     parseSettings({ ...raw, secrets: presence, plaintextSecrets: [] }, "stack", { requireSecrets: true });
     return [];

@@ -23,6 +23,9 @@ export interface SecretPresence {
   grafanaAdminPassword: boolean;
 }
 
+/** A stack with no secret set (a fresh object: readers add to it). */
+export const noSecrets = (): SecretPresence => ({ pagerdutyKey: false, slackWebhooks: [], smtpPassword: false, grafanaAdminPassword: false });
+
 export type ResolvedService = Omit<RawSettings["services"][number], "job" | "slo"> & {
   job: string;
   slo: { availability: { objective: number }; latency: LatencySlo[] };
@@ -191,7 +194,7 @@ export function readStackFile(path: string): RawConfig {
   const doc = (parseYaml(fs.readFileSync(path, "utf8")) ?? {}) as { config?: Record<string, unknown> };
   const config = doc.config ?? {};
   const values: Record<string, unknown> = {};
-  const secrets: SecretPresence = { pagerdutyKey: false, slackWebhooks: [], smtpPassword: false, grafanaAdminPassword: false };
+  const secrets = noSecrets();
   const plaintextSecrets: string[] = [];
   let awsRegion: string | undefined;
   const problems: SettingsProblem[] = [];

@@ -2,7 +2,7 @@
 // program's config, plus the secret values as Pulumi secrets (encrypted in state).
 import * as pulumi from "@pulumi/pulumi";
 import { SettingsError } from "./errors";
-import { RawConfig, SecretPresence, Settings, parseSettings } from "./load";
+import { RawConfig, Settings, noSecrets, parseSettings } from "./load";
 import { PROJECT, SECRET_KEYS, SLACK_CHANNEL_IDS, SecretKey, SlackChannelId } from "./schema";
 
 export interface SecretValues {
@@ -24,7 +24,7 @@ const parseValue = (text: string): unknown => {
 export function readPulumiConfig(): { raw: RawConfig; secrets: SecretValues } {
   const all = pulumi.runtime.allConfig();
   const values: Record<string, unknown> = {};
-  const presence: SecretPresence = { pagerdutyKey: false, slackWebhooks: [], smtpPassword: false, grafanaAdminPassword: false };
+  const presence = noSecrets();
   const config = new pulumi.Config(PROJECT);
   const secrets: SecretValues = { slackWebhooks: {} };
   for (const [full, text] of Object.entries(all)) {

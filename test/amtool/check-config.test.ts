@@ -2,9 +2,9 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { settingsOf, tool } from "../helpers/tools";
+import { renderTo, settingsOf, tool } from "../helpers/tools";
 import { configIn } from "./amtool";
-import { renderTo, STACKS } from "./stacks";
+import { STACKS } from "./stacks";
 
 describe("amtool check-config", () => {
   for (const stack of STACKS) {

@@ -5,9 +5,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { LABELS, RECEIVERS, WATCHDOG_ALERT } from "../../monitoring/conventions";
-import { settingsOf } from "../helpers/tools";
+import { renderTo, settingsOf } from "../helpers/tools";
 import { configIn, declaredReceivers, readConfig, receiversFor, type Labels } from "./amtool";
-import { renderTo, STACKS } from "./stacks";
+import { STACKS } from "./stacks";
 
 interface AlertRule {
   file: string;

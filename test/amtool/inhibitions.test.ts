@@ -6,9 +6,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { settingsOf, tmpDir } from "../helpers/tools";
+import { renderTo, settingsOf, tmpDir } from "../helpers/tools";
 import { readConfig, receiversFor, type Labels } from "./amtool";
-import { renderTo } from "./stacks";
 
 interface InhibitRule {
   source_matchers: string[];

@@ -5,9 +5,9 @@ import * as path from "node:path";
 import { alertmanagerConfig } from "../../monitoring/alertmanager/config";
 import { alertmanagerSecretFiles, DOCKER_PEERS } from "../../monitoring/layout";
 import { sentinelsIn } from "../helpers/sentinels";
-import { settingsOf } from "../helpers/tools";
+import { renderTo, settingsOf, settingsWith } from "../helpers/tools";
 import { readConfig } from "./amtool";
-import { renderTo, testRender, withNotifications } from "./stacks";
+import { testRender } from "./stacks";
 
 type Receiver = Record<string, unknown> & { name: string };
 const receiversOf = (dir: string) => readConfig(dir).receivers as Receiver[];
@@ -57,13 +57,13 @@ describe("receivers", () => {
 
     it("points PagerDuty at notifications.pagerduty.url when set", () => {
       const url = "http://127.0.0.1:18080/v2/enqueue";
-      const d = renderTo(withNotifications("prod", { pagerduty: { enabled: true, url } }), options);
+      const d = renderTo(settingsWith("prod", { notifications: { pagerduty: { enabled: true, url } } }), options);
       assert.equal((named(d, "pagerduty").pagerduty_configs as { url: string }[])[0].url, url);
       assert.equal((named(dir, "pagerduty").pagerduty_configs as { url?: string }[])[0].url, undefined);
     });
 
     it("keeps a turned-off channel as a receiver that notifies no one, and names no file for it", () => {
-      const d = renderTo(withNotifications("prod", { slack: { database: { channel: "#database-alerts", enabled: false } } }), options);
+      const d = renderTo(settingsWith("prod", { notifications: { slack: { database: { channel: "#database-alerts", enabled: false } } } }), options);
       assert.deepEqual(named(d, "slack-database"), { name: "slack-database" });
       assert.ok(!fileFields(readConfig(d)).some((f) => f.includes("database")));
     });
@@ -71,7 +71,7 @@ describe("receivers", () => {
     it("sends the Watchdog to notifications.watchdog.url, or nowhere when unset", () => {
       assert.deepEqual(named(dir, "watchdog"), { name: "watchdog" });
       const url = "https://hc-ping.example/ananta-prod";
-      const d = renderTo(withNotifications("prod", { watchdog: { url } }), options);
+      const d = renderTo(settingsWith("prod", { notifications: { watchdog: { url } } }), options);
       assert.deepEqual((named(d, "watchdog").webhook_configs as { url: string }[]).map((c) => c.url), [url]);
     });
 
@@ -92,7 +92,7 @@ describe("receivers", () => {
     });
 
     it("routes and inhibits exactly as production does", () => {
-      const local = readConfig(renderTo(withNotifications("prod", { mode: "local" })));
+      const local = readConfig(renderTo(settingsWith("prod", { notifications: { mode: "local" } })));
       const production = readConfig(renderTo(settingsOf("prod")));
       assert.deepEqual(local.route, production.route);
       assert.deepEqual(local.inhibit_rules, production.inhibit_rules);

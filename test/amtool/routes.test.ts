@@ -1,9 +1,9 @@
 // The routing table: which receivers (in tree order) each kind of alert reaches, checked by
 // amtool's own --verify.receivers on the rendered config of every stack.
 import { strict as assert } from "node:assert";
-import { settingsOf } from "../helpers/tools";
+import { renderTo, settingsOf } from "../helpers/tools";
 import { configIn, verifyReceivers, type Labels } from "./amtool";
-import { renderTo, STACKS } from "./stacks";
+import { STACKS } from "./stacks";
 
 const PAGE = ["pagerduty", "slack-critical", "email-oncall"];
 const WARN = ["slack-platform"];

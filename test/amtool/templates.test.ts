@@ -4,9 +4,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TEMPLATE, use } from "../../monitoring/alertmanager/templates";
-import { settingsOf, tmpDir, tool } from "../helpers/tools";
+import { renderTo, settingsOf, tmpDir, tool } from "../helpers/tools";
 import { readConfig } from "./amtool";
-import { renderTo } from "./stacks";
 
 const RUNBOOK = "https://runbooks.example/ServiceDown.md";
 const GROUP = {

@@ -7,10 +7,22 @@ import * as path from "node:path";
 import { writeTree } from "../../cli/write-tree";
 import { renderFiles } from "../../monitoring/files";
 import { RenderOptions } from "../../monitoring/layout";
-import { loadStackFile, Settings } from "../../settings";
+import { loadStackFile, parseSettings, readStackFile, Settings } from "../../settings";
 import { stackFile } from "./pulumi-program";
 
 export const settingsOf = (stack: string): Settings => loadStackFile(stackFile(stack));
+
+/**
+ * A stack's settings with top-level keys overridden, through the loader: an object override is
+ * merged into the stack file's object one level deep, anything else replaces it.
+ */
+export function settingsWith(stack: string, overrides: Record<string, unknown>): Settings {
+  const raw = readStackFile(stackFile(stack));
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+  const values = { ...raw.values };
+  for (const [k, v] of Object.entries(overrides)) values[k] = isObject(v) && isObject(values[k]) ? { ...values[k], ...v } : v;
+  return parseSettings({ ...raw, values }, `${stack} (test variant)`, { requireSecrets: false });
+}
 
 export function tmpDir(prefix = "ananta-test-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -6,12 +6,9 @@ import * as path from "node:path";
 import { RULE_FILES } from "../../monitoring/conventions";
 import { renderFiles } from "../../monitoring/files";
 import { FILES } from "../../monitoring/layout";
-import { parseSettings, readStackFile } from "../../settings";
-import { stackFile } from "../helpers/pulumi-program";
-import { renderTo, tool } from "../helpers/tools";
+import { renderTo, settingsOf, settingsWith, tool } from "../helpers/tools";
 
-const raw = readStackFile(stackFile("dev"));
-const defaults = parseSettings(raw, "Pulumi.dev.yaml", { requireSecrets: false }).alerts;
+const defaults = settingsOf("dev").alerts;
 
 /**
  * A distinct value per key, of the key's kind, increasing in key order (so criticalErrorRatio >
@@ -25,7 +22,7 @@ const overrides: Record<string, string | number> = Object.fromEntries(
 );
 
 describe("alerts.* settings", () => {
-  const settings = parseSettings({ ...raw, values: { ...raw.values, alerts: overrides } }, "test overrides", { requireSecrets: false });
+  const settings = settingsWith("dev", { alerts: overrides });
   let text: string;
   before(() => {
     text = Object.values(renderFiles(settings)).join("\n");

@@ -4,15 +4,11 @@ import * as path from "node:path";
 import { FORWARDERS } from "../../lambdas/contract";
 import { AlarmSpec, forwarderAlarms, inventoryAlarms } from "../../monitoring/cloudwatch/alarms";
 import { FORWARDER_TOPICS, HEALTH_TOPIC, forwarderNames, slackChannels } from "../../monitoring/cloudwatch/forwarders";
-import { RawConfig, SettingsError, parseSettings, readStackFile } from "../../settings";
-import { ROOT, stackFile } from "../helpers/pulumi-program";
+import { SettingsError } from "../../settings";
+import { ROOT } from "../helpers/pulumi-program";
+import { settingsOf, settingsWith } from "../helpers/tools";
 
-const prodRaw = readStackFile(stackFile("prod"));
-const withAws = (aws: Record<string, unknown>, values: Record<string, unknown> = {}): RawConfig => ({
-  ...prodRaw,
-  values: { ...prodRaw.values, ...values, aws: { ...(prodRaw.values.aws as object), ...aws } },
-});
-const settings = (raw: RawConfig = prodRaw) => parseSettings(raw, "test", { requireSecrets: false });
+const settings = (aws?: Record<string, unknown>) => (aws ? settingsWith("prod", { aws }) : settingsOf("prod"));
 const byName = (alarms: AlarmSpec[]) => new Map(alarms.map((a) => [a.alarm.name, a]));
 const RUNBOOK_BASE = "https://github.com/ananta-platform/monitoring/blob/main/docs/runbooks";
 
@@ -69,7 +65,7 @@ describe("CloudWatch alarm generator", () => {
   });
 
   it("takes thresholds from settings.aws.thresholds", () => {
-    const custom = settings(withAws({ thresholds: { rdsCpuPercent: 65, ecsMemoryPercent: 70, cacheEvictions: 5 } }));
+    const custom = settings({ thresholds: { rdsCpuPercent: 65, ecsMemoryPercent: 70, cacheEvictions: 5 } });
     const found = byName(inventoryAlarms(custom));
     assert.equal(found.get("ananta-prod-app-plane-db-cpu-high")!.alarm.threshold, 65);
     assert.equal(found.get("ananta-prod-subscription-service-memory-high")!.alarm.threshold, 70);
@@ -78,7 +74,7 @@ describe("CloudWatch alarm generator", () => {
   });
 
   it("makes no alarm for an empty inventory", () => {
-    assert.deepEqual(inventoryAlarms(settings(withAws({ rds: [], elasticache: [], ecs: { services: [] } }))), []);
+    assert.deepEqual(inventoryAlarms(settings({ rds: [], elasticache: [], ecs: { services: [] } })), []);
   });
 
   it("links every alarm to a runbook page that exists in docs/runbooks", () => {
@@ -92,7 +88,7 @@ describe("CloudWatch alarm generator", () => {
 
   it("rejects an inventory name used twice, naming both keys", () => {
     assert.throws(
-      () => settings(withAws({ elasticache: [{ clusterId: "control-plane-db", plane: "app" }] })),
+      () => settings({ elasticache: [{ clusterId: "control-plane-db", plane: "app" }] }),
       (e: unknown) =>
         e instanceof SettingsError &&
         e.problems.some((p) => p.key === "ananta-monitoring:aws.elasticache[0].clusterId" && p.value === "control-plane-db" && p.message.includes("duplicates aws.rds[0].identifier")),
@@ -132,6 +128,6 @@ describe("forwarder routing and health alarms", () => {
 
   it("posts to one Slack channel per topic, without repeats", () => {
     assert.deepEqual(slackChannels(prod), ["critical", "platform", "slo", "infrastructure"]);
-    assert.deepEqual(slackChannels(settings(withAws({ topicChannels: { warning: "critical", slo: "critical" } }))), ["critical", "infrastructure"]);
+    assert.deepEqual(slackChannels(settings({ topicChannels: { warning: "critical", slo: "critical" } })), ["critical", "infrastructure"]);
   });
 });
