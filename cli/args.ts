@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs, ParseArgsConfig } from "node:util";
-import { loadStackFile, ParseOptions, Settings, SettingsError } from "../settings";
+import { loadStackFile, ParseOptions, Settings, SettingsError, StackFileError } from "../settings";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -39,7 +39,7 @@ export function runMain(usage: string, main: (argv: string[]) => Promise<number 
       process.exitCode = code ?? 0;
     })
     .catch((err: unknown) => {
-      if (err instanceof SettingsError) console.error(err.message);
+      if (err instanceof SettingsError || err instanceof StackFileError) console.error(err.message);
       else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) console.error(`${(err as Error).message}\nusage: ${usage}`);
       else console.error(err);
       process.exitCode = 2;

@@ -3,22 +3,24 @@
 // notification. Ctrl-C stops every process it started.
 import * as path from "node:path";
 import * as readline from "node:readline";
-import { CONTROL_HELP, ControlError } from "../local/demo-control";
+import { CONTROL_HELP, ControlError, statusTable } from "../local/demo-control";
 import { LocalPipeline } from "../local/pipeline";
 import { MissingBinaryError } from "../local/processes";
 import type { Notification } from "../local/receivers";
-import { ROOT, parseArgs, runMain, stackFilePath, stackOptions } from "./args";
+import { parseArgs, runMain, stackFilePath, stackOptions } from "./args";
+import { LOCAL_DIR } from "./local-dir";
 
 const USAGE = "npm run local [-- --stack <name> | --config <stack-file>] [--dir <folder>]";
 
 const time = () => new Date().toTimeString().slice(0, 8);
+
 const print = (n: Notification) =>
   console.log(`${time()}  ${n.status === "firing" ? "FIRING  " : "RESOLVED"}  ${n.channel.padEnd(40)}  ${n.summary}`);
 
 runMain(USAGE, async (argv) => {
   const { values } = parseArgs({ args: argv, options: { ...stackOptions, dir: { type: "string", short: "d" } }, strict: true });
   const stackFile = stackFilePath(values.stack || values.config ? values : { stack: "dev" });
-  const dir = path.resolve(values.dir ?? path.join(ROOT, ".render", "local"));
+  const dir = path.resolve(values.dir ?? LOCAL_DIR);
 
   let pipeline: LocalPipeline;
   try {
@@ -43,11 +45,13 @@ runMain(USAGE, async (argv) => {
 
   const input = readline.createInterface({ input: process.stdin });
   input.on("line", (line) => {
-    if (line.trim() === "") return;
+    const words = line.trim().split(/\s+/).filter(Boolean);
+    if (words.length === 0) return;
+    if (words[0] === "help" && words.length === 1) return console.log(CONTROL_HELP);
     try {
-      const states = demo.run(line.trim().split(/\s+/));
-      if (line.trim() === "status") console.log(JSON.stringify(states, null, 2));
-      else console.log(`${time()}  demo: ${line.trim()}`);
+      const states = demo.run(words);
+      if (words[0] === "status") console.log(statusTable(states));
+      else console.log(`${time()}  demo: ${words.join(" ")}`);
     } catch (err) {
       if (!(err instanceof ControlError)) throw err;
       console.log(err.message);
@@ -60,6 +64,9 @@ runMain(USAGE, async (argv) => {
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => resolve());
   });
   input.close();
+  // Ctrl-C in `npm run local | tee` ends the reader too: writing to it fails (EPIPE), and that
+  // must not end this process before everything it started is stopped and removed.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
   console.log("\nstopping prometheus, alertmanager, the demo service and the receivers...");
   await pipeline.stop();
   console.log("stopped.");

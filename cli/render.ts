@@ -1,7 +1,7 @@
 // npm run render -- --stack <name> --out <dir>: writes the generated monitoring files.
 import { renderFiles } from "../monitoring/files";
 import { parseArgs, runMain, settingsFromArgs, stackOptions, UsageError } from "./args";
-import { writeTree } from "./write-tree";
+import { writeTree } from "../local/write-tree";
 
 const USAGE = "npm run render -- (--stack <name> | --config <stack-file>) --out <dir>";
 

@@ -1,10 +1,24 @@
 // npm run test-alert -- --severity critical --plane app --service cns-service [--url ...]:
-// posts one test alert to a running Alertmanager (the reference's "Send Test Alert").
+// posts one test alert to a running Alertmanager (the reference's "Send Test Alert"). Without
+// --url it finds the Alertmanager of the running local pipeline (npm run local records it).
+import * as path from "node:path";
 import { AlertInputError, postAlerts, testAlert } from "../local/alert-api";
-import { UsageError, parseArgs, runMain } from "./args";
+import { readPipelineState } from "../local/pipeline-state";
+import { ROOT, UsageError, parseArgs, runMain } from "./args";
+import { LOCAL_DIR } from "./local-dir";
 
 const USAGE =
-  "npm run test-alert -- --severity critical|warning|info --plane control|app --service <name> [--url http://127.0.0.1:9093] [--alertname TestAlert] [--summary <text>] [--minutes 5]";
+  "npm run test-alert -- --severity critical|warning|info --plane <plane> --service <name> [--url http://127.0.0.1:9093 | --dir <npm run local --dir>] [--alertname TestAlert] [--summary <text>] [--minutes 5]";
+
+/** The --url given, or the running local pipeline's Alertmanager. */
+function alertmanagerUrl(url: string | undefined, dir: string): string {
+  if (url) return url;
+  const found = readPipelineState(dir);
+  if ("state" in found) return found.state.alertmanagerUrl;
+  throw new AlertInputError(
+    `${found.none}; start it with \`npm run local\` (or pass the --dir it runs with), or point at any Alertmanager with --url http://<host>:9093`,
+  );
+}
 
 runMain(USAGE, async (argv) => {
   const { values } = parseArgs({
@@ -13,7 +27,8 @@ runMain(USAGE, async (argv) => {
       severity: { type: "string" },
       plane: { type: "string" },
       service: { type: "string" },
-      url: { type: "string", default: "http://127.0.0.1:9093" },
+      url: { type: "string" },
+      dir: { type: "string", default: path.relative(ROOT, LOCAL_DIR) },
       alertname: { type: "string" },
       summary: { type: "string" },
       minutes: { type: "string" },
@@ -24,9 +39,10 @@ runMain(USAGE, async (argv) => {
   if (!severity || !plane || !service) throw new UsageError("--severity, --plane and --service are required");
   try {
     const alert = testAlert({ severity, plane, service, alertname: values.alertname, summary: values.summary, minutes: values.minutes === undefined ? undefined : Number(values.minutes) });
-    await postAlerts(values.url, [alert]);
+    const url = alertmanagerUrl(values.url, path.resolve(ROOT, values.dir));
+    await postAlerts(url, [alert]);
     const labels = Object.entries(alert.labels).map(([k, v]) => `${k}="${v}"`).join(", ");
-    console.log(`posted {${labels}} to ${values.url}; it stays firing until ${alert.endsAt}`);
+    console.log(`posted {${labels}} to ${url}; it stays firing until ${alert.endsAt}`);
   } catch (err) {
     if (!(err instanceof AlertInputError)) throw err;
     console.error(err.message);

@@ -13,7 +13,7 @@ import { MissingBinaryError, findBinary } from "../local/processes";
 import { ToolRunner, toolRunner } from "../local/tool-runner";
 import { parseSettings, readStackFile } from "../settings";
 import { ROOT, parseArgs, runMain, stackFilePath, stackOptions } from "./args";
-import { writeTree } from "./write-tree";
+import { writeTree } from "../local/write-tree";
 
 const USAGE = "npm run validate -- (--stack <name> | --config <stack-file>) [--tree <rendered-folder>]";
 

@@ -19,6 +19,7 @@ export const CONTROL_HELP = [
   "<service> latency <secs>   make every request take this long, e.g. 3",
   "<service> reset            healthy again (up, no errors, 0.05 s)",
   "status                     print every service's state",
+  "help                       print these commands",
 ].join("\n");
 
 export type Command = { kind: "status" } | { kind: "set"; service: string; change: Partial<ServiceState> };
@@ -63,4 +64,12 @@ export function parseCommand(words: string[], services: readonly string[]): Comm
     default:
       throw new ControlError(`unknown command ${JSON.stringify(verb ?? "")}; commands:\n${CONTROL_HELP}`);
   }
+}
+
+/** Every demo service's state, one row each. */
+export function statusTable(states: Record<string, ServiceState>): string {
+  const rows = Object.entries(states).map(([name, s]) => [name, s.up ? "up" : "DOWN", `${Number((s.errorRatio * 100).toPrecision(4))}%`, `${s.latencySeconds}s`]);
+  const all = [["SERVICE", "SCRAPES", "ERRORS", "LATENCY"], ...rows];
+  const widths = all[0].map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  return all.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
 }

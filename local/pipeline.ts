@@ -5,12 +5,13 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { writeTree } from "../cli/write-tree";
+import { writeTree } from "./write-tree";
 import { FileTree, renderFiles } from "../monitoring/files";
 import { FILES, Peers, alertmanagerSecretFiles } from "../monitoring/layout";
 import { Settings, SlackChannelId, parseSettings, readStackFile } from "../settings";
 import { DemoService } from "./demo-service";
 import { localSettings } from "./local-settings";
+import { removePipelineState, writePipelineState } from "./pipeline-state";
 import { LOOPBACK, freePorts } from "./ports";
 import { ManagedProcess, findBinary } from "./processes";
 import { Notification, Receivers, channelsOfReceivers, slackChannelsOf } from "./receivers";
@@ -36,8 +37,12 @@ export class LocalPipeline {
   alertmanagerUrl = "";
   settings!: Settings;
   files: FileTree = {};
-  /** Process data (TSDB, notification log): temporary, removed on stop. */
+  /** Process data (TSDB, notification log): temporary, removed on stop or, failing that, at exit. */
   private dataDir?: string;
+  private readonly removeData = () => {
+    if (this.dataDir) fs.rmSync(this.dataDir, { recursive: true, force: true });
+    removePipelineState(this.dir);
+  };
 
   private constructor(
     readonly dir: string,
@@ -90,6 +95,9 @@ export class LocalPipeline {
 
     const data = fs.mkdtempSync(path.join(os.tmpdir(), "ananta-local-data-"));
     this.dataDir = data;
+    // A Ctrl-C that also ends the reader of our output (`npm run local | tee`) may end this
+    // process before stop() is done; the data goes in any case.
+    process.once("exit", this.removeData);
     this.alertmanagerUrl = `http://${peers.alertmanager}`;
     const alertmanager = this.spawn("alertmanager", binaries.alertmanager, [
       `--config.file=${path.join(tree, FILES.alertmanagerConfig)}`,
@@ -106,6 +114,14 @@ export class LocalPipeline {
       `--web.listen-address=${peers.prometheus}`,
     ]);
     await prometheus.waitReady(`${this.prometheusUrl}/-/ready`);
+    writePipelineState(this.dir, {
+      pid: process.pid,
+      stackFile: source,
+      prometheusUrl: this.prometheusUrl,
+      alertmanagerUrl: this.alertmanagerUrl,
+      controlUrl: this.demo.controlUrl,
+      dataDir: data,
+    });
   }
 
   private spawn(name: string, binary: string, args: string[]): ManagedProcess {
@@ -133,6 +149,7 @@ export class LocalPipeline {
   async stop(): Promise<void> {
     for (const p of [...this.processes].reverse()) await p.stop();
     await Promise.all([this.demo.stop(), this.receivers.stop()]);
-    if (this.dataDir) fs.rmSync(this.dataDir, { recursive: true, force: true });
+    this.removeData();
+    process.removeListener("exit", this.removeData);
   }
 }

@@ -24,3 +24,15 @@ export class SettingsError extends Error {
     this.name = "SettingsError";
   }
 }
+
+/** A stack file that cannot be read as YAML at all: one line naming the file, line and column. */
+export class StackFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+    readonly position?: { line: number; col: number },
+  ) {
+    super(`${file}${position ? `:${position.line}:${position.col}` : ""}: ${problem}`);
+    this.name = "StackFileError";
+  }
+}

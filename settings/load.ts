@@ -1,9 +1,9 @@
 // The one settings loader: every reader of configuration (the Pulumi program, `render`,
 // tests, the local pipeline) turns raw config values into Settings here.
 import * as fs from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
-import { SettingsError, SettingsProblem } from "./errors";
+import { SettingsError, SettingsProblem, StackFileError } from "./errors";
 import {
   LatencySlo,
   PROJECT,
@@ -189,9 +189,28 @@ export function parseSettings(raw: RawConfig, source = "configuration", { requir
 
 const isSecure = (v: unknown): boolean => v !== null && typeof v === "object" && Object.keys(v).length === 1 && "secure" in v;
 
+/** The YAML document of a stack file; a missing file or a syntax error is one StackFileError. */
+function readYaml(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new StackFileError(file, code === "ENOENT" ? "no such stack file" : `cannot be read (${code ?? (error as Error).message})`);
+  }
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    if (!(error instanceof YAMLParseError)) throw error;
+    // The parser's message ends with the position and a code excerpt; the position leads instead.
+    const what = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new StackFileError(file, `not valid YAML: ${what}`, error.linePos?.[0]);
+  }
+}
+
 /** Reads a Pulumi stack file (`Pulumi.<stack>.yaml`) into raw config. Secret values stay encrypted. */
 export function readStackFile(path: string): RawConfig {
-  const doc = (parseYaml(fs.readFileSync(path, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const doc = (readYaml(path) ?? {}) as { config?: Record<string, unknown> };
   const config = doc.config ?? {};
   const values: Record<string, unknown> = {};
   const secrets = noSecrets();

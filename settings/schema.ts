@@ -35,6 +35,19 @@ const percent = z
   .number({ message: "must be a number" })
   .gt(0, { message: "must be a percentage greater than 0 and less than 100" })
   .lt(100, { message: "must be a percentage greater than 0 and less than 100" });
+/** A number as people write it: 99.9, not 99.900000001 (for hints that echo a value). */
+const tidy = (n: number): string => String(Number(n.toPrecision(10)));
+/**
+ * An SLO objective in percent. A value of at most 1 is almost always a ratio written by
+ * mistake (0.999 meant 99.9%): refused with the value the user meant.
+ */
+const objective = percent.refine((v) => !(v > 0 && v <= 1), {
+  error: (issue) => {
+    const v = issue.input as number;
+    const meant = v < 1 ? `write ${tidy(v * 100)} for ${tidy(v * 100)}%` : "1 as a ratio is 100%, which no SLO can promise";
+    return `looks like a ratio; ${meant} (objectives are percentages greater than 1 and less than 100)`;
+  },
+});
 const ratio = z
   .number({ message: "must be a number" })
   .gt(0, { message: "must be a ratio greater than 0 and at most 1" })
@@ -60,11 +73,11 @@ const url = z.url({ message: "must be an absolute http(s) URL", protocol: /^http
 export const latencySloSchema = z.strictObject({
   name: name("a latency SLO name"),
   thresholdSeconds: positive,
-  objective: percent,
+  objective,
 });
 
 const sloOverrideSchema = z.strictObject({
-  availability: z.strictObject({ objective: percent }).optional(),
+  availability: z.strictObject({ objective }).optional(),
   latency: z.array(latencySloSchema).optional(),
 });
 
@@ -87,7 +100,7 @@ export const serviceSchema = z.strictObject({
 
 const sloSchema = z.strictObject({
   periodDays: z.number().int().min(7, { message: "must be a whole number of days from 7 to 90" }).max(90, { message: "must be a whole number of days from 7 to 90" }).default(30),
-  availability: z.strictObject({ objective: percent.default(99.9) }).prefault({}),
+  availability: z.strictObject({ objective: objective.default(99.9) }).prefault({}),
   latency: z
     .array(latencySloSchema)
     .default([

@@ -1,14 +1,12 @@
 // Real Prometheus tools for tests: render a stack into a temporary folder and run promtool,
 // amtool, prometheus or alertmanager on it.
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { writeTree } from "../../cli/write-tree";
+import { writeTree } from "../../local/write-tree";
 import { renderFiles } from "../../monitoring/files";
 import { RenderOptions } from "../../monitoring/layout";
 import { loadStackFile, parseSettings, readStackFile, Settings } from "../../settings";
 import { stackFile } from "./pulumi-program";
+import { tmpDir } from "./temporary";
 
 export const settingsOf = (stack: string): Settings => loadStackFile(stackFile(stack));
 
@@ -24,9 +22,7 @@ export function settingsWith(stack: string, overrides: Record<string, unknown>):
   return parseSettings({ ...raw, values }, `${stack} (test variant)`, { requireSecrets: false });
 }
 
-export function tmpDir(prefix = "ananta-test-"): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+export { tmpDir } from "./temporary";
 
 /** Renders settings into a fresh temporary folder and returns it. */
 export function renderTo(settings: Settings, options?: RenderOptions): string {

@@ -1,14 +1,14 @@
 // Writes a forwarder bundle where it can be required the way Lambda runs it: a lone index.js
 // whose only outside imports (@aws-sdk/*) resolve, as the nodejs22.x runtime provides them.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { tmpDir } from "../helpers/temporary";
 
 const REPO = path.resolve(__dirname, "../..");
 
-/** A fresh temporary folder in which the repository's packages resolve; the caller removes it. */
+/** A fresh temporary folder in which the repository's packages resolve (removed at exit). */
 export function runnableDir(name: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `forwarder-${name}-`));
+  const dir = tmpDir(`ananta-forwarder-${name}-`);
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
   return dir;
 }

@@ -22,6 +22,11 @@ const CASES: BadCase[] = [
   { what: "objective 0", stack: "dev", options: { config: { slo: { availability: { objective: 0 } } } }, key: "ananta-monitoring:slo.availability.objective", value: "0" },
   { what: "objective 100", stack: "dev", options: { config: { slo: { availability: { objective: 100 } } } }, key: "ananta-monitoring:slo.availability.objective", value: "100" },
   { what: "per-service objective 150", stack: "dev", options: { config: { services: service({ slo: { availability: { objective: 150 } } }) } }, key: "ananta-monitoring:services[0].slo.availability.objective", value: "150" },
+  // Objectives are percentages: a ratio-looking value is refused with the value meant, on every objective key.
+  { what: "objective written as a ratio", stack: "dev", options: { config: { slo: { availability: { objective: 0.999 } } } }, key: "ananta-monitoring:slo.availability.objective", value: "0.999" },
+  { what: "latency objective written as a ratio", stack: "dev", options: { config: { slo: { latency: [{ name: "p95", thresholdSeconds: 0.5, objective: 0.95 }] } } }, key: "ananta-monitoring:slo.latency[0].objective", value: "0.95" },
+  { what: "per-service objective written as a ratio", stack: "dev", options: { config: { services: service({ slo: { availability: { objective: 0.995 } } }) } }, key: "ananta-monitoring:services[0].slo.availability.objective", value: "0.995" },
+  { what: "per-service latency objective of 1", stack: "dev", options: { config: { services: service({ slo: { latency: [{ name: "p99", thresholdSeconds: 2, objective: 1 }] } }) } }, key: "ananta-monitoring:services[0].slo.latency[0].objective", value: "1" },
   { what: "objective as text", stack: "dev", options: { config: { slo: { availability: { objective: "99.9%" } } } }, key: "ananta-monitoring:slo.availability.objective", value: '"99.9%"' },
   { what: "unknown plane", stack: "dev", options: { config: { services: [{ name: "cns-service", plane: "data" }] } }, key: "ananta-monitoring:services[0].plane", value: '"data"' },
   { what: "duplicate service", stack: "dev", options: { config: { services: [...service({}), ...service({ plane: "control" })] } }, key: "ananta-monitoring:services[1].name", value: '"cns-service"' },
@@ -56,9 +61,14 @@ describe("bad configuration fails before any resource is registered", () => {
       const line = error.message.split("\n").find((l) => l.includes(`${c.key} =`));
       assert.ok(line, `no line names ${c.key} in:\n${error.message}`);
       assert.ok(line.includes(`${c.key} = ${c.value}:`), `expected value ${c.value} in: ${line}`);
-      assert.match(line, /: (must|is|duplicates|levels)/, `no statement of what is allowed in: ${line}`);
+      assert.match(line, /: (must|is|duplicates|levels|looks)/, `no statement of what is allowed in: ${line}`);
     });
   }
+
+  it("tells what a ratio-looking objective should have been", async () => {
+    const { error } = await failProgram("dev", { config: { slo: { availability: { objective: 0.999 } } } });
+    assert.match(error.message, /slo\.availability\.objective = 0\.999: looks like a ratio; write 99\.9 for 99\.9%/);
+  });
 
   it("reports every problem at once", async () => {
     const { error } = await failProgram("dev", {

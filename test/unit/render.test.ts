@@ -86,4 +86,24 @@ describe("render", () => {
     assert.match(r.stderr, /ananta-monitoring:services\[0\]\.plane = "data": must be one of: control, app/);
     assert.ok(!fs.existsSync(out));
   });
+
+  it("names the file, line and column of a YAML syntax error in one line, without a stack trace", () => {
+    const dir = tmpDir();
+    const file = path.join(dir, "Pulumi.broken.yaml");
+    fs.writeFileSync(file, "config:\n  ananta-monitoring:environment: dev\n  ananta-monitoring:services: [{name: cns-service, plane: app}\n  ananta-monitoring:slo: {}\n");
+    const r = render("--config", file, "--out", path.join(dir, "out"));
+    assert.equal(r.status, 2);
+    const lines = r.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:4:3: not valid YAML: `));
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    assert.ok(!fs.existsSync(path.join(dir, "out")));
+  });
+
+  it("names a stack file that does not exist", () => {
+    const file = path.join(tmpDir(), "Pulumi.missing.yaml");
+    const r = render("--config", file, "--out", tmpDir());
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr.trim().split("\n")[0], `${file}: no such stack file`);
+  });
 });

@@ -1,0 +1,79 @@
+// npm run local as a user runs it: piped through another program (`| tee`), asked for help and
+// status, found by npm run test-alert through the state file it records, and stopped with
+// Ctrl-C (SIGINT to the whole process group, the reader of its output included). Nothing may
+// be left behind: no data folder, no state file, no process.
+import * as assert from "node:assert/strict";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { readPipelineState, stateFile } from "../../local/pipeline-state";
+import { ROOT } from "../helpers/pulumi-program";
+import { tmpDir } from "../helpers/tools";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const tsx = (script: string, ...args: string[]) => [process.execPath, "--import", "tsx", path.join(ROOT, script), ...args];
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+async function until(what: string, check: () => boolean, timeoutMs: number, output: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output so far:\n${output()}`);
+    await sleep(200);
+  }
+}
+
+describe("e2e: npm run local through a pipe, test-alert, Ctrl-C", function () {
+  this.timeout(90_000);
+  let dir: string;
+  let out: string;
+  let local: ChildProcess;
+  const output = () => (fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "");
+
+  before(async () => {
+    dir = tmpDir("ananta-local-cli-");
+    out = path.join(dir, "out.txt");
+    // `cat` stands in for tee: it dies of the same SIGINT, so our output pipe breaks mid-stop.
+    const command = `${tsx("cli/local.ts", "--dir", path.join(dir, "run")).map(quote).join(" ")} 2>&1 | cat > ${quote(out)}`;
+    local = spawn("sh", ["-c", command], { cwd: ROOT, detached: true, stdio: ["pipe", "ignore", "ignore"] });
+    await until("the pipeline to start", () => output().includes("Notifications appear below"), 60_000, output);
+  });
+
+  after(() => {
+    if (local.exitCode === null && local.signalCode === null) process.kill(-local.pid!, "SIGKILL");
+  });
+
+  it("records where it listens, and test-alert finds it there", async () => {
+    const found = readPipelineState(path.join(dir, "run"));
+    assert.ok("state" in found, JSON.stringify(found));
+    assert.ok(fs.existsSync(found.state.dataDir));
+    const r = spawnSync(tsx("cli/test-alert.ts")[0], [...tsx("cli/test-alert.ts").slice(1), "--severity", "warning", "--plane", "control", "--service", "tenant-management-service", "--dir", path.join(dir, "run")], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.ok(r.stdout.includes(`to ${found.state.alertmanagerUrl}`), r.stdout);
+    await until("the test alert to be delivered", () => /FIRING\s+.*TestAlert/.test(output()), 30_000, output);
+  });
+
+  it("lists its commands on help and prints status as a table", async () => {
+    local.stdin!.write("help\nstatus\n");
+    // The banner lists the commands indented; help prints them from the line start.
+    await until("help and status", () => /\nhelp\s+print these commands/.test(output()) && /SERVICE\s+SCRAPES\s+ERRORS\s+LATENCY\n(.*\n)*cns-service\s+up\s+0%\s+0\.05s/.test(output()), 10_000, output);
+  });
+
+  it("on Ctrl-C stops every process and removes its data and state file, though its output pipe broke", async () => {
+    const { state } = readPipelineState(path.join(dir, "run")) as { state: { dataDir: string } };
+    process.kill(-local.pid!, "SIGINT");
+    await new Promise((r) => local.once("exit", r));
+    await until("the data folder to go", () => !fs.existsSync(state.dataDir), 15_000, output);
+    assert.equal(fs.existsSync(stateFile(path.join(dir, "run"))), false, "state file removed");
+    const left = spawnSync("pgrep", ["-f", state.dataDir], { encoding: "utf8" }).stdout.trim();
+    assert.equal(left, "", `processes left: ${left}`);
+  });
+});
+
+describe("npm run test-alert without a running local pipeline", () => {
+  it("says none is running and how to point it elsewhere", () => {
+    const dir = tmpDir();
+    const r = spawnSync(tsx("cli/test-alert.ts")[0], [...tsx("cli/test-alert.ts").slice(1), "--severity", "critical", "--plane", "app", "--service", "cns-service", "--dir", dir], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /no local pipeline is running \(.*pipeline\.json not found\); start it with `npm run local`.*--url http:\/\/<host>:9093/);
+  });
+});
