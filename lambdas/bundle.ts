@@ -1,5 +1,6 @@
-// Bundles a forwarder into one small CommonJS file at program time. The AWS SDK v3 ships with
-// the nodejs22.x runtime, so it stays external and out of the archive.
+// Bundles a forwarder into one small, self-contained CommonJS file at program time. The
+// forwarders read SSM with a signed fetch, not the AWS SDK; should an SDK import creep back
+// in, it stays external (the runtime ships it) and the bundle test names it.
 import * as path from "node:path";
 import { buildSync } from "esbuild";
 import { Forwarder } from "./contract";

@@ -13,6 +13,8 @@ export const ENV = {
   slackWebhookParameters: "SLACK_WEBHOOK_PARAMETERS",
   /** Optional override of the PagerDuty Events API v2 URL (tests point it at a local server). */
   pagerdutyEventsUrl: "PAGERDUTY_EVENTS_URL",
+  /** Optional: how long a secret read from SSM is cached, in seconds (default 300). */
+  secretTtlSeconds: "SECRET_TTL_SECONDS",
 } as const;
 
 export const PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";

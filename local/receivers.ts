@@ -174,7 +174,7 @@ function reply(res: http.ServerResponse, status: number, body: string): void {
 }
 
 const describe = (labels: Record<string, string>): string =>
-  [labels.alertname, labels.service && `service=${labels.service}`, labels.severity && `severity=${labels.severity}`].filter(Boolean).join(" ");
+  [labels.alertname, labels.service && `service=${labels.service}`, labels.slo && `slo=${labels.slo}`, labels.severity && `severity=${labels.severity}`].filter(Boolean).join(" ");
 
 /** Subjects may be RFC 2047 encoded (=?UTF-8?q?...?=); decode for printing. */
 function decodeMimeWords(text: string): string {

@@ -1,6 +1,7 @@
 // PagerDuty forwarder: CloudWatch alarm notifications from SNS → Events API v2.
 import { ENV, PAGERDUTY_EVENTS_URL, PagerDutySeverity } from "../contract";
 import { optionalUrl, requiredString, stringMap } from "../shared/config";
+import { FailureCause } from "../shared/delivery";
 import { createForwarder, ForwarderOptions, ForwarderSpec, Handler } from "../shared/forwarder";
 import { pagerDutyAction } from "./event";
 
@@ -14,6 +15,10 @@ interface PagerDutyConfig {
   eventsUrl: string;
 }
 
+/** PagerDuty refuses a revoked or mistyped integration key with 401/403, or 400 "Invalid routing key". */
+export const keyRejected = (f: FailureCause): boolean =>
+  f.cause === "rejected" && (f.status === 401 || f.status === 403 || (f.status === 400 && /invalid routing key/i.test(f.body)));
+
 const spec: ForwarderSpec<PagerDutyConfig> = {
   name: "pagerduty",
   readConfig: (env) => ({
@@ -21,15 +26,15 @@ const spec: ForwarderSpec<PagerDutyConfig> = {
     severities: stringMap(env, ENV.topicSeverities, { required: false, allowed: SEVERITIES }),
     eventsUrl: optionalUrl(env, ENV.pagerdutyEventsUrl, PAGERDUTY_EVENTS_URL),
   }),
-  async forward(n, { config, secrets, deadline, log, post }) {
+  async forward(n, { config, log, post, withSecret }) {
     const known = config.severities[n.topicArn];
     const action = pagerDutyAction(n, known ?? DEFAULT_SEVERITY);
     if ("skip" in action) return { skipped: action.skip };
     if (!known && action.event.event_action === "trigger") {
       log.warn(`topic is not in ${ENV.topicSeverities}; using the default severity`, { severity: DEFAULT_SEVERITY });
     }
-    const routingKey = await secrets.get(config.keyParameter, deadline.signal);
-    return { delivered: await post(config.eventsUrl, { routing_key: routingKey, ...action.event }) };
+    const delivered = await withSecret(config.keyParameter, keyRejected, (routingKey) => post(config.eventsUrl, { routing_key: routingKey, ...action.event }));
+    return { delivered };
   },
 };
 

@@ -44,3 +44,12 @@ export function stringMap<V extends string>(env: Env, key: string, options: { re
   }
   return parsed as Record<string, V>;
 }
+
+/** A whole number of seconds from 0 to `max`, or the fallback when unset. */
+export function secondsFrom(env: Env, key: string, { fallback, max }: { fallback: number; max: number }): number {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new ConfigError(`${key}=${JSON.stringify(raw)} is not allowed; it must be a whole number of seconds from 0 to ${max}, or unset (${fallback})`);
+  return n;
+}

@@ -3,22 +3,24 @@
 // (so that Lambda retries the event and then dead-letters it) when any record was not
 // delivered, but only after every record was attempted.
 import type { Context } from "aws-lambda";
-import type { SSMClient } from "@aws-sdk/client-ssm";
-import { Forwarder } from "../contract";
+import { ENV, Forwarder } from "../contract";
 import { Notification, parseRecord } from "./alarm";
-import { Env } from "./config";
-import { DEFAULT_TUNING, Deadline, deadlineIn, Delivered, DeliveryError, DeliveryTuning, postJson } from "./delivery";
+import { Env, secondsFrom } from "./config";
+import { DEFAULT_TUNING, Deadline, deadlineIn, Delivered, DeliveryError, DeliveryTuning, FailureCause, postJson } from "./delivery";
 import { createLogger, LogFields, Logger, LogSink } from "./log";
-import { createSecretStore, SecretStore } from "./secrets";
+import { createSecretStore, DEFAULT_SECRET_TTL_MS, SecretStore } from "./secrets";
+import { ssmParameterReader } from "./ssm";
 
 /** Everything a test (or the bench) may replace; the deployed handler uses the defaults. */
 export interface ForwarderOptions {
   env?: Env;
   tuning?: Partial<DeliveryTuning>;
   random?: () => number;
+  /** The fetch deliveries use (tests inject faults); SSM reads use the global one. */
   fetch?: typeof fetch;
   logSink?: LogSink;
-  ssmClient?: () => SSMClient;
+  /** Clock of the secret cache; tests move it past the TTL. */
+  now?: () => number;
 }
 
 export interface ForwardDeps<C> {
@@ -27,6 +29,12 @@ export interface ForwardDeps<C> {
   deadline: Deadline;
   log: Logger;
   post(url: string, body: unknown): Promise<Delivered>;
+  /**
+   * Delivers with the secret held in `parameter`. When the receiver rejects that credential (a
+   * rotated routing key or webhook), the secret is read again and, if it changed, delivered
+   * once more in the same invocation.
+   */
+  withSecret(parameter: string, rejected: (failure: FailureCause) => boolean, deliver: (secret: string) => Promise<Delivered>): Promise<Delivered>;
 }
 
 export type Outcome = { delivered: Delivered } | { skipped: string };
@@ -57,8 +65,9 @@ function notificationFields(n: Notification): LogFields {
 
 export function createForwarder<C>(spec: ForwarderSpec<C>, options: ForwarderOptions = {}): Handler {
   const log = createLogger(options.logSink).with({ forwarder: spec.name });
-  const secrets = createSecretStore(log, options.ssmClient);
+  const env = options.env ?? process.env;
   const tuning = { ...DEFAULT_TUNING, ...options.tuning };
+  let secrets: SecretStore | undefined;
   const random = options.random ?? Math.random;
   let config: C | undefined;
 
@@ -99,13 +108,32 @@ export function createForwarder<C>(spec: ForwarderSpec<C>, options: ForwarderOpt
       return;
     }
     try {
-      config ??= spec.readConfig(options.env ?? process.env);
+      config ??= spec.readConfig(env);
+      secrets ??= createSecretStore(log, {
+        // Region, credentials and endpoint override are the runtime's variables, not the forwarder's.
+        read: ssmParameterReader({ env: process.env, timeoutMs: tuning.requestTimeoutMs, retries: 2 }),
+        ttlMs: secondsFrom(env, ENV.secretTtlSeconds, { fallback: DEFAULT_SECRET_TTL_MS / 1000, max: 3600 }) * 1000,
+        now: options.now,
+      });
     } catch (error) {
       rlog.error("configuration is invalid; no record can be forwarded", { ...errorFields(error), records: records.length });
       throw new UndeliveredError(`configuration is invalid; ${records.length} record(s) not delivered`);
     }
     const deadline = deadlineIn(context.getRemainingTimeInMillis() - tuning.safetyMarginMs);
-    const deps = { config, secrets, deadline, post: (url: string, body: unknown) => postJson(url, body, deadline, { tuning, random, fetch: options.fetch }) };
+    const store = secrets!;
+    const withSecret: ForwardDeps<C>["withSecret"] = async (parameter, rejected, deliver) => {
+      const first = await store.get(parameter, deadline.signal);
+      try {
+        return await deliver(first);
+      } catch (error) {
+        if (!(error instanceof DeliveryError) || !rejected(error.failure)) throw error;
+        const fresh = await store.refresh(parameter, deadline.signal);
+        if (fresh === first) throw error;
+        rlog.info("the receiver rejected the credential; delivering again with the value SSM holds now", { parameter, status: "status" in error.failure ? error.failure.status : undefined });
+        return deliver(fresh);
+      }
+    };
+    const deps = { config, secrets: store, deadline, withSecret, post: (url: string, body: unknown) => postJson(url, body, deadline, { tuning, random, fetch: options.fetch }) };
     const delivered = await Promise.all(records.map((r, i) => forwardRecord(r, i, deps, rlog)));
     const failed = delivered.flatMap((ok, i) => (ok ? [] : [i]));
     if (failed.length > 0) {

@@ -1,45 +1,45 @@
-// Secrets come from SSM SecureString parameters, read once per container (the first invocation
-// after a cold start) and cached; a failed read is not cached, so the next invocation tries
-// again. Every value is handed to the logger's redactor before anyone can use it.
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+// Secrets come from SSM SecureString parameters and are cached per container for a TTL (5
+// minutes by default), so a rotated webhook or routing key reaches a warm Lambda within the
+// TTL; a receiver rejecting the credential refreshes it at once (see refresh). A failed read is
+// not cached. Every value is handed to the logger's redactor before anyone can use it.
 import { Logger } from "./log";
+import { ParameterReader } from "./ssm";
+
+export { SecretReadError } from "./ssm";
+
+export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
 
 export interface SecretStore {
   get(parameterName: string, signal?: AbortSignal): Promise<string>;
+  /** Drops the cached value and reads the parameter again (after the receiver rejected it). */
+  refresh(parameterName: string, signal?: AbortSignal): Promise<string>;
 }
 
-export class SecretReadError extends Error {
-  override name = "SecretReadError";
+export interface SecretStoreOptions {
+  read: ParameterReader;
+  ttlMs: number;
+  now?: () => number;
 }
 
-/** The SSM client reads its region, credentials and endpoint (AWS_ENDPOINT_URL_SSM) from the environment. */
-export function createSecretStore(log: Logger, client: () => SSMClient = () => new SSMClient({})): SecretStore {
-  const cache = new Map<string, Promise<string>>();
-  let ssm: SSMClient | undefined;
-  const read = async (name: string, signal?: AbortSignal): Promise<string> => {
-    ssm ??= client();
-    let value: string | undefined;
-    try {
-      const out = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }), { abortSignal: signal });
-      value = out.Parameter?.Value;
-    } catch (error) {
-      // The SDK's error names the parameter and the AWS error code, never a value.
-      const code = (error as { name?: string }).name ?? "Error";
-      throw new SecretReadError(`SSM parameter ${name} could not be read (${code})`);
-    }
-    if (!value) throw new SecretReadError(`SSM parameter ${name} is empty`);
-    log.redact(value);
+export function createSecretStore(log: Logger, { read, ttlMs, now = Date.now }: SecretStoreOptions): SecretStore {
+  const cache = new Map<string, { value: Promise<string>; until: number }>();
+  const load = (name: string, signal?: AbortSignal): Promise<string> => {
+    const value = read(name, signal).then((v) => {
+      log.redact(v);
+      return v;
+    });
+    const entry = { value, until: now() + ttlMs };
+    cache.set(name, entry);
+    value.catch(() => {
+      if (cache.get(name) === entry) cache.delete(name);
+    });
     return value;
   };
   return {
     get(name, signal) {
-      let value = cache.get(name);
-      if (!value) {
-        value = read(name, signal);
-        cache.set(name, value);
-        value.catch(() => cache.delete(name));
-      }
-      return value;
+      const entry = cache.get(name);
+      return entry && now() < entry.until ? entry.value : load(name, signal);
     },
+    refresh: load,
   };
 }

@@ -64,7 +64,7 @@ function pagerduty(settings: Settings, secret: SecretPath): Integrations {
     send_resolved: true,
     description: use(TEMPLATE.pagerdutyDescription),
     severity: use(TEMPLATE.pagerdutySeverity),
-    component: "{{ .CommonLabels.service }}",
+    component: "{{ .CommonLabels.service }}{{ if .CommonLabels.slo }} (SLO {{ .CommonLabels.slo }}){{ end }}",
     group: "{{ .CommonLabels.plane }}",
     class: "{{ .CommonLabels.category }}",
     details: {

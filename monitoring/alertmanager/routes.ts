@@ -61,7 +61,8 @@ function ownerRoutes(notified: readonly string[]): Route[] {
   }));
 }
 
-const GROUP_BY = ["alertname", LABELS.plane, LABELS.service];
+/** One notification (and one PagerDuty incident) per alert, service and SLO. */
+const GROUP_BY = ["alertname", LABELS.plane, LABELS.service, LABELS.slo];
 
 export function routingTree(settings: Settings): Route {
   const { groupWait, groupInterval, repeatInterval } = settings.alertmanager;

@@ -1,5 +1,6 @@
 // Notification templates (Go text/template, functions of Alertmanager 0.25 and newer only).
 // One plain-text alert block serves Slack, e-mail and PagerDuty details alike.
+import { LABELS } from "../conventions";
 
 /** Template file name under alertmanager/templates/ (without .tmpl). */
 export const TEMPLATE_FILE = "ananta";
@@ -19,16 +20,18 @@ export const use = (name: string, data = "."): string => `{{ template "${name}" 
 
 const TIME = `"2006-01-02 15:04:05 MST"`;
 
-export const TEMPLATE_TEXT = `{{/* Title: [FIRING:2] ServiceDown cns-service (app plane) */}}
+export const TEMPLATE_TEXT = `{{/* Title: [FIRING:2] HighLatency cns-service (app plane), SLO p99. The SLO tells apart alerts
+     of one name about different SLOs of one service (p95 and p99, availability and p99). */}}
 {{ define "${TEMPLATE.title}" -}}
 [{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}
 {{- if .CommonLabels.service }} {{ .CommonLabels.service }}{{ end }}
 {{- if .CommonLabels.plane }} ({{ .CommonLabels.plane }} plane){{ end }}
+{{- if .CommonLabels.${LABELS.slo} }}, SLO {{ .CommonLabels.${LABELS.slo} }}{{ end }}
 {{- end }}
 
-{{/* One alert: what, where, its labels (the values), when, and its runbook. */}}
+{{/* One alert: what, where, which SLO, its labels (the values), when, and its runbook. */}}
 {{ define "ananta.alert.text" -}}
-{{ .Labels.alertname }} [{{ .Labels.severity }}]{{ if .Labels.service }} on {{ .Labels.service }}{{ end }}
+{{ .Labels.alertname }} [{{ .Labels.severity }}]{{ if .Labels.service }} on {{ .Labels.service }}{{ end }}{{ if .Labels.${LABELS.slo} }}, SLO {{ .Labels.${LABELS.slo} }}{{ end }}
 {{- if .Annotations.summary }}
   {{ .Annotations.summary }}{{ end }}
 {{- if .Annotations.description }}

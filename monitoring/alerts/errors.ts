@@ -1,4 +1,7 @@
-// Errors: the share of requests answered with an error code, at two severities.
+// Errors: the share of requests answered with an error code, at two severities. After an
+// incident the 5m ratio takes up to one window to fall from above the critical ratio to below
+// the warning one; CriticalErrorRate stays firing for that window, so its inhibition of
+// HighErrorRate holds while the ratio decays and recovery does not post a fresh warning.
 import { AlertGenerator, percent, serviceOwner } from "./rule";
 import { errorRatio, RATE_WINDOW } from "./service-metrics";
 
@@ -6,7 +9,7 @@ export const errorAlerts: AlertGenerator = (settings) => {
   const a = settings.alerts;
   const levels = [
     { alert: "HighErrorRate", severity: "warning" as const, ratio: a.highErrorRatio, for: a.highErrorFor },
-    { alert: "CriticalErrorRate", severity: "critical" as const, ratio: a.criticalErrorRatio, for: a.criticalErrorFor },
+    { alert: "CriticalErrorRate", severity: "critical" as const, ratio: a.criticalErrorRatio, for: a.criticalErrorFor, keepFiringFor: RATE_WINDOW },
   ];
   return settings.services.flatMap((svc) =>
     levels.map((level) => ({
@@ -16,6 +19,7 @@ export const errorAlerts: AlertGenerator = (settings) => {
       owner: serviceOwner(svc),
       expr: `${errorRatio(svc)} > ${level.ratio}`,
       for: level.for,
+      keepFiringFor: level.keepFiringFor,
       summary: `More than ${percent(level.ratio)} of ${svc.name} requests fail`,
       description: `{{ $value | humanizePercentage }} of ${svc.name} requests failed (code ${svc.metrics.errorCodes}) over the last ${RATE_WINDOW}, above ${percent(level.ratio)} for ${level.for}.`,
     })),

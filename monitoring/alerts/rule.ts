@@ -9,6 +9,7 @@ export interface AlertRule {
   alert: string;
   expr: string;
   for?: string;
+  keep_firing_for?: string;
   labels: Record<string, string>;
   annotations: { summary: string; description: string; runbook_url: string };
 }
@@ -27,6 +28,8 @@ export interface AlertSpec {
   owner: Owner;
   expr: string;
   for?: string;
+  /** Stays firing this long after its condition clears (Prometheus 2.42+). */
+  keepFiringFor?: string;
   /** Further static labels, e.g. the latency SLO an alert is about. */
   labels?: Record<string, string>;
   summary: string;
@@ -51,6 +54,7 @@ export function alertRule(settings: Settings, spec: AlertSpec): AlertRule {
     expr: spec.expr,
     // `for: 0s` is the default; leaving it out keeps the rendered rule short.
     ...(spec.for && durationSeconds(spec.for) > 0 ? { for: spec.for } : {}),
+    ...(spec.keepFiringFor ? { keep_firing_for: spec.keepFiringFor } : {}),
     labels,
     annotations: { summary: spec.summary, description: spec.description, runbook_url: runbookUrl(settings, spec.alert) },
   };

@@ -1,6 +1,7 @@
 // The routing table: which receivers (in tree order) each kind of alert reaches, checked by
 // amtool's own --verify.receivers on the rendered config of every stack.
 import { strict as assert } from "node:assert";
+import { routingTree } from "../../monitoring/alertmanager/routes";
 import { renderTo, settingsOf } from "../helpers/tools";
 import { configIn, verifyReceivers, type Labels } from "./amtool";
 import { STACKS } from "./stacks";
@@ -55,6 +56,12 @@ const ROUTING_TABLE: Case[] = [
   { what: "Watchdog", labels: { alertname: "Watchdog", severity: "none" }, receivers: ["watchdog"] },
   { what: "Watchdog with a critical severity", labels: { alertname: "Watchdog", severity: "critical", plane: "app" }, receivers: ["watchdog"] },
 ];
+
+describe("routing tree grouping", () => {
+  it("groups by alert, plane, service and SLO, so each SLO of a service is its own notification and incident", () => {
+    assert.deepEqual(routingTree(settingsOf("prod")).group_by, ["alertname", "plane", "service", "slo"]);
+  });
+});
 
 describe("amtool config routes test: the routing table", () => {
   for (const stack of STACKS) {

@@ -66,6 +66,18 @@ describe("notification templates (amtool template render)", () => {
     assert.match(resolved, /resolved: 2025-12-21 09:30:00 UTC/);
   });
 
+  it("names the SLO in the title and in each alert, so alerts about two SLOs of one service never look alike", () => {
+    const latency = (slo: string) => ({ ...GROUP.alerts[0], labels: { ...GROUP.alerts[0].labels, alertname: "HighLatency", slo } });
+    const group = { ...GROUP, alerts: [latency("p99")], groupLabels: { ...GROUP.groupLabels, alertname: "HighLatency", slo: "p99" }, commonLabels: { ...GROUP.commonLabels, alertname: "HighLatency", slo: "p99" } };
+    const file = path.join(tmpDir("ananta-tmpl-"), "slo.json");
+    fs.writeFileSync(file, JSON.stringify(group));
+    const r = (text: string) => tool("amtool", ["template", "render", `--template.glob=${glob}`, `--template.data=${file}`, `--template.text=${text}`]).stdout.trim();
+    assert.equal(r(use(TEMPLATE.title)), "[FIRING:1] HighLatency cns-service (app plane), SLO p99");
+    assert.match(r(use(TEMPLATE.alerts)), /HighLatency \[critical\] on cns-service, SLO p99/);
+    assert.equal(r(use(TEMPLATE.pagerdutyDescription)), "[FIRING:1] HighLatency cns-service (app plane), SLO p99: cns-service is down");
+    assert.equal(r(use(TEMPLATE.emailSubject)), "[prod] [FIRING:1] HighLatency cns-service (app plane), SLO p99");
+  });
+
   it("gives PagerDuty a summary and a severity it accepts", () => {
     assert.equal(render(use(TEMPLATE.pagerdutyDescription)).trim(), "[FIRING:1] ServiceDown cns-service (app plane): cns-service is down");
     assert.equal(render(use(TEMPLATE.pagerdutySeverity)).trim(), "critical");

@@ -27,6 +27,8 @@ export interface Harness {
   pd: FakeServer;
   slack: FakeServer;
   ssm: FakeServer;
+  /** The values the SSM stand-in holds, by parameter name; tests rotate them. */
+  parameters: Record<string, string>;
   pdEnv: Record<string, string>;
   slackEnv: Record<string, string>;
   logs: LogLine[];
@@ -40,17 +42,20 @@ export async function startHarness(secretValues: { routingKey?: string; webhook?
   const pd = await startServer(() => accepted202);
   const slack = await startServer(() => slackOk);
   const webhook = secretValues.webhook ?? ((url, path) => `${url}${path}`);
-  const ssm = await startSsm({
+  const initial = () => ({
     [PARAMS.pagerdutyKey]: secretValues.routingKey ?? ROUTING_KEY,
     [PARAMS.slackCritical]: webhook(slack.url, WEBHOOK_PATHS.critical),
     [PARAMS.slackWarning]: webhook(slack.url, WEBHOOK_PATHS.warning),
   });
+  const parameters = initial();
+  const ssm = await startSsm(parameters);
   const restoreEnv = useSsmEndpoint(ssm.url);
   const logs: LogLine[] = [];
   return {
     pd,
     slack,
     ssm,
+    parameters,
     pdEnv: {
       [ENV.pagerdutyKeyParameter]: PARAMS.pagerdutyKey,
       [ENV.topicSeverities]: JSON.stringify({ [TOPICS.critical]: "critical", [TOPICS.warning]: "warning" }),
@@ -60,7 +65,8 @@ export async function startHarness(secretValues: { routingKey?: string; webhook?
     logs,
     logSink: (level, line) => logs.push({ level, line, json: JSON.parse(line) }),
     reset() {
-      for (const s of [pd, slack]) s.requests.length = 0;
+      for (const s of [pd, slack, ssm]) s.requests.length = 0;
+      Object.assign(parameters, initial());
       pd.reply = () => accepted202;
       slack.reply = () => slackOk;
       logs.length = 0;

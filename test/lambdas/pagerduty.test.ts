@@ -107,7 +107,7 @@ describe("lambdas: PagerDuty forwarder", () => {
     assert.deepEqual(resolve, { routing_key: ROUTING_KEY, event_action: "resolve", dedup_key: RDS_ARN });
   });
 
-  it("reads the routing key from SSM once per container and caches it", async () => {
+  it("reads the routing key from SSM once and caches it (for the TTL)", async () => {
     const before = h.ssm.requests.length;
     const handler = make();
     await handler(snsEvent(record(rdsAlarm("ALARM"))), lambdaContext());

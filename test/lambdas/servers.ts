@@ -1,5 +1,5 @@
-// Local HTTP servers standing in for PagerDuty, Slack and SSM (the real SSM client speaks its
-// JSON protocol to it), with every request recorded. Ports are chosen by the OS.
+// Local HTTP servers standing in for PagerDuty, Slack and SSM (the forwarders' signed requests
+// speak SSM's JSON protocol to it), with every request recorded. Ports are chosen by the OS.
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 
@@ -62,7 +62,7 @@ export function startSsm(parameters: Record<string, string>): Promise<FakeServer
   });
 }
 
-/** Points the real SSM client at a local server for the duration of a test suite. */
+/** Points the forwarders' SSM reads at a local server (as AWS_ENDPOINT_URL_SSM does for the SDK) for a test suite. */
 export function useSsmEndpoint(url: string): () => void {
   const keys = ["AWS_ENDPOINT_URL_SSM", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const;
   const saved = keys.map((k) => [k, process.env[k]] as const);

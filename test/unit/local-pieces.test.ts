@@ -8,7 +8,7 @@ import { ControlError, HEALTHY, parseCommand } from "../../local/demo-control";
 import { bucketsFor } from "../../local/demo-service";
 import { LOCAL_TIMING, localSettings } from "../../local/local-settings";
 import { MissingBinaryError, findBinary } from "../../local/processes";
-import { channelsOfReceivers, statusOfText } from "../../local/receivers";
+import { Receivers, channelsOfReceivers, statusOfText } from "../../local/receivers";
 import { toolCommand } from "../../local/tool-runner";
 import { missingSecrets, presenceFromPulumiJson } from "../../local/validation";
 import { readStackFile } from "../../settings";
@@ -126,6 +126,19 @@ describe("test-alert and receivers", () => {
     assert.equal(channels["email-oncall"], "email oncall@ananta.io");
     assert.equal(channels["pagerduty"], "pagerduty");
     assert.equal(channelsOfReceivers(settingsOf("dev"))["email-oncall"], "email (oncall team)");
+  });
+
+  it("prints the SLO of an alert that has one, so p95 and p99 alerts are told apart", async () => {
+    const receivers = new Receivers({ slackChannels: {}, receiverChannels: { "slack-app-plane": "slack #app-plane-alerts" } });
+    await receivers.start();
+    try {
+      const alert = (slo: string) => ({ status: "firing", labels: { alertname: "HighLatency", service: "cns-service", slo, severity: "critical" } });
+      const res = await fetch(`${receivers.webhookBaseUrl}slack-app-plane`, { method: "POST", body: JSON.stringify({ status: "firing", alerts: [alert("p95"), alert("p99")] }) });
+      assert.equal(res.status, 200);
+      assert.equal(receivers.notifications[0].summary, "HighLatency service=cns-service slo=p95 severity=critical, HighLatency service=cns-service slo=p99 severity=critical");
+    } finally {
+      await receivers.stop();
+    }
   });
 
   it("reads the status from titles and subjects", () => {

@@ -42,4 +42,10 @@ describe("README", () => {
     const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts);
     for (const m of readme.matchAll(/npm run ([a-z:-]+)/g)) assert.ok(scripts.includes(m[1]), `README names npm run ${m[1]}, which package.json lacks`);
   });
+
+  it("gives commands that run as root without sudo (root machines have none), and says when sudo is needed", () => {
+    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Deploy"));
+    assert.deepEqual([...quickStart.matchAll(/^sudo .*/gm)].map((m) => m[0]), [], "a quick-start command starts with sudo");
+    assert.match(quickStart, /`apt-get install` needs root: run it as root .* or prefix it with `sudo`/);
+  });
 });

@@ -30,16 +30,17 @@ export const labelSet = (labels: Record<string, string>): string =>
 
 const seconds = (s: number) => `${s}s`;
 
-/** Writes the test file beside the rule file and runs promtool; returns its output on failure. */
-export function runScenario(rulesFile: string, scenario: Scenario): { ok: boolean; output: string } {
+/** Writes a test file for the rule files and runs promtool; returns its output on failure. */
+export function runScenario(rules: string | string[], scenario: Scenario): { ok: boolean; output: string } {
+  const ruleFiles = typeof rules === "string" ? [rules] : rules;
   const dir = tmpDir("ananta-slo-test-");
   const file = path.join(dir, "test.yml");
   // promtool evaluates the groups of one step in random order unless told; Prometheus runs
   // them on their own schedules, where a group reading recorded series lags by at most its
   // interval. Evaluating in file order (short windows, long windows, alerts) keeps that lag.
-  const groups = (parse(fs.readFileSync(rulesFile, "utf8")) as { groups: { name: string }[] }).groups.map((g) => g.name);
+  const groups = ruleFiles.flatMap((f) => (parse(fs.readFileSync(f, "utf8")) as { groups: { name: string }[] }).groups.map((g) => g.name));
   const doc = {
-    rule_files: [rulesFile],
+    rule_files: ruleFiles,
     evaluation_interval: seconds(scenario.evaluation),
     group_eval_order: groups,
     tests: [

@@ -1,0 +1,75 @@
+// GetParameter (with decryption) as one SigV4-signed HTTPS request: aws4fetch signs, ky sends
+// with a timeout per attempt and retries on throttling, 5xx and network errors. This replaces
+// the AWS SDK's SSM client, whose import alone took most of a cold start. Region, credentials
+// and an endpoint override (AWS_ENDPOINT_URL_SSM, as the SDK reads it) come from the
+// environment Lambda provides.
+import { AwsClient } from "aws4fetch";
+import ky, { HTTPError } from "ky";
+import { ConfigError, Env } from "./config";
+
+export class SecretReadError extends Error {
+  override name = "SecretReadError";
+}
+
+export interface SsmOptions {
+  env: Env;
+  /** Each attempt is abandoned after this long. */
+  timeoutMs: number;
+  retries: number;
+}
+
+export type ParameterReader = (name: string, signal?: AbortSignal) => Promise<string>;
+
+const RETRYABLE = [429, 500, 502, 503, 504];
+
+function endpointOf(env: Env, region: string): string {
+  const override = env.AWS_ENDPOINT_URL_SSM?.trim() || env.AWS_ENDPOINT_URL?.trim();
+  return override || `https://ssm.${region}.amazonaws.com/`;
+}
+
+/** SSM's JSON error type without its namespace: `com.amazonaws.ssm#ParameterNotFound` → `ParameterNotFound`. */
+async function errorCode(error: HTTPError): Promise<string> {
+  try {
+    const body = (await error.response.json()) as { __type?: string };
+    return body.__type?.split("#").pop() ?? `HTTP ${error.response.status}`;
+  } catch {
+    return `HTTP ${error.response.status}`;
+  }
+}
+
+export function ssmParameterReader(options: SsmOptions): ParameterReader {
+  const { env } = options;
+  let client: { aws: AwsClient; url: string } | undefined;
+  const connect = () => {
+    const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
+    const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
+    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();
+    if (!region) throw new ConfigError("AWS_REGION is not set; the Lambda runtime sets it");
+    if (!accessKeyId || !secretAccessKey) throw new ConfigError("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; the Lambda runtime sets them from the function's role");
+    const aws = new AwsClient({ accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN?.trim() || undefined, service: "ssm", region, retries: 0 });
+    return { aws, url: endpointOf(env, region) };
+  };
+  return async (name, signal) => {
+    client ??= connect();
+    const request = await client.aws.sign(client.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AmazonSSM.GetParameter" },
+      body: JSON.stringify({ Name: name, WithDecryption: true }),
+    });
+    let value: unknown;
+    try {
+      const answer = await ky(request, {
+        timeout: options.timeoutMs,
+        signal,
+        retry: { limit: options.retries, methods: ["post"], statusCodes: RETRYABLE, retryOnTimeout: true, backoffLimit: 1_000 },
+      }).json<{ Parameter?: { Value?: unknown } }>();
+      value = answer.Parameter?.Value;
+    } catch (error) {
+      // Names the parameter and SSM's error code, never a value (the answer holds none on error).
+      const code = error instanceof HTTPError ? await errorCode(error) : (error as Error).name;
+      throw new SecretReadError(`SSM parameter ${name} could not be read (${code})`);
+    }
+    if (typeof value !== "string" || value === "") throw new SecretReadError(`SSM parameter ${name} is empty`);
+    return value;
+  };
+}
