@@ -21,7 +21,7 @@ import { sloRuleGroups } from "../monitoring/slo";
 import { Slo, slosOf } from "../monitoring/slo/objectives";
 import { RecordingRule, RuleGroup } from "../monitoring/slo/rule-types";
 import { derivedWindows, RAW_WINDOWS } from "../monitoring/slo/windows";
-import { noSecrets, parseSettings, PLANES, Settings } from "../settings";
+import { DEFAULT_PLANES, noSecrets, parseSettings, Settings } from "../settings";
 
 const BENCH_SERVICES = 100;
 /** The shortest period settings allow keeps the backfill to minutes; the ratio barely depends on it. */
@@ -37,11 +37,21 @@ const RECENT = 15 * 60;
 function benchSettings(): Settings {
   const services = Array.from({ length: BENCH_SERVICES }, (_, i) => ({
     name: `svc-${String(i).padStart(3, "0")}`,
-    plane: PLANES[i % PLANES.length],
+    plane: DEFAULT_PLANES[i % DEFAULT_PLANES.length],
     team: "bench",
   }));
   return parseSettings(
-    { values: { environment: "bench", services, slo: { periodDays: PERIOD_DAYS } }, secrets: noSecrets() },
+    {
+      values: {
+        environment: "bench",
+        namePrefix: "bench",
+        runbookBaseUrl: "https://runbooks.example/",
+        services,
+        slo: { periodDays: PERIOD_DAYS },
+        notifications: { teams: { bench: { slack: { channel: "#bench" } } }, routing: { defaultTeam: "bench" } },
+      },
+      secrets: noSecrets(),
+    },
     "bench settings",
   );
 }

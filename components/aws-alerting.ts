@@ -5,8 +5,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ENV, FORWARDERS, Forwarder as ForwarderKind } from "../lambdas/contract";
 import { inventoryAlarms } from "../monitoring/cloudwatch/alarms";
-import { PAGERDUTY_SEVERITIES, keyViaServices, parameterNames, slackChannels } from "../monitoring/cloudwatch/forwarders";
-import { PROJECT, SNS_TOPICS, SecretValues, Settings, SnsTopic } from "../settings";
+import { keyViaServices, pagerdutySeverities, parameterNames, slackTeams, topicIds } from "../monitoring/cloudwatch/forwarders";
+import { PROJECT, SecretValues, Settings, TopicId } from "../settings";
 import { Forwarder } from "./forwarder";
 import { metricAlarm } from "./metric-alarm";
 
@@ -55,7 +55,7 @@ function requireSecret(value: pulumi.Output<string> | undefined, key: string): p
 }
 
 export class AwsAlerting extends pulumi.ComponentResource {
-  readonly topicArns: Record<SnsTopic, pulumi.Output<string>>;
+  readonly topicArns: Record<TopicId, pulumi.Output<string>>;
   readonly keyArn: pulumi.Output<string>;
   readonly forwarderArns: Record<ForwarderKind, pulumi.Output<string>>;
 
@@ -69,10 +69,9 @@ export class AwsAlerting extends pulumi.ComponentResource {
     const key = new aws.kms.Key(`${name}-key`, { description: `${name} alerting: SNS topics, SSM parameters, dead letters`, enableKeyRotation: true, deletionWindowInDays: 30, tags }, child);
     new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${name}-alerting`, targetKeyId: key.keyId }, child);
 
-    const topics = Object.fromEntries(
-      SNS_TOPICS.map((t) => [t, new aws.sns.Topic(`${name}-${t}`, { name: `${name}-${t}`, kmsMasterKeyId: key.arn, tags }, child)]),
-    ) as Record<SnsTopic, aws.sns.Topic>;
-    this.topicArns = Object.fromEntries(SNS_TOPICS.map((t) => [t, topics[t].arn])) as Record<SnsTopic, pulumi.Output<string>>;
+    const ids = topicIds(settings);
+    const topics = Object.fromEntries(ids.map((t) => [t, new aws.sns.Topic(`${name}-${t}`, { name: `${name}-${t}`, kmsMasterKeyId: key.arn, tags }, child)]));
+    this.topicArns = Object.fromEntries(ids.map((t) => [t, topics[t].arn]));
 
     for (const spec of inventoryAlarms(settings)) metricAlarm(spec, this.topicArns, tags, this);
 
@@ -80,22 +79,27 @@ export class AwsAlerting extends pulumi.ComponentResource {
       new aws.ssm.Parameter(`${name}-${id}`, { name: parameterName, type: "SecureString", keyId: key.arn, value, description, tags }, child);
     const pagerdutyKey = secureString("pagerduty-key", parameterNames.pagerdutyKey(settings), requireSecret(secrets.pagerdutyKey, "pagerdutyKey"), "PagerDuty Events API v2 routing key");
     const webhooks = Object.fromEntries(
-      slackChannels(settings).map((c) => [
-        c,
-        secureString(`slack-webhook-${c}`, parameterNames.slackWebhook(settings, c), requireSecret(secrets.slackWebhooks[c], `slackWebhooks.${c}`), `Slack webhook for ${settings.notifications.slack[c].channel}`),
+      slackTeams(settings).map((team) => [
+        team,
+        secureString(
+          `slack-webhook-${team}`,
+          parameterNames.slackWebhook(settings, team),
+          requireSecret(secrets.slackWebhooks[team], `slackWebhooks.${team}`),
+          `Slack webhook for ${settings.notifications.teams[team].slack!.channel}`,
+        ),
       ]),
     );
 
     // Routing maps keyed by topic ARN, the field SNS hands the Lambda in each record.
-    const byTopicArn = (entries: [SnsTopic, pulumi.Input<string>][]) =>
+    const byTopicArn = (entries: [TopicId, pulumi.Input<string>][]) =>
       pulumi.all(entries.map(([t, v]) => pulumi.all([this.topicArns[t], v]))).apply((pairs) => JSON.stringify(Object.fromEntries(pairs)));
     const environment: Record<ForwarderKind, Record<string, pulumi.Input<string>>> = {
       pagerduty: {
         [ENV.pagerdutyKeyParameter]: pagerdutyKey.name,
-        [ENV.topicSeverities]: byTopicArn(Object.entries(PAGERDUTY_SEVERITIES) as [SnsTopic, string][]),
+        [ENV.topicSeverities]: byTopicArn(Object.entries(pagerdutySeverities(settings))),
       },
       slack: {
-        [ENV.slackWebhookParameters]: byTopicArn(SNS_TOPICS.map((t) => [t, webhooks[settings.aws.topicChannels[t]].name])),
+        [ENV.slackWebhookParameters]: byTopicArn(ids.map((t) => [t, webhooks[settings.aws.topics[t].slack].name])),
       },
     };
     const parameterArns: Record<ForwarderKind, pulumi.Output<string>[]> = {

@@ -7,8 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { bundleLambda } from "../lambdas/bundle";
 import type { Forwarder as ForwarderKind } from "../lambdas/contract";
 import { forwarderAlarms } from "../monitoring/cloudwatch/alarms";
-import { FORWARDER_TOPICS, forwarderNames, keyViaServices } from "../monitoring/cloudwatch/forwarders";
-import type { Settings, SnsTopic } from "../settings";
+import { forwarderNames, forwarderTopics, keyViaServices } from "../monitoring/cloudwatch/forwarders";
+import type { Settings, TopicId } from "../settings";
 import { metricAlarm } from "./metric-alarm";
 
 export interface ForwarderArgs {
@@ -20,7 +20,7 @@ export interface ForwarderArgs {
   parameterArns: pulumi.Input<string>[];
   /** The customer-managed key of the topics, parameters and dead-letter queue. */
   keyArn: pulumi.Input<string>;
-  topicArns: Record<SnsTopic, pulumi.Input<string>>;
+  topicArns: Record<TopicId, pulumi.Input<string>>;
   tags: Record<string, string>;
 }
 
@@ -109,7 +109,7 @@ export class Forwarder extends pulumi.ComponentResource {
       // Lambda checks at creation that the role may send to the destination.
       { ...child, dependsOn: [policy] },
     );
-    for (const topic of FORWARDER_TOPICS[forwarder]) {
+    for (const topic of forwarderTopics(settings, forwarder)) {
       const permission = new aws.lambda.Permission(
         `${name}-${topic}-invoke`,
         { action: "lambda:InvokeFunction", function: fn.name, principal: "sns.amazonaws.com", sourceArn: args.topicArns[topic] },

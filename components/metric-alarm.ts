@@ -2,11 +2,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlarmSpec } from "../monitoring/cloudwatch/alarms";
-import type { SnsTopic } from "../settings";
+import type { TopicId } from "../settings";
 
 export function metricAlarm(
   spec: AlarmSpec,
-  topicArns: Record<SnsTopic, pulumi.Input<string>>,
+  topicArns: Record<TopicId, pulumi.Input<string>>,
   tags: Record<string, string>,
   parent: pulumi.Resource,
 ): aws.cloudwatch.MetricAlarm {

@@ -1,7 +1,7 @@
 // Settings for a stack run on loopback: the stack file's values, overridden through the loader
 // (never by editing YAML) so that every scrape target is the demo service, every receiver is a
 // local stand-in, and intervals are short enough to watch an outage page and resolve.
-import { RawConfig, SLACK_CHANNEL_IDS, Settings, parseSettings } from "../settings";
+import { RawConfig, Settings, parseSettings } from "../settings";
 import type { DemoEndpoint } from "./demo-service";
 
 /** Short intervals and `for` durations: an outage pages within seconds, not minutes. */
@@ -47,6 +47,7 @@ export function localSettings(raw: RawConfig, source: string, endpoints: LocalEn
     },
   };
   // Every secret the stack could need is written locally (to fakes), so all are present.
-  const secrets = { pagerdutyKey: true, slackWebhooks: [...SLACK_CHANNEL_IDS], smtpPassword: true, grafanaAdminPassword: true };
+  const teams = Object.entries(obj(notifications.teams)).flatMap(([id, t]) => (obj(t).slack ? [id] : []));
+  const secrets = { pagerdutyKey: true, slackWebhooks: teams, smtpPassword: true, grafanaAdminPassword: true };
   return parseSettings({ ...raw, values, secrets, plaintextSecrets: [] }, `${source} (local overrides)`, { requireSecrets: false });
 }

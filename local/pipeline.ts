@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { writeTree } from "./write-tree";
 import { FileTree, renderFiles } from "../monitoring/files";
 import { FILES, Peers, alertmanagerSecretFiles } from "../monitoring/layout";
-import { Settings, SlackChannelId, parseSettings, readStackFile } from "../settings";
+import { Settings, parseSettings, readStackFile } from "../settings";
 import { DemoService } from "./demo-service";
 import { localSettings } from "./local-settings";
 import { removePipelineState, writePipelineState } from "./pipeline-state";
@@ -139,7 +139,7 @@ export class LocalPipeline {
           ? this.secrets.pagerdutyKey
           : secret === "smtpPassword"
             ? this.secrets.smtpPassword
-            : this.receivers.slackWebhookUrl(secret.slice("slackWebhooks.".length) as SlackChannelId);
+            : this.receivers.slackWebhookUrl(secret.slice("slackWebhooks.".length));
       // No trailing newline: Alertmanager 0.25 does not trim auth_password_file.
       fs.writeFileSync(path.join(dir, file), value, { mode: 0o600 });
     }

@@ -3,11 +3,11 @@
 import * as http from "node:http";
 import { SMTPServer } from "smtp-server";
 import { RECEIVERS } from "../monitoring/conventions";
-import { EMAIL_TEAMS, SLACK_CHANNEL_IDS, type Settings, type SlackChannelId } from "../settings";
+import type { Settings, TeamId } from "../settings";
 import { LOOPBACK, closeServer, listenLoopback } from "./ports";
 
 export interface Notification {
-  /** Where it arrived: `pagerduty`, `slack #critical-alerts`, `email oncall@ananta.io`; a dev-mode webhook says which of these it stands for. */
+  /** Where it arrived: `pagerduty`, `slack #critical-alerts`, `email oncall@example.com`; a dev-mode webhook says which of these it stands for. */
   channel: string;
   status: "firing" | "resolved";
   /** One line saying what the message is about (title, subject or summary). */
@@ -17,7 +17,7 @@ export interface Notification {
 }
 
 export interface ReceiverOptions {
-  /** Slack channel names by channel id (from settings), to name the channel a webhook reached. */
+  /** Slack channel names by team id (from settings), to name the channel a webhook reached. */
   slackChannels: Record<string, string>;
   /** Dev mode: what each webhook receiver stands for, by receiver name (see channelsOfReceivers). */
   receiverChannels: Record<string, string>;
@@ -28,17 +28,17 @@ export interface ReceiverOptions {
   onNotification?: (n: Notification) => void;
 }
 
-export const slackChannelsOf = (settings: Settings): Record<string, string> =>
-  Object.fromEntries(Object.entries(settings.notifications.slack).map(([id, c]) => [id, c.channel]));
+export const slackChannelsOf = (settings: Settings): Record<TeamId, string> =>
+  Object.fromEntries(Object.entries(settings.notifications.teams).flatMap(([id, t]) => (t.slack ? [[id, t.slack.channel]] : [])));
 
 /** Receiver name → the channel it stands for, named as the production receivers would reach it. */
 export function channelsOfReceivers(settings: Settings): Record<string, string> {
-  const n = settings.notifications;
+  const teams = Object.entries(settings.notifications.teams);
   return {
     [RECEIVERS.watchdog]: "watchdog",
     [RECEIVERS.pagerduty]: "pagerduty",
-    ...Object.fromEntries(SLACK_CHANNEL_IDS.map((id) => [RECEIVERS.slack(id), `slack ${n.slack[id].channel}`])),
-    ...Object.fromEntries(EMAIL_TEAMS.map((team) => [RECEIVERS.email(team), `email ${n.email.to[team] ?? `(${team} team)`}`])),
+    ...Object.fromEntries(teams.flatMap(([id, t]) => (t.slack ? [[RECEIVERS.slack(id), `slack ${t.slack.channel}`]] : []))),
+    ...Object.fromEntries(teams.flatMap(([id, t]) => (t.email ? [[RECEIVERS.email(id), `email ${t.email}`]] : []))),
   };
 }
 
@@ -95,7 +95,7 @@ export class Receivers {
     return `${this.base}/pagerduty/v2/enqueue`;
   }
 
-  slackWebhookUrl(id: SlackChannelId): string {
+  slackWebhookUrl(id: TeamId): string {
     return `${this.base}/slack/${id}`;
   }
 

@@ -5,8 +5,9 @@
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { durationSeconds } from "../monitoring/duration";
-import { LABELS, RECEIVERS, WATCHDOG_ALERT } from "../monitoring/conventions";
-import { PROJECT, RawConfig, SLACK_CHANNEL_IDS, SecretPresence, SettingsError, Settings, noSecrets, parseSettings } from "../settings";
+import { expectedReceivers } from "../monitoring/alertmanager/routes";
+import { LABELS, WATCHDOG_ALERT } from "../monitoring/conventions";
+import { PROJECT, RawConfig, SecretPresence, SettingsError, Settings, noSecrets, parseSettings } from "../settings";
 
 const STEP_SECONDS = 15;
 const HEALTHY_MINUTES = 5;
@@ -47,29 +48,24 @@ export interface RouteCase {
   receivers: string[];
 }
 
-/** The reference's flow for the stack's first service of each plane, and the Watchdog. */
+/**
+ * The routing data's intent for typical alerts: a critical and a warning of the first service of
+ * each plane, a page and a budget-policy alert of the first service, and the Watchdog.
+ */
 export function routingCases(settings: Settings): RouteCase[] {
-  const first = (plane: string) => settings.services.find((s) => s.plane === plane);
-  const cases: RouteCase[] = [{ labels: { alertname: WATCHDOG_ALERT, severity: "none" }, receivers: [RECEIVERS.watchdog] }];
-  const app = first("app");
-  if (app) {
-    cases.push({
-      labels: { alertname: "ServiceDown", severity: "critical", category: "availability", plane: "app", service: app.name },
-      receivers: [RECEIVERS.pagerduty, RECEIVERS.slack("critical"), RECEIVERS.email("oncall"), RECEIVERS.slack("appPlane"), RECEIVERS.email("appPlane")],
-    });
-  }
-  const control = first("control");
-  if (control) {
-    cases.push({
-      labels: { alertname: "HighErrorRate", severity: "warning", category: "errors", plane: "control", service: control.name },
-      receivers: [RECEIVERS.slack("platform"), RECEIVERS.slack("controlPlane"), RECEIVERS.email("controlPlane")],
-    });
-  }
-  cases.push({
-    labels: { alertname: "ErrorBudgetBurningFast", severity: "critical", category: "slo", plane: (app ?? control ?? settings.services[0]).plane },
-    receivers: [RECEIVERS.pagerduty, RECEIVERS.slack("critical"), RECEIVERS.email("oncall"), RECEIVERS.slack("slo"), RECEIVERS.email("slo")],
-  });
-  return cases;
+  const of = (labels: Record<string, string>): RouteCase => ({ labels, receivers: expectedReceivers(settings, labels) });
+  const owner = (svc: Settings["services"][number]) => ({ plane: svc.plane, service: svc.name, ...(svc.team ? { [LABELS.team]: svc.team } : {}) });
+  const firsts = settings.planes.flatMap((p) => settings.services.filter((s) => s.plane === p).slice(0, 1));
+  const first = settings.services[0];
+  return [
+    of({ alertname: WATCHDOG_ALERT, severity: "none" }),
+    ...firsts.flatMap((svc) => [
+      of({ alertname: "ServiceDown", severity: "critical", category: "availability", ...owner(svc) }),
+      of({ alertname: "HighErrorRate", severity: "warning", category: "errors", ...owner(svc) }),
+    ]),
+    of({ alertname: "ErrorBudgetBurningFast", severity: "critical", category: "slo", slo: "availability", ...owner(first) }),
+    of({ alertname: "ErrorBudgetExhausted", severity: "warning", category: "slo", [LABELS.policyAction]: "exhausted", ...owner(first) }),
+  ];
 }
 
 /** `amtool config routes test` arguments for one case. */
@@ -87,10 +83,7 @@ export function presenceFromPulumiJson(json: string): SecretPresence {
   const config = JSON.parse(json) as Record<string, { secret?: boolean; objectValue?: unknown }>;
   const set = (k: string) => config[`${PROJECT}:${k}`]?.secret === true;
   const slack = config[`${PROJECT}:slackWebhooks`];
-  const slackIds =
-    slack?.objectValue && typeof slack.objectValue === "object"
-      ? SLACK_CHANNEL_IDS.filter((id) => id in (slack.objectValue as object))
-      : [];
+  const slackIds = slack?.objectValue && typeof slack.objectValue === "object" ? Object.keys(slack.objectValue) : [];
   return { pagerdutyKey: set("pagerdutyKey"), slackWebhooks: slackIds, smtpPassword: set("smtpPassword"), grafanaAdminPassword: set("grafanaAdminPassword") };
 }
 

@@ -1,6 +1,6 @@
 // Every name and label the generated rules, routes and dashboards share. Generators import
 // from here; nothing spells a recording-rule name or label key on its own.
-import type { EmailTeam, Plane, Settings, SlackChannelId } from "../settings";
+import { CATEGORIES, type Category, type Plane, type Settings, type TeamId } from "../settings";
 
 export const LABELS = {
   severity: "severity",
@@ -11,20 +11,12 @@ export const LABELS = {
   slo: "slo",
   /** What the error-budget policy asks for: review | freeze | stop | exhausted. */
   policyAction: "policy_action",
+  /** "true" on budget-policy alerts that ask for a deploy freeze: a deploy gate queries it. */
+  deployFreeze: "deploy_freeze",
 } as const;
 
-export const CATEGORIES = [
-  "availability",
-  "errors",
-  "latency",
-  "slo",
-  "database",
-  "cache",
-  "infrastructure",
-  "deployment",
-  "monitoring",
-] as const;
-export type Category = (typeof CATEGORIES)[number];
+/** Alert categories (the `category` label); defined with the settings, since routing names them. */
+export { CATEGORIES, type Category };
 
 /** Rule files under prometheus/rules/, one per generator. */
 export const RULE_FILES = {
@@ -64,16 +56,17 @@ export const WATCHDOG_ALERT = "Watchdog";
 const kebab = (id: string): string => id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /**
- * Alertmanager receiver names: one per notification channel, so a routing test (and the local
- * pipeline, which posts to <localWebhookUrl><receiver>) says exactly which channel was reached.
+ * Alertmanager receiver names: one per notification channel of each team, so a routing test
+ * (and the local pipeline, which posts to <localWebhookUrl><receiver>) says exactly which
+ * channel was reached.
  */
 export const RECEIVERS = {
   watchdog: "watchdog",
   pagerduty: "pagerduty",
-  /** `controlPlane` → `slack-control-plane`. */
-  slack: (channel: SlackChannelId): string => `slack-${kebab(channel)}`,
-  /** `appPlane` → `email-app-plane`. */
-  email: (team: EmailTeam): string => `email-${kebab(team)}`,
+  /** Team `controlPlane`'s Slack channel → `slack-control-plane`. */
+  slack: (team: TeamId): string => `slack-${kebab(team)}`,
+  /** Team `appPlane`'s e-mail → `email-app-plane`. */
+  email: (team: TeamId): string => `email-${kebab(team)}`,
 } as const;
 
 /**

@@ -1,6 +1,6 @@
 // Where every generated file lives: in the rendered tree, in the containers, and how the
 // components reach each other. Nothing else knows where a file goes.
-import type { Settings, SlackChannelId } from "../settings";
+import type { Settings, TeamId } from "../settings";
 
 /** Top-level folders of the rendered tree and where each is mounted in its container. */
 export const MOUNTS = {
@@ -35,7 +35,7 @@ export const ALERTMANAGER_SECRETS_DIR = `${MOUNTS.alertmanager}/secrets`;
 /** A secret Alertmanager reads from a file: the file name and the config key it holds. */
 export interface SecretFile {
   file: string;
-  secret: "pagerdutyKey" | "smtpPassword" | `slackWebhooks.${SlackChannelId}`;
+  secret: "pagerdutyKey" | "smtpPassword" | `slackWebhooks.${TeamId}`;
 }
 
 /** Secret files the generated Alertmanager config names (production receivers only). */
@@ -44,8 +44,8 @@ export function alertmanagerSecretFiles(settings: Settings): SecretFile[] {
   if (n.mode !== "production") return [];
   const files: SecretFile[] = [];
   if (n.pagerduty.enabled) files.push({ file: "pagerduty_routing_key", secret: "pagerdutyKey" });
-  for (const [id, channel] of Object.entries(n.slack) as [SlackChannelId, { enabled: boolean }][]) {
-    if (channel.enabled) files.push({ file: `slack_${id}_webhook`, secret: `slackWebhooks.${id}` });
+  for (const [id, team] of Object.entries(n.teams)) {
+    if (team.slack) files.push({ file: `slack_${id}_webhook`, secret: `slackWebhooks.${id}` });
   }
   if (n.email.enabled && n.email.username) files.push({ file: "smtp_password", secret: "smtpPassword" });
   return files;
@@ -76,5 +76,5 @@ export interface RenderOptions {
 
 export const DOCKER_RENDER: RenderOptions = { secretsDir: ALERTMANAGER_SECRETS_DIR, peers: DOCKER_PEERS };
 
-/** Prefix of every resource name of a stack, as in the reference: ananta-prod-... */
-export const namePrefix = (settings: Settings): string => `ananta-${settings.environment}`;
+/** Prefix of every resource name of a stack: <namePrefix>-<environment>, e.g. ananta-prod. */
+export const namePrefix = (settings: Settings): string => `${settings.namePrefix}-${settings.environment}`;

@@ -4,21 +4,14 @@ import * as fs from "node:fs";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { SettingsError, SettingsProblem, StackFileError } from "./errors";
-import {
-  LatencySlo,
-  PROJECT,
-  RawSettings,
-  SECRET_KEYS,
-  SLACK_CHANNEL_IDS,
-  SecretKey,
-  SlackChannelId,
-  settingsSchema,
-} from "./schema";
+import { projectDefaults } from "./project";
+import { LatencySlo, PROJECT, RawSettings, SECRET_KEYS, SecretKey, TeamId, settingsSchema } from "./schema";
 
 /** Which secrets the stack has set. Values never pass through here. */
 export interface SecretPresence {
   pagerdutyKey: boolean;
-  slackWebhooks: SlackChannelId[];
+  /** Team ids with a Slack webhook set (slackWebhooks.<team>). */
+  slackWebhooks: TeamId[];
   smtpPassword: boolean;
   grafanaAdminPassword: boolean;
 }
@@ -74,12 +67,33 @@ function schemaProblems(values: Record<string, unknown>, error: z.ZodError): Set
   return problems;
 }
 
+/** The plane label of alerts about shared infrastructure; no plane of `planes` may take it. */
+const RESERVED_PLANE = "infra";
+
+const list = (xs: readonly string[]) => (xs.length > 0 ? xs.join(", ") : "(none)");
+
 /** Checks across keys and against the secrets the stack has set. */
 function crossProblems(s: RawSettings, raw: RawConfig, requireSecrets: boolean): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
+  const problem = (path: PropertyKey[], value: unknown, message: string) => problems.push({ key: key(path), value, message });
+  const n = s.notifications;
+  const teams = n.teams;
+  const teamIds = Object.keys(teams);
+  const hasReceivers = (t: string) => Boolean(teams[t]?.slack || teams[t]?.email);
+
+  s.planes.forEach((p, i) => {
+    if (p === RESERVED_PLANE) problem(["planes", i], p, `is reserved: alerts about shared infrastructure carry plane="${RESERVED_PLANE}"`);
+    else if (s.planes.indexOf(p) < i) problem(["planes", i], p, `duplicates planes[${s.planes.indexOf(p)}]; plane names must be unique`);
+  });
+  const inPlanes = (path: PropertyKey[], p: string) => {
+    if (!s.planes.includes(p)) problem(path, p, `must be one of: ${list(s.planes)} (the planes setting)`);
+  };
+
   const seen = new Map<string, number>();
   const jobs = new Map<string, number>();
   s.services.forEach((svc, i) => {
+    inPlanes(["services", i, "plane"], svc.plane);
+    if (svc.team !== undefined && !(svc.team in teams)) problem(["services", i, "team"], svc.team, `is not a team of notifications.teams (teams: ${list(teamIds)})`);
     const first = seen.get(svc.name);
     if (first !== undefined) {
       problems.push({ key: key(["services", i, "name"]), value: svc.name, message: `duplicates services[${first}]; service names must be unique` });
@@ -99,6 +113,44 @@ function crossProblems(s: RawSettings, raw: RawConfig, requireSecrets: boolean):
       names.add(l.name);
     });
   });
+
+  // Teams: one Slack channel per team (receivers and webhooks are per team).
+  const channelOwner = new Map<string, string>();
+  for (const [id, team] of Object.entries(teams)) {
+    const channel = team.slack?.channel;
+    if (!channel) continue;
+    const other = channelOwner.get(channel);
+    if (other) problem(["notifications", "teams", id, "slack", "channel"], channel, `is already the channel of team ${other}; each channel belongs to one team`);
+    else channelOwner.set(channel, id);
+  }
+
+  // Routing: every team it names exists and can be told.
+  const r = n.routing;
+  const routedTo = (path: PropertyKey[], team: string, needs: "slack" | "email" | "receivers") => {
+    if (!(team in teams)) return problem(path, team, `is not a team of notifications.teams (teams: ${list(teamIds)})`);
+    const ok = needs === "receivers" ? hasReceivers(team) : Boolean(teams[team][needs]);
+    if (!ok) {
+      problem(
+        path,
+        team,
+        needs === "receivers"
+          ? `must be a team with receivers, and ${team} has none: give notifications.teams.${team} a slack channel or an email`
+          : `must be a team with ${needs === "slack" ? "a Slack channel" : "an e-mail"}, and ${team} has none: set notifications.teams.${team}.${needs === "slack" ? "slack.channel" : "email"}`,
+      );
+    }
+  };
+  for (const [severity, tier] of Object.entries(r.severities)) {
+    tier.slack.forEach((t, i) => routedTo(["notifications", "routing", "severities", severity, "slack", i], t, "slack"));
+    tier.email.forEach((t, i) => routedTo(["notifications", "routing", "severities", severity, "email", i], t, "email"));
+  }
+  for (const [category, team] of Object.entries(r.categories)) routedTo(["notifications", "routing", "categories", category], team as string, "receivers");
+  for (const [p, team] of Object.entries(r.planes)) {
+    inPlanes(["notifications", "routing", "planes", p], p);
+    routedTo(["notifications", "routing", "planes", p], team, "receivers");
+  }
+  if (r.defaultTeam === undefined) problem(["notifications", "routing", "defaultTeam"], undefined, "is required: the team that owns alerts no other rule gives an owner");
+  else routedTo(["notifications", "routing", "defaultTeam"], r.defaultTeam, "receivers");
+
   const { review, freeze, stop } = s.slo.budgetPolicy;
   if (!(review > freeze && freeze > stop)) {
     problems.push({ key: key(["slo", "budgetPolicy"]), value: s.slo.budgetPolicy, message: "levels must decrease: review > freeze > stop" });
@@ -112,6 +164,10 @@ function crossProblems(s: RawSettings, raw: RawConfig, requireSecrets: boolean):
     if (other < i) problems.push({ key: key(["docker", "ports", name]), value: p, message: `is already used by docker.ports.${ports[other][0]}` });
   });
 
+  // Secrets: a webhook for a team that cannot use one is a mistake (a typo, or a renamed team).
+  for (const id of raw.secrets.slackWebhooks) {
+    if (!teams[id]?.slack) problems.push({ key: `${PROJECT}:slackWebhooks.${id}`, value: id, message: `is not a team with a Slack channel; teams with one: ${list(teamIds.filter((t) => teams[t].slack))}` });
+  }
   const need = (secret: string, present: boolean, why: string) => {
     if (requireSecrets && !present && !problems.some((p) => p.key === `${PROJECT}:${secret}`)) {
       problems.push({
@@ -121,23 +177,41 @@ function crossProblems(s: RawSettings, raw: RawConfig, requireSecrets: boolean):
       });
     }
   };
-  const n = s.notifications;
   const production = n.mode === "production";
   if (production && n.pagerduty.enabled) need("pagerdutyKey", raw.secrets.pagerdutyKey, "when notifications.pagerduty.enabled is true");
   if (production) {
-    for (const id of SLACK_CHANNEL_IDS) {
-      if (n.slack[id].enabled) need(`slackWebhooks.${id}`, raw.secrets.slackWebhooks.includes(id), `for Slack channel ${n.slack[id].channel} (notifications.slack.${id}.enabled is true)`);
+    for (const [id, team] of Object.entries(teams)) {
+      if (team.slack) need(`slackWebhooks.${id}`, raw.secrets.slackWebhooks.includes(id), `for Slack channel ${team.slack.channel} (team ${id})`);
     }
   }
-  if (n.email.enabled && n.email.username) need("smtpPassword", raw.secrets.smtpPassword, "when notifications.email.username is set");
-  if (n.email.enabled && !n.email.to.oncall) {
-    problems.push({ key: key(["notifications", "email", "to", "oncall"]), value: undefined, message: "is required when notifications.email.enabled is true" });
+  if (n.email.enabled) {
+    if (!n.email.from) problem(["notifications", "email", "from"], undefined, "is required when notifications.email.enabled is true (the sender address)");
+    if (!n.email.smarthost) problem(["notifications", "email", "smarthost"], undefined, "is required when notifications.email.enabled is true (the SMTP server host:port)");
+    if (n.email.username) need("smtpPassword", raw.secrets.smtpPassword, "when notifications.email.username is set");
   }
+  s.aws.rds.forEach((d, i) => inPlanes(["aws", "rds", i, "plane"], d.plane));
+  s.aws.elasticache.forEach((c, i) => inPlanes(["aws", "elasticache", i, "plane"], c.plane));
+  s.aws.ecs.services.forEach((e, i) => inPlanes(["aws", "ecs", "services", i, "plane"], e.plane));
   if (s.aws.enabled) {
     if (!raw.awsRegion) problems.push({ key: "aws:region", value: undefined, message: "is required when aws.enabled is true (e.g. us-east-1)" });
     need("pagerdutyKey", raw.secrets.pagerdutyKey, "when aws.enabled is true (the PagerDuty forwarder Lambda)");
-    for (const id of new Set(Object.values(s.aws.topicChannels))) {
-      if (!(production && n.slack[id].enabled)) need(`slackWebhooks.${id}`, raw.secrets.slackWebhooks.includes(id), `when aws.enabled is true (the Slack forwarder posts to ${n.slack[id].channel})`);
+    const topics = Object.entries(s.aws.topics);
+    for (const [id, topic] of topics) {
+      routedTo(["aws", "topics", id, "slack"], topic.slack, "slack");
+      if (teams[topic.slack]?.slack && !(production && hasReceivers(topic.slack))) {
+        need(`slackWebhooks.${topic.slack}`, raw.secrets.slackWebhooks.includes(topic.slack), `when aws.enabled is true (the Slack forwarder posts topic ${id} to ${teams[topic.slack].slack!.channel})`);
+      }
+    }
+    for (const [severity, topic] of Object.entries(s.aws.alarmTopics)) {
+      if (!(topic in s.aws.topics)) problem(["aws", "alarmTopics", severity], topic, `is not a topic of aws.topics (topics: ${list(topics.map(([id]) => id))})`);
+    }
+    // A forwarder's own failures are reported through the other one.
+    const { pagerduty: pdHealth, slack: slackHealth } = s.aws.forwarderAlarmTopics;
+    if (!s.aws.topics[pdHealth] || s.aws.topics[pdHealth].pagerduty) {
+      problem(["aws", "forwarderAlarmTopics", "pagerduty"], pdHealth, `must be a topic of aws.topics without a pagerduty severity (read by the Slack forwarder only): ${list(topics.filter(([, t]) => !t.pagerduty).map(([id]) => id))}`);
+    }
+    if (!s.aws.topics[slackHealth]?.pagerduty) {
+      problem(["aws", "forwarderAlarmTopics", "slack"], slackHealth, `must be a topic of aws.topics with a pagerduty severity (read by the PagerDuty forwarder): ${list(topics.filter(([, t]) => t.pagerduty).map(([id]) => id))}`);
     }
     if (s.aws.ecs.services.length > 0 && !s.aws.ecs.clusterName) {
       problems.push({ key: key(["aws", "ecs", "clusterName"]), value: undefined, message: "is required when aws.ecs.services is not empty" });
@@ -208,11 +282,14 @@ function readYaml(file: string): unknown {
   }
 }
 
-/** Reads a Pulumi stack file (`Pulumi.<stack>.yaml`) into raw config. Secret values stay encrypted. */
+/**
+ * Reads a Pulumi stack file (`Pulumi.<stack>.yaml`) into raw config, over the project defaults
+ * of Pulumi.yaml as the Pulumi CLI applies them. Secret values stay encrypted.
+ */
 export function readStackFile(path: string): RawConfig {
   const doc = (readYaml(path) ?? {}) as { config?: Record<string, unknown> };
   const config = doc.config ?? {};
-  const values: Record<string, unknown> = {};
+  const values: Record<string, unknown> = Object.fromEntries(Object.entries(projectDefaults()).filter(([k]) => !(SECRET_KEYS as readonly string[]).includes(k)));
   const secrets = noSecrets();
   const plaintextSecrets: string[] = [];
   let awsRegion: string | undefined;
@@ -234,16 +311,12 @@ export function readStackFile(path: string): RawConfig {
   function presence(k: SecretKey, value: unknown, into: SecretPresence, plain: string[], out: SettingsProblem[]) {
     if (k === "slackWebhooks") {
       if (value === null || typeof value !== "object" || isSecure(value)) {
-        out.push({ key: `${PROJECT}:slackWebhooks`, value: "(hidden)", message: `must map Slack channel ids (${SLACK_CHANNEL_IDS.join(", ")}) to secret webhook URLs` });
+        out.push({ key: `${PROJECT}:slackWebhooks`, value: "(hidden)", message: "must map team ids to secret webhook URLs (pulumi config set --secret --path slackWebhooks.<team> <url>)" });
         return;
       }
       for (const [id, v] of Object.entries(value)) {
-        if (!(SLACK_CHANNEL_IDS as readonly string[]).includes(id)) {
-          out.push({ key: `${PROJECT}:slackWebhooks.${id}`, value: id, message: `is not a Slack channel id; allowed: ${SLACK_CHANNEL_IDS.join(", ")}` });
-        } else {
-          into.slackWebhooks.push(id as SlackChannelId);
-          if (!isSecure(v)) plain.push(`slackWebhooks.${id}`);
-        }
+        into.slackWebhooks.push(id);
+        if (!isSecure(v)) plain.push(`slackWebhooks.${id}`);
       }
       return;
     }

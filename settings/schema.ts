@@ -1,28 +1,33 @@
-// The typed, validated shape of every setting the program reads. Defaults live here and
-// nowhere else (Pulumi.yaml mirrors them for the CLI; a test keeps the two in step).
+// The typed, validated shape of every setting the program reads. Generic defaults live here
+// (Pulumi.yaml mirrors them for the CLI; a test keeps the two in step); what is particular to
+// one organisation (its teams, channels, e-mail domain, runbook URL, name prefix) is data in
+// the stack files or in Pulumi.yaml's project defaults.
 import { z } from "zod";
 
-export const PROJECT = "ananta-monitoring";
+export { PROJECT } from "./project";
 
-export const PLANES = ["control", "app"] as const;
+/** The planes a stack has unless it lists its own in `planes`. */
+export const DEFAULT_PLANES = ["control", "app"];
 export const SEVERITIES = ["critical", "warning", "info"] as const;
-export const SLACK_CHANNEL_IDS = [
-  "critical",
-  "platform",
+export const PAGERDUTY_SEVERITIES = ["critical", "error", "warning", "info"] as const;
+/** Alert categories (the `category` label); routing can give each an owning team. */
+export const CATEGORIES = [
+  "availability",
+  "errors",
+  "latency",
   "slo",
   "database",
-  "controlPlane",
-  "appPlane",
+  "cache",
   "infrastructure",
+  "deployment",
+  "monitoring",
 ] as const;
-export const EMAIL_TEAMS = ["oncall", "platform", "slo", "database", "controlPlane", "appPlane", "infrastructure"] as const;
-export const SNS_TOPICS = ["critical", "warning", "slo", "infrastructure"] as const;
 
-export type Plane = (typeof PLANES)[number];
+export type Plane = string;
+export type TeamId = string;
+export type TopicId = string;
 export type Severity = (typeof SEVERITIES)[number];
-export type SlackChannelId = (typeof SLACK_CHANNEL_IDS)[number];
-export type EmailTeam = (typeof EMAIL_TEAMS)[number];
-export type SnsTopic = (typeof SNS_TOPICS)[number];
+export type Category = (typeof CATEGORIES)[number];
 
 const NAME = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 // Prometheus duration syntax, e.g. 30s, 5m, 1h30m.
@@ -66,8 +71,12 @@ const image = z
   .refine((s) => /:[A-Za-z0-9._-]+$/.test(s.split("@")[0]) && !s.split("@")[0].endsWith(":latest"), {
     message: "must pin a version tag (not :latest or no tag)",
   });
-const plane = z.enum(PLANES, { message: `must be one of: ${PLANES.join(", ")}` });
+/** Plane names are checked against `planes` with the other cross-key checks. */
+const plane = z.string({ message: "must be a plane name" });
 const email = z.email({ message: "must be an e-mail address" });
+const TEAM_ID = /^[a-z][a-zA-Z0-9]{0,39}$/;
+/** Team ids are config path segments (slackWebhooks.<team>) and label values: camelCase. */
+const teamId = z.string().regex(TEAM_ID, { message: "must be a team id: a lower-case letter, then letters and digits (e.g. appPlane), at most 40" });
 const url = z.url({ message: "must be an absolute http(s) URL", protocol: /^https?$/ });
 
 export const latencySloSchema = z.strictObject({
@@ -92,7 +101,8 @@ export const serviceSchema = z.strictObject({
   name: name("a service name"),
   plane,
   job: z.string().min(1).optional(),
-  team: name("a team name").optional(),
+  /** A team of notifications.teams: the `team` label, and (routing.serviceTeams) the owner of the service's alerts. */
+  team: teamId.optional(),
   targets: z.array(z.string().regex(/^[^\s/:]+:[0-9]{1,5}$/, { message: "must be host:port" })).default([]),
   metrics: metricsSchema.prefault({}),
   slo: sloOverrideSchema.optional(),
@@ -174,36 +184,42 @@ const alertmanagerSchema = z.strictObject({
   resolveTimeout: duration.default("5m"),
 });
 
-const slackChannelSchema = z.strictObject({
-  channel: z.string().regex(/^#[a-z0-9][a-z0-9._-]*$/, { message: "must be a Slack channel name such as #critical-alerts" }),
-  enabled: z.boolean().default(true),
+const slackChannel = z.string().regex(/^#[a-z0-9][a-z0-9._-]*$/, { message: "must be a Slack channel name such as #critical-alerts" });
+
+/** A team and where it is told: its Slack channel (webhook secret slackWebhooks.<team>) and e-mail. */
+const teamSchema = z.strictObject({
+  slack: z.strictObject({ channel: slackChannel }).optional(),
+  email: email.optional(),
 });
 
-const DEFAULT_CHANNELS: Record<SlackChannelId, string> = {
-  critical: "#critical-alerts",
-  platform: "#platform-alerts",
-  slo: "#slo-alerts",
-  database: "#database-alerts",
-  controlPlane: "#control-plane-alerts",
-  appPlane: "#app-plane-alerts",
-  infrastructure: "#infrastructure-alerts",
-};
+/** Who a severity notifies before the owner: PagerDuty, and the Slack channels and e-mail of teams. */
+const tierSchema = z.strictObject({
+  pagerduty: z.boolean().default(false),
+  slack: z.array(teamId).default([]),
+  email: z.array(teamId).default([]),
+});
 
-const slackSchema = z.strictObject(
-  Object.fromEntries(
-    SLACK_CHANNEL_IDS.map((id) => [id, slackChannelSchema.prefault({ channel: DEFAULT_CHANNELS[id] })]),
-  ) as Record<SlackChannelId, z.ZodPrefault<typeof slackChannelSchema>>,
-);
+/**
+ * Routing as data (see README "Routing"). Every alert reaches its severity's tier, then one
+ * owner, the first that applies: its category's team, its service's own team, its plane's team,
+ * the default team. Budget-policy alerts skip the tiers: they reach the `slo` category's team and
+ * the owner, never PagerDuty.
+ */
+const routingSchema = z.strictObject({
+  severities: z.partialRecord(z.enum(SEVERITIES, { message: `must be a severity: ${SEVERITIES.join(", ")}` }), tierSchema).default({}),
+  categories: z.partialRecord(z.enum(CATEGORIES, { message: `must be an alert category: ${CATEGORIES.join(", ")}` }), teamId).default({}),
+  planes: z.record(z.string(), teamId).default({}),
+  serviceTeams: z.boolean().default(true),
+  defaultTeam: teamId.optional(),
+});
 
 const emailSchema = z.strictObject({
   enabled: z.boolean().default(false),
-  from: email.default("alertmanager@ananta.io"),
-  smarthost: z.string().regex(/^[^\s:]+:[0-9]{1,5}$/, { message: "must be host:port" }).default("smtp.ananta.io:587"),
+  /** Sender and SMTP server; required when e-mail is enabled. */
+  from: email.optional(),
+  smarthost: z.string().regex(/^[^\s:]+:[0-9]{1,5}$/, { message: "must be host:port" }).optional(),
   username: z.string().min(1).optional(),
   requireTls: z.boolean().default(true),
-  to: z
-    .strictObject(Object.fromEntries(EMAIL_TEAMS.map((t) => [t, email.optional()])) as Record<EmailTeam, z.ZodOptional<typeof email>>)
-    .prefault({}),
 });
 
 const notificationsSchema = z.strictObject({
@@ -216,8 +232,9 @@ const notificationsSchema = z.strictObject({
       url: url.optional(),
     })
     .prefault({}),
-  slack: slackSchema.prefault({}),
   email: emailSchema.prefault({}),
+  teams: z.record(teamId, teamSchema).default({}),
+  routing: routingSchema.prefault({}),
   // Dead man's switch (e.g. a healthchecks.io ping URL) the Watchdog heartbeat posts to in
   // production; unset, the heartbeat reaches no one. A plain URL: webhook url_file needs 0.26+.
   watchdog: z.strictObject({ url: url.optional() }).prefault({}),
@@ -303,19 +320,27 @@ const awsSchema = z.strictObject({
     })
     .prefault({}),
   thresholds: awsThresholdsSchema.prefault({}),
-  // Which Slack channel the Slack forwarder posts each topic's alarms to.
-  topicChannels: z
-    .strictObject(
-      Object.fromEntries(
-        SNS_TOPICS.map((t) => [
-          t,
-          z.enum(SLACK_CHANNEL_IDS, { message: `must be one of: ${SLACK_CHANNEL_IDS.join(", ")}` }).default(
-            ({ critical: "critical", warning: "platform", slo: "slo", infrastructure: "infrastructure" } as const)[t],
-          ),
-        ]),
-      ) as Record<SnsTopic, z.ZodDefault<z.ZodEnum<{ [K in SlackChannelId]: K }>>>,
+  // The SNS topics: the team whose Slack channel the Slack forwarder posts each to, and the
+  // PagerDuty severity of the topics the PagerDuty forwarder pages from.
+  topics: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9-]{0,29}$/, { message: "must be a topic id: lower-case letters, digits and '-', at most 30" }),
+      z.strictObject({
+        slack: teamId,
+        pagerduty: z.enum(PAGERDUTY_SEVERITIES, { message: `must be a PagerDuty severity: ${PAGERDUTY_SEVERITIES.join(", ")}` }).optional(),
+      }),
     )
-    .prefault({}),
+    .default({
+      critical: { slack: "critical", pagerduty: "critical" },
+      warning: { slack: "platform" },
+      slo: { slack: "slo", pagerduty: "error" },
+      infrastructure: { slack: "infrastructure" },
+    }),
+  // The topic CloudWatch alarms of each severity notify.
+  alarmTopics: z.strictObject({ critical: z.string().default("critical"), warning: z.string().default("warning") }).prefault({}),
+  // Where each forwarder's own failures go: a topic the OTHER forwarder reads, so a broken
+  // forwarder never has to report itself (PagerDuty's to a topic without a pagerduty severity).
+  forwarderAlarmTopics: z.strictObject({ pagerduty: z.string().default("infrastructure"), slack: z.string().default("critical") }).prefault({}),
   tags: z.record(z.string(), z.string()).default({}),
 }).superRefine((aws, ctx) => {
   // CloudWatch alarm names are <prefix>-<inventory name>-<metric>: a name used twice would collide.
@@ -339,7 +364,13 @@ export const settingsSchema = z.strictObject({
   environment: z.string().regex(/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, {
     message: "must be an environment name: lower-case letters, digits and '-', 2-24 characters, starting with a letter",
   }),
-  runbookBaseUrl: url.default("https://github.com/ananta-platform/monitoring/blob/main/docs/runbooks"),
+  // With the environment, the first part of every resource name: <namePrefix>-<environment>-...
+  namePrefix: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, { message: "must be a name prefix: lower-case letters and digits, 1-12 characters, starting with a letter" }),
+  runbookBaseUrl: url,
+  planes: z
+    .array(z.string().regex(/^[a-z][a-z0-9]{0,19}$/, { message: "must be a plane name: lower-case letters and digits, at most 20" }))
+    .min(1, { message: "must list at least one plane" })
+    .default(DEFAULT_PLANES),
   services: z.array(serviceSchema).min(1, { message: "must list at least one service" }),
   slo: sloSchema.prefault({}),
   alerts: alertsSchema.prefault({}),

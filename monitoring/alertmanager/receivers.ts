@@ -2,7 +2,7 @@
 // reading every secret from a file under options.secretsDir; local mode posts each
 // receiver's notifications to <localWebhookUrl><receiver name> and needs no secret.
 import * as path from "node:path";
-import { EMAIL_TEAMS, SLACK_CHANNEL_IDS, type EmailTeam, type Settings, type SlackChannelId } from "../../settings";
+import type { Settings, TeamId } from "../../settings";
 import { RECEIVERS } from "../conventions";
 import { alertmanagerSecretFiles, type RenderOptions, type SecretFile } from "../layout";
 import { TEMPLATE, use } from "./templates";
@@ -20,21 +20,26 @@ type SecretPath = (secret: SecretFile["secret"]) => string;
 /** A production receiver's integrations; none when its channel is turned off. */
 type Integrations = Omit<Receiver, "name">;
 
-/** Every receiver, in a fixed order, with how production fills it. */
-const CHANNELS: { name: string; production: (settings: Settings, secret: SecretPath) => Integrations }[] = [
-  { name: RECEIVERS.watchdog, production: watchdog },
-  { name: RECEIVERS.pagerduty, production: pagerduty },
-  ...SLACK_CHANNEL_IDS.map((id) => ({ name: RECEIVERS.slack(id), production: (s: Settings, secret: SecretPath) => slack(s, id, secret) })),
-  ...EMAIL_TEAMS.map((team) => ({ name: RECEIVERS.email(team), production: (s: Settings, secret: SecretPath) => email(s, team, secret) })),
-];
+type Channel = { name: string; production: (settings: Settings, secret: SecretPath) => Integrations };
+
+/** Every receiver, in a fixed order (watchdog, PagerDuty, then each team's Slack and e-mail), with how production fills it. */
+function channels(settings: Settings): Channel[] {
+  const teams = Object.entries(settings.notifications.teams);
+  return [
+    { name: RECEIVERS.watchdog, production: watchdog },
+    { name: RECEIVERS.pagerduty, production: pagerduty },
+    ...teams.flatMap(([id, team]) => (team.slack ? [{ name: RECEIVERS.slack(id), production: (s: Settings, secret: SecretPath) => slack(s, id, secret) }] : [])),
+    ...teams.flatMap(([id, team]) => (team.email ? [{ name: RECEIVERS.email(id), production: (s: Settings, secret: SecretPath) => email(s, id, secret) }] : [])),
+  ];
+}
 
 export function receivers(settings: Settings, options: RenderOptions): Receiver[] {
   if (settings.notifications.mode === "local") {
     const base = settings.notifications.localWebhookUrl;
-    return CHANNELS.map(({ name }) => ({ name, webhook_configs: [{ url: `${base}${name}`, send_resolved: true }] }));
+    return channels(settings).map(({ name }) => ({ name, webhook_configs: [{ url: `${base}${name}`, send_resolved: true }] }));
   }
   const secret = secretFileOf(settings, options);
-  return CHANNELS.map(({ name, production }) => ({ name, ...production(settings, secret) }));
+  return channels(settings).map(({ name, production }) => ({ name, ...production(settings, secret) }));
 }
 
 /** The absolute path of a secret's file, named by layout (the one place secret files are named). */
@@ -77,14 +82,13 @@ function pagerduty(settings: Settings, secret: SecretPath): Integrations {
   return { pagerduty_configs: [config] };
 }
 
-function slack(settings: Settings, id: SlackChannelId, secret: SecretPath): Integrations {
-  const channel = settings.notifications.slack[id];
-  if (!channel.enabled) return {};
+function slack(settings: Settings, team: TeamId, secret: SecretPath): Integrations {
+  const channel = settings.notifications.teams[team].slack!.channel;
   return {
     slack_configs: [
       {
-        api_url_file: secret(`slackWebhooks.${id}`),
-        channel: channel.channel,
+        api_url_file: secret(`slackWebhooks.${team}`),
+        channel,
         send_resolved: true,
         title: use(TEMPLATE.title),
         text: use(TEMPLATE.alerts),
@@ -93,10 +97,11 @@ function slack(settings: Settings, id: SlackChannelId, secret: SecretPath): Inte
   };
 }
 
-function email(settings: Settings, team: EmailTeam, secret: SecretPath): Integrations {
+function email(settings: Settings, team: TeamId, secret: SecretPath): Integrations {
   const e = settings.notifications.email;
-  const to = e.to[team];
-  if (!e.enabled || !to) return {};
+  const to = settings.notifications.teams[team].email;
+  // E-mail turned off: the receiver stays (routing is the same in every mode) and tells no one.
+  if (!e.enabled || !to || !e.from || !e.smarthost) return {};
   return {
     email_configs: [
       {

@@ -3,18 +3,16 @@
 // and memory; per forwarder Lambda errors and dead letters. Field names follow the
 // aws.cloudwatch.MetricAlarm arguments, so the components pass them through unchanged.
 import type { Forwarder } from "../../lambdas/contract";
-import type { Plane, Settings, SnsTopic } from "../../settings";
+import type { Plane, Settings, TopicId } from "../../settings";
 import { runbookUrl } from "../conventions";
 import { namePrefix } from "../layout";
-import { HEALTH_TOPIC, forwarderNames } from "./forwarders";
+import { forwarderNames, healthTopic } from "./forwarders";
 
 type Thresholds = Settings["aws"]["thresholds"];
 type Comparison = "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
 type MissingData = "missing" | "notBreaching" | "breaching" | "ignore";
 export type AlarmSeverity = "critical" | "warning";
 
-/** Alarms route by severity; the slo and infrastructure topics carry other publishers. */
-export const SEVERITY_TOPIC: Record<AlarmSeverity, SnsTopic> = { critical: "critical", warning: "warning" };
 
 export interface MetricAlarmSpec {
   name: string;
@@ -33,8 +31,8 @@ export interface MetricAlarmSpec {
 export interface AlarmSpec {
   /** The alarm kind, which is also its runbook page: docs/runbooks/<kind>.md. */
   kind: string;
-  /** The topic its alarm and OK notifications go to. */
-  topic: SnsTopic;
+  /** The topic its alarm and OK notifications go to (aws.alarmTopics by severity). */
+  topic: TopicId;
   alarm: MetricAlarmSpec;
 }
 
@@ -91,7 +89,7 @@ function inventoryAlarm(settings: Settings, subject: Subject, k: Kind): AlarmSpe
   const threshold = k.threshold(settings.aws.thresholds);
   return {
     kind: k.kind,
-    topic: SEVERITY_TOPIC[k.severity],
+    topic: settings.aws.alarmTopics[k.severity],
     alarm: {
       name: `${namePrefix(settings)}-${subject.name}-${k.suffix}`,
       alarmDescription: description(settings, k.summary(subject.name, threshold), subject.plane, k.kind),
@@ -122,11 +120,11 @@ export function inventoryAlarms(settings: Settings): AlarmSpec[] {
 
 /**
  * Health alarms of one forwarder: any failed invocation within a minute, and any event left in
- * its dead-letter queue after the retries. Both go to HEALTH_TOPIC, which another forwarder reads.
+ * its dead-letter queue after the retries. Both go to its health topic, which another forwarder reads.
  */
 export function forwarderAlarms(settings: Settings, forwarder: Forwarder): AlarmSpec[] {
   const { functionName, queueName } = forwarderNames(settings, forwarder);
-  const topic = HEALTH_TOPIC[forwarder];
+  const topic = healthTopic(settings, forwarder);
   const common = { period: 60, evaluationPeriods: 1, threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching" } as const;
   return [
     {

@@ -42,32 +42,44 @@ interface PolicyBand {
   /** Fires while remaining < percent (and at or above the next band's level). */
   percent: number;
   what: string;
+  /** Deployments should wait: the alert carries deploy_freeze="true" for deploy gates. */
+  freeze: boolean;
 }
 
-/** The reference's error budget policy: one alert per band of budget remaining. */
+/**
+ * The reference's error budget policy: one alert per band of budget remaining. These are
+ * decisions for working hours, never pages: no band is critical, and routing sends them to the
+ * SLO team and the service's owner only (monitoring/alertmanager/routes.ts). Burn-rate alerts page.
+ */
 export function budgetPolicyAlerts(settings: Settings): AlertingRule[] {
   const { review, freeze, stop } = settings.slo.budgetPolicy;
   const bands: PolicyBand[] = [
-    { action: "review", severity: "info", percent: review, what: "review recent changes and increase monitoring" },
-    { action: "freeze", severity: "warning", percent: freeze, what: "freeze non-critical deployments" },
-    { action: "stop", severity: "critical", percent: stop, what: "stop all deployments and focus on reliability" },
+    { action: "review", severity: "info", percent: review, what: "review recent changes and increase monitoring", freeze: false },
+    { action: "freeze", severity: "warning", percent: freeze, what: "freeze non-critical deployments", freeze: true },
+    { action: "stop", severity: "warning", percent: stop, what: "stop all deployments and focus on reliability", freeze: true },
   ];
   const remaining = SLO_SERIES.budgetRemaining;
   const banded = bands.map((b, i): AlertingRule => {
     const next = bands[i + 1];
     const lower = next ? `${remaining} >= ${ratioOf(next.percent)}` : `${remaining} > 0`;
-    return policyAlert(settings, b.action, b.severity, `${remaining} < ${ratioOf(b.percent)} and ${lower}`, b.what, `below ${b.percent}%`);
+    return policyAlert(settings, b, `${remaining} < ${ratioOf(b.percent)} and ${lower}`, `below ${b.percent}%`);
   });
-  const exhausted = policyAlert(settings, "exhausted", "critical", `${remaining} <= 0`, "stop all deployments until the budget recovers", "exhausted");
+  const exhausted = policyAlert(
+    settings,
+    { action: "exhausted", severity: "warning", percent: 0, what: "stop all deployments until the budget recovers", freeze: true },
+    `${remaining} <= 0`,
+    "exhausted",
+  );
   return [...banded, exhausted];
 }
 
-function policyAlert(settings: Settings, action: PolicyBand["action"] | "exhausted", severity: string, expr: string, what: string, state: string): AlertingRule {
+function policyAlert(settings: Settings, band: Omit<PolicyBand, "action"> & { action: PolicyBand["action"] | "exhausted" }, expr: string, state: string): AlertingRule {
+  const { action, severity, what } = band;
   const alert = SLO_ALERTS.policy[action];
   return {
     alert,
     expr,
-    labels: { [LABELS.severity]: severity, ...CATEGORY, [LABELS.policyAction]: action },
+    labels: { [LABELS.severity]: severity, ...CATEGORY, [LABELS.policyAction]: action, ...(band.freeze ? { [LABELS.deployFreeze]: "true" } : {}) },
     annotations: {
       summary: `${who}: {{ $labels.slo }} error budget ${state}`,
       description:

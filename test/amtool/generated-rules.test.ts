@@ -4,6 +4,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { expectedReceivers } from "../../monitoring/alertmanager/routes";
 import { LABELS, RECEIVERS, WATCHDOG_ALERT } from "../../monitoring/conventions";
 import { renderTo, settingsOf } from "../helpers/tools";
 import { configIn, declaredReceivers, readConfig, receiversFor, type Labels } from "./amtool";
@@ -31,11 +32,11 @@ function alertRules(dir: string): AlertRule[] {
  * The label sets an alert of the rule can carry: its static labels (templated values are only
  * known at run time), and, when it sets no plane, those plus each service's scrape labels.
  */
-function labelSets(rule: AlertRule, services: { name: string; plane: string }[]): Labels[] {
+function labelSets(rule: AlertRule, services: { name: string; plane: string; team?: string }[]): Labels[] {
   const fixed = Object.fromEntries(Object.entries(rule.labels).filter(([, v]) => !String(v).includes("{{")));
   const base: Labels = { alertname: rule.alert, ...fixed };
   if (base[LABELS.plane]) return [base];
-  return [base, ...services.map((s) => ({ [LABELS.service]: s.name, [LABELS.plane]: s.plane, ...base }))];
+  return [base, ...services.map((s) => ({ [LABELS.service]: s.name, [LABELS.plane]: s.plane, ...(s.team ? { [LABELS.team]: s.team } : {}), ...base }))];
 }
 
 /** Alert names the inhibit rules name: each must be an alert some rule generates. */
@@ -75,6 +76,31 @@ describe("generated alert rules against the routing tree", () => {
           }
         }
         assert.deepEqual(problems, []);
+      });
+
+      it("reaches, for every alert, the receivers the routing data says, in that order", () => {
+        const settings = settingsOf(stack);
+        const problems = rules.flatMap((rule) =>
+          labelSets(rule, settings.services).flatMap((labels) => {
+            const got = receiversFor(configIn(dir), labels);
+            const want = expectedReceivers(settings, labels);
+            return got.join() === want.join() ? [] : [`${rule.alert} ${JSON.stringify(labels)}: amtool ${got.join(",")}, data ${want.join(",")}`];
+          }),
+        );
+        assert.deepEqual(problems, []);
+      });
+
+      it("never pages a budget-policy alert: they reach the SLO team and the owner only", () => {
+        const policy = rules.filter((r) => r.labels[LABELS.policyAction]);
+        assert.equal(new Set(policy.map((r) => r.alert)).size, 4);
+        for (const rule of policy) {
+          assert.notEqual(rule.labels.severity, "critical", `${rule.alert} is not critical`);
+          for (const labels of labelSets(rule, settingsOf(stack).services)) {
+            const got = receiversFor(configIn(dir), labels);
+            assert.ok(!got.includes(RECEIVERS.pagerduty), `${rule.alert} ${JSON.stringify(labels)} → ${got.join(",")}`);
+            assert.deepEqual(got.slice(0, 2), [RECEIVERS.slack("slo"), RECEIVERS.email("slo")], `${rule.alert} reaches the SLO team first`);
+          }
+        }
       });
 
       it("reaches every receiver with some generated alert", () => {

@@ -62,9 +62,18 @@ describe("receivers", () => {
       assert.equal((named(dir, "pagerduty").pagerduty_configs as { url?: string }[])[0].url, undefined);
     });
 
-    it("keeps a turned-off channel as a receiver that notifies no one, and names no file for it", () => {
-      const d = renderTo(settingsWith("prod", { notifications: { slack: { database: { channel: "#database-alerts", enabled: false } } } }), options);
-      assert.deepEqual(named(d, "slack-database"), { name: "slack-database" });
+    it("keeps e-mail receivers when e-mail is off, notifying no one, so routing stays the same", () => {
+      const d = renderTo(settingsWith("prod", { notifications: { email: { enabled: false } } }), options);
+      assert.deepEqual(named(d, "email-app-plane"), { name: "email-app-plane" });
+      assert.deepEqual(readConfig(d).route, readConfig(dir).route);
+      assert.ok(!fileFields(readConfig(d)).some((f) => f.includes("smtp")));
+    });
+
+    it("gives a team only the receivers it has channels for, and names no secret file for what it lacks", () => {
+      const teams = { ...settingsOf("prod").notifications.teams, database: { email: "database-team@ananta.io" } };
+      const d = renderTo(settingsWith("prod", { notifications: { teams } }), options);
+      assert.equal(named(d, "slack-database"), undefined);
+      assert.ok(named(d, "email-database"));
       assert.ok(!fileFields(readConfig(d)).some((f) => f.includes("database")));
     });
 

@@ -27,8 +27,8 @@ describe("e2e: prod routing on loopback (real prometheus + alertmanager)", funct
 
   /** The reference's flow: critical → PagerDuty, #critical-alerts, on-call e-mail; app plane → #app-plane-alerts, app-plane e-mail. */
   const expectedForAppCritical = () => {
-    const n = pipeline.settings.notifications;
-    return ["pagerduty", `slack ${n.slack.critical.channel}`, `email ${n.email.to.oncall}`, `slack ${n.slack.appPlane.channel}`, `email ${n.email.to.appPlane}`].sort();
+    const t = pipeline.settings.notifications.teams;
+    return ["pagerduty", `slack ${t.critical.slack!.channel}`, `email ${t.oncall.email}`, `slack ${t.appPlane.slack!.channel}`, `email ${t.appPlane.email}`].sort();
   };
   const channels = (ns: Notification[]) => [...new Set(ns.map((n) => n.channel))].sort();
   const about = (ns: Notification[], alertname: string) => ns.filter((n) => n.summary.includes(alertname));
@@ -98,12 +98,12 @@ describe("e2e: prod routing on loopback (real prometheus + alertmanager)", funct
   });
 
   it("delivers a test alert (npm run test-alert) by its severity and plane", async () => {
-    const n = pipeline.settings.notifications;
+    const t = pipeline.settings.notifications.teams;
     const start = pipeline.receivers.notifications.length;
     const service = pipeline.settings.services.find((s) => s.plane === "control")!.name;
     await postAlerts(pipeline.alertmanagerUrl, [testAlert({ severity: "warning", plane: "control", service })]);
     // Warnings post to #platform-alerts; the control-plane team owns control-plane alerts.
-    const expected = [`slack ${n.slack.platform.channel}`, `slack ${n.slack.controlPlane.channel}`, `email ${n.email.to.controlPlane}`].sort();
+    const expected = [`slack ${t.platform.slack!.channel}`, `slack ${t.controlPlane.slack!.channel}`, `email ${t.controlPlane.email}`].sort();
     await pipeline.receivers.waitFor(`TestAlert at ${expected.join(", ")}`, (all) => expected.every((c) => about(since(start)(all), "TestAlert").some((x) => x.channel === c)), 20_000);
     await sleep(settleMs);
     assert.deepEqual(channels(since(start)(pipeline.receivers.notifications)), expected);

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { defineStack } from "../../program";
 import { PROJECT } from "../../settings";
+import { projectDefaults } from "../../settings/project";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const stackFile = (stack: string) => path.join(ROOT, `Pulumi.${stack}.yaml`);
@@ -90,6 +91,8 @@ export async function setUp(stack: string, options: ProgramOptions = {}): Promis
     config[k] = typeof v === "string" ? v : JSON.stringify(v);
     if (secret) secretKeys.push(k);
   };
+  // Pulumi.yaml's project defaults, as the CLI applies them: a stack file's value replaces one.
+  for (const [k, v] of Object.entries(projectDefaults())) if (!options.without?.includes(k)) put(`${PROJECT}:${k}`, v);
   for (const [k, v] of Object.entries(doc.config ?? {})) {
     const bare = k.startsWith(`${PROJECT}:`) ? k.slice(PROJECT.length + 1) : undefined;
     if (bare && options.without?.includes(bare)) continue;

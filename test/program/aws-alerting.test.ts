@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ENV, FORWARDERS, Forwarder } from "../../lambdas/contract";
-import { FORWARDER_TOPICS, HEALTH_TOPIC, PAGERDUTY_SEVERITIES, parameterNames, slackChannels } from "../../monitoring/cloudwatch/forwarders";
-import { SNS_TOPICS, Settings, SnsTopic, loadStackFile } from "../../settings";
+import { forwarderTopics, healthTopic, pagerdutySeverities, parameterNames, slackTeams, topicIds } from "../../monitoring/cloudwatch/forwarders";
+import { Settings, TopicId, loadStackFile } from "../../settings";
 import { PROD_SECRETS, ProgramRun, Registered, isWrappedSecret, redactSecrets, runProgram, stackFile, unwrapSecrets } from "../helpers/pulumi-program";
 import { sentinelsIn } from "../helpers/sentinels";
 
@@ -45,7 +45,7 @@ describe("AWS alerting on the prod stack (Pulumi mocks)", function () {
   const aws = () => run.resources.filter((r) => r.type.startsWith("aws:"));
   const fnName = (f: Forwarder) => `ananta-prod-${f}-forwarder`;
   const fnOf = (f: Forwarder) => run.ofType(T.function).find((r) => r.inputs.name === fnName(f))!;
-  const topicArn = (t: SnsTopic) => `arn:aws:sns:us-east-1:123456789012:ananta-prod-${t}`;
+  const topicArn = (t: TopicId) => `arn:aws:sns:us-east-1:123456789012:ananta-prod-${t}`;
   const keyArn = "arn:aws:kms:us-east-1:123456789012:ananta-prod-key";
 
   before(async () => {
@@ -56,7 +56,7 @@ describe("AWS alerting on the prod stack (Pulumi mocks)", function () {
   it("registers exactly the expected AWS resources", () => {
     const counts: Record<string, number> = {};
     for (const r of aws()) counts[r.type] = (counts[r.type] ?? 0) + 1;
-    const subscriptions = FORWARDER_TOPICS.pagerduty.length + FORWARDER_TOPICS.slack.length;
+    const subscriptions = forwarderTopics(settings, "pagerduty").length + forwarderTopics(settings, "slack").length;
     assert.equal(subscriptions, 6);
     assert.deepEqual(counts, {
       [T.key]: 1,
@@ -64,7 +64,7 @@ describe("AWS alerting on the prod stack (Pulumi mocks)", function () {
       [T.keyPolicy]: 1,
       [T.topic]: 4,
       [T.alarm]: 22 + 2 * 2, // inventory + errors and dead letters per forwarder
-      [T.parameter]: 1 + slackChannels(settings).length,
+      [T.parameter]: 1 + slackTeams(settings).length,
       [T.function]: 2,
       [T.role]: 2,
       [T.rolePolicy]: 2,
@@ -80,10 +80,11 @@ describe("AWS alerting on the prod stack (Pulumi mocks)", function () {
   it("encrypts the four topics with a rotating customer-managed key", () => {
     const key = run.ofType(T.key)[0];
     assert.equal(key.inputs.enableKeyRotation, true);
-    assert.deepEqual(run.ofType(T.topic).map((t) => t.inputs.name).sort(), SNS_TOPICS.map((t) => `ananta-prod-${t}`).sort());
+    assert.deepEqual(topicIds(settings), ["critical", "warning", "slo", "infrastructure"], "the reference's four topics are the default data");
+    assert.deepEqual(run.ofType(T.topic).map((t) => t.inputs.name).sort(), topicIds(settings).map((t) => `ananta-prod-${t}`).sort());
     for (const t of run.ofType(T.topic)) assert.equal(t.inputs.kmsMasterKeyId, keyArn, `${t.name} uses the key`);
     assert.equal(run.ofType(T.alias)[0].inputs.name, "alias/ananta-prod-alerting");
-    assert.deepEqual(run.values.snsTopicArns, Object.fromEntries(SNS_TOPICS.map((t) => [t, topicArn(t)])));
+    assert.deepEqual(run.values.snsTopicArns, Object.fromEntries(topicIds(settings).map((t) => [t, topicArn(t)])));
   });
 
   it("lets CloudWatch and SNS use the key, and the forwarder roles decrypt through SSM and SQS only", () => {
@@ -140,7 +141,7 @@ describe("AWS alerting on the prod stack (Pulumi mocks)", function () {
     const paramArn = (name: string) => `arn:aws:ssm:us-east-1:123456789012:${name}`;
     const expected: Record<Forwarder, string[]> = {
       pagerduty: [paramArn(parameterNames.pagerdutyKey(settings))],
-      slack: slackChannels(settings).map((c) => paramArn(parameterNames.slackWebhook(settings, c))),
+      slack: slackTeams(settings).map((c) => paramArn(parameterNames.slackWebhook(settings, c))),
     };
     for (const f of FORWARDERS) {
       const policy = run.named(`ananta-prod-${f}-policy`);
@@ -162,7 +163,7 @@ describe("AWS alerting on the prod stack (Pulumi mocks)", function () {
     const params = run.ofType(T.parameter);
     const expected: Record<string, string> = {
       [parameterNames.pagerdutyKey(settings)]: PROD_SECRETS.pagerdutyKey,
-      ...Object.fromEntries(slackChannels(settings).map((c) => [parameterNames.slackWebhook(settings, c), PROD_SECRETS.slackWebhooks[c]])),
+      ...Object.fromEntries(slackTeams(settings).map((c) => [parameterNames.slackWebhook(settings, c), PROD_SECRETS.slackWebhooks[c as keyof typeof PROD_SECRETS.slackWebhooks]])),
     };
     assert.deepEqual(params.map((p) => p.inputs.name).sort(), Object.keys(expected).sort());
     for (const p of params) {
@@ -190,13 +191,13 @@ describe("AWS alerting on the prod stack (Pulumi mocks)", function () {
     const pd = (fnOf("pagerduty").inputs.environment as { variables: Record<string, string> }).variables;
     assert.deepEqual(Object.keys(pd).sort(), [ENV.pagerdutyKeyParameter, ENV.topicSeverities].sort());
     assert.equal(pd[ENV.pagerdutyKeyParameter], parameterNames.pagerdutyKey(settings));
-    assert.deepEqual(JSON.parse(pd[ENV.topicSeverities]), Object.fromEntries(Object.entries(PAGERDUTY_SEVERITIES).map(([t, s]) => [topicArn(t as SnsTopic), s])));
+    assert.deepEqual(JSON.parse(pd[ENV.topicSeverities]), Object.fromEntries(Object.entries(pagerdutySeverities(settings)).map(([t, s]) => [topicArn(t), s])));
     assert.deepEqual(JSON.parse(pd[ENV.topicSeverities]), { [topicArn("critical")]: "critical", [topicArn("slo")]: "error" });
     const slack = (fnOf("slack").inputs.environment as { variables: Record<string, string> }).variables;
     assert.deepEqual(Object.keys(slack), [ENV.slackWebhookParameters]);
     assert.deepEqual(
       JSON.parse(slack[ENV.slackWebhookParameters]),
-      Object.fromEntries(SNS_TOPICS.map((t) => [topicArn(t), parameterNames.slackWebhook(settings, settings.aws.topicChannels[t])])),
+      Object.fromEntries(topicIds(settings).map((t) => [topicArn(t), parameterNames.slackWebhook(settings, settings.aws.topics[t].slack)])),
     );
     assert.equal(JSON.parse(slack[ENV.slackWebhookParameters])[topicArn("warning")], "/ananta-prod/alerting/slack-webhooks/platform");
   });
@@ -230,10 +231,10 @@ describe("AWS alerting on the prod stack (Pulumi mocks)", function () {
       assert.equal(p.inputs.action, "lambda:InvokeFunction");
       return `${p.inputs.function} <- ${p.inputs.sourceArn}`;
     });
-    const wanted: [Forwarder, SnsTopic][] = [
+    const wanted: [Forwarder, TopicId][] = [
       ["pagerduty", "critical"],
       ["pagerduty", "slo"],
-      ...SNS_TOPICS.map((t): [Forwarder, SnsTopic] => ["slack", t]),
+      ...topicIds(settings).map((t): [Forwarder, TopicId] => ["slack", t]),
     ];
     assert.deepEqual(subs.sort(), wanted.map(([f, t]) => `${fnArn(f)} <- ${topicArn(t)}`).sort());
     assert.deepEqual(perms.sort(), wanted.map(([f, t]) => `${fnName(f)} <- ${topicArn(t)}`).sort());
@@ -257,7 +258,7 @@ describe("AWS alerting on the prod stack (Pulumi mocks)", function () {
     for (const a of alarms) {
       assert.equal((a.inputs.alarmActions as string[]).length, 1, a.name);
       assert.deepEqual(a.inputs.okActions, a.inputs.alarmActions, a.name);
-      assert.ok(SNS_TOPICS.some((t) => topicArn(t) === (a.inputs.alarmActions as string[])[0]), a.name);
+      assert.ok(topicIds(settings).some((t) => topicArn(t) === (a.inputs.alarmActions as string[])[0]), a.name);
     }
     const cpu = run.named("ananta-prod-control-plane-db-cpu-high");
     assert.deepEqual(cpu.inputs.dimensions, { DBInstanceIdentifier: "control-plane-db" });
@@ -266,10 +267,10 @@ describe("AWS alerting on the prod stack (Pulumi mocks)", function () {
     for (const f of FORWARDERS) {
       for (const name of [`${fnName(f)}-errors`, `${fnName(f)}-dlq-not-empty`]) {
         const a = run.named(name);
-        assert.deepEqual(a.inputs.alarmActions, [topicArn(HEALTH_TOPIC[f])], name);
+        assert.deepEqual(a.inputs.alarmActions, [topicArn(healthTopic(settings, f))], name);
         const other = FORWARDERS.find((g) => g !== f)!;
         const subscribed = run.ofType(T.subscription).filter((s) => s.inputs.endpoint === `arn:aws:lambda:us-east-1:123456789012:${fnName(other)}`).map((s) => s.inputs.topic);
-        assert.ok(subscribed.includes(topicArn(HEALTH_TOPIC[f])), `${name} reaches the ${other} forwarder`);
+        assert.ok(subscribed.includes(topicArn(healthTopic(settings, f))), `${name} reaches the ${other} forwarder`);
       }
     }
   });

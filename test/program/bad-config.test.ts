@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { SettingsError } from "../../settings";
 import { failProgram, ProgramOptions } from "../helpers/pulumi-program";
 import { SENTINEL } from "../helpers/sentinels";
+import { settingsOf } from "../helpers/tools";
 
 const prodSecrets = SENTINEL;
 const { database, ...webhooksWithoutDatabase } = SENTINEL.slackWebhooks;
@@ -17,6 +18,14 @@ interface BadCase {
 }
 
 const service = (extra: object) => [{ name: "cns-service", plane: "app", ...extra }];
+const devNotifications = settingsOf("dev").notifications;
+const prodAws = settingsOf("prod").aws;
+/** The dev stack's notifications with routing keys (and teams) replaced. */
+const withRouting = (routing: Record<string, unknown>, teams: Record<string, unknown> = {}) => ({
+  ...devNotifications,
+  teams: { ...devNotifications.teams, ...teams },
+  routing: { ...devNotifications.routing, ...routing },
+});
 
 const CASES: BadCase[] = [
   { what: "objective 0", stack: "dev", options: { config: { slo: { availability: { objective: 0 } } } }, key: "ananta-monitoring:slo.availability.objective", value: "0" },
@@ -36,6 +45,16 @@ const CASES: BadCase[] = [
   { what: "Slack channel without its webhook secret", stack: "prod", options: { secrets: { ...prodSecrets, slackWebhooks: webhooksWithoutDatabase } }, key: "ananta-monitoring:slackWebhooks.database", value: "(not set)" },
   { what: "prod without pagerdutyKey", stack: "prod", options: { secrets: secretsWithoutPagerduty }, key: "ananta-monitoring:pagerdutyKey", value: "(not set)" },
   { what: "webhook for an unknown channel", stack: "prod", options: { secrets: { ...prodSecrets, slackWebhooks: { ...SENTINEL.slackWebhooks, random: "https://hooks.slack.invalid/x" } } }, key: "ananta-monitoring:slackWebhooks.random", value: '"random"' },
+  // Routing as data: every name it uses must exist and be reachable.
+  { what: "a service naming an unknown team", stack: "dev", options: { config: { services: service({ team: "payments" }) } }, key: "ananta-monitoring:services[0].team", value: '"payments"' },
+  { what: "a route to a team without receivers", stack: "dev", options: { config: { notifications: withRouting({ categories: { slo: "ghost" } }, { ghost: {} }) } }, key: "ananta-monitoring:notifications.routing.categories.slo", value: '"ghost"' },
+  { what: "a severity tier posting to a team without a Slack channel", stack: "dev", options: { config: { notifications: withRouting({ severities: { critical: { pagerduty: true, slack: ["oncall"] } } }) } }, key: "ananta-monitoring:notifications.routing.severities.critical.slack[0]", value: '"oncall"' },
+  { what: "one channel used by two teams", stack: "dev", options: { config: { notifications: withRouting({}, { payments: { slack: { channel: "#platform-alerts" } } }) } }, key: "ananta-monitoring:notifications.teams.payments.slack.channel", value: '"#platform-alerts"' },
+  { what: "a plane route for a plane not in planes", stack: "dev", options: { config: { notifications: withRouting({ planes: { control: "controlPlane", app: "appPlane", edge: "platform" } }) } }, key: "ananta-monitoring:notifications.routing.planes.edge", value: '"edge"' },
+  { what: "no default team", stack: "dev", options: { config: { notifications: withRouting({ defaultTeam: undefined }) } }, key: "ananta-monitoring:notifications.routing.defaultTeam", value: "(not set)" },
+  { what: "the reserved infra plane", stack: "dev", options: { config: { planes: ["control", "app", "infra"] } }, key: "ananta-monitoring:planes[2]", value: '"infra"' },
+  { what: "e-mail without a sender", stack: "dev", options: { config: { notifications: { ...devNotifications, email: { enabled: true, smarthost: "smtp.example:587" } } } }, key: "ananta-monitoring:notifications.email.from", value: "(not set)" },
+  { what: "an SNS topic posting for a team without Slack", stack: "prod", options: { secrets: prodSecrets, config: { aws: { ...prodAws, topics: { critical: { slack: "oncall", pagerduty: "critical" }, warning: { slack: "platform" }, infrastructure: { slack: "infrastructure" } } } } }, key: "ananta-monitoring:aws.topics.critical.slack", value: '"oncall"' },
   { what: "port out of range", stack: "dev", options: { config: { docker: { ports: { grafana: 70000 } } } }, key: "ananta-monitoring:docker.ports.grafana", value: "70000" },
   { what: "port as text", stack: "dev", options: { config: { docker: { ports: { prometheus: "9090/tcp" } } } }, key: "ananta-monitoring:docker.ports.prometheus", value: '"9090/tcp"' },
   { what: "two services on one port", stack: "dev", options: { config: { docker: { ports: { prometheus: 9093 } } } }, key: "ananta-monitoring:docker.ports.alertmanager", value: "9093" },

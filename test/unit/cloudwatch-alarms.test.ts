@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { FORWARDERS } from "../../lambdas/contract";
 import { AlarmSpec, forwarderAlarms, inventoryAlarms } from "../../monitoring/cloudwatch/alarms";
-import { FORWARDER_TOPICS, HEALTH_TOPIC, forwarderNames, slackChannels } from "../../monitoring/cloudwatch/forwarders";
+import { forwarderNames, forwarderTopics, healthTopic, slackTeams } from "../../monitoring/cloudwatch/forwarders";
 import { SettingsError } from "../../settings";
 import { ROOT } from "../helpers/pulumi-program";
 import { settingsOf, settingsWith } from "../helpers/tools";
@@ -100,12 +100,16 @@ describe("forwarder routing and health alarms", () => {
   const prod = settings();
 
   it("sends each forwarder's health alarms to a topic another forwarder reads", () => {
-    for (const f of FORWARDERS) {
-      const readers = FORWARDERS.filter((g) => FORWARDER_TOPICS[g].includes(HEALTH_TOPIC[f]));
-      assert.ok(readers.some((g) => g !== f), `${f} health topic ${HEALTH_TOPIC[f]} is read by another forwarder`);
-      for (const a of forwarderAlarms(prod, f)) assert.equal(a.topic, HEALTH_TOPIC[f]);
+    for (const s of [prod, settings({ topics: { pages: { slack: "critical", pagerduty: "critical" }, chat: { slack: "platform" } }, alarmTopics: { critical: "pages", warning: "chat" }, forwarderAlarmTopics: { pagerduty: "chat", slack: "pages" } })]) {
+      for (const f of FORWARDERS) {
+        const topic = healthTopic(s, f);
+        const readers = FORWARDERS.filter((g) => forwarderTopics(s, g).includes(topic));
+        assert.ok(readers.some((g) => g !== f), `${f} health topic ${topic} is read by another forwarder`);
+        for (const a of forwarderAlarms(s, f)) assert.equal(a.topic, topic);
+      }
+      assert.ok(!forwarderTopics(s, "pagerduty").includes(healthTopic(s, "pagerduty")), "PagerDuty failures do not depend on PagerDuty");
     }
-    assert.ok(!FORWARDER_TOPICS.pagerduty.includes(HEALTH_TOPIC.pagerduty), "PagerDuty failures do not depend on PagerDuty");
+    assert.deepEqual([healthTopic(prod, "pagerduty"), healthTopic(prod, "slack")], ["infrastructure", "critical"]);
   });
 
   it("watches the forwarder's own function and dead-letter queue", () => {
@@ -127,7 +131,9 @@ describe("forwarder routing and health alarms", () => {
   });
 
   it("posts to one Slack channel per topic, without repeats", () => {
-    assert.deepEqual(slackChannels(prod), ["critical", "platform", "slo", "infrastructure"]);
-    assert.deepEqual(slackChannels(settings({ topicChannels: { warning: "critical", slo: "critical" } })), ["critical", "infrastructure"]);
+    assert.deepEqual(slackTeams(prod), ["critical", "platform", "slo", "infrastructure"]);
+    const twoTopicsOneTeam = { critical: { slack: "critical", pagerduty: "critical" }, warning: { slack: "critical" }, infrastructure: { slack: "infrastructure" } };
+    // (the prod stack's forwarderAlarmTopics name critical and infrastructure, which stay)
+    assert.deepEqual(slackTeams(settings({ topics: twoTopicsOneTeam })), ["critical", "infrastructure"]);
   });
 });

@@ -53,7 +53,7 @@ describe("local settings", () => {
     assert.deepEqual(s.exporterTargets, { postgres: [], redis: [] }, "the stack's remote exporters are not scraped locally");
     // Everything else comes from the stack file.
     assert.equal(s.notifications.mode, "production");
-    assert.equal(s.notifications.email.to.appPlane, "app-plane-team@ananta.io");
+    assert.equal(s.notifications.teams.appPlane.email, "app-plane-team@ananta.io");
   });
 
   it("gives the dev stack's webhooks the local sink", () => {
@@ -117,7 +117,7 @@ describe("test-alert and receivers", () => {
     assert.deepEqual(a.labels, { alertname: "TestAlert", severity: "critical", plane: "app", service: "cns-service" });
     assert.equal(a.endsAt, "2025-01-01T00:05:00.000Z");
     assert.throws(() => testAlert({ severity: "urgent", plane: "app", service: "x" }), (e: Error) => e instanceof AlertInputError && /--severity "urgent" is not allowed; use one of: critical, warning, info/.test(e.message));
-    assert.throws(() => testAlert({ severity: "info", plane: "edge", service: "x" }), /--plane "edge" is not allowed/);
+    assert.throws(() => testAlert({ severity: "info", plane: "Edge Plane", service: "x" }), /--plane "Edge Plane" must be a plane name/);
   });
 
   it("names the channel each dev webhook receiver stands for", () => {
@@ -125,7 +125,7 @@ describe("test-alert and receivers", () => {
     assert.equal(channels["slack-app-plane"], "slack #app-plane-alerts");
     assert.equal(channels["email-oncall"], "email oncall@ananta.io");
     assert.equal(channels["pagerduty"], "pagerduty");
-    assert.equal(channelsOfReceivers(settingsOf("dev"))["email-oncall"], "email (oncall team)");
+    assert.equal(channelsOfReceivers(settingsOf("dev"))["email-oncall"], "email oncall@ananta.io");
   });
 
   it("prints the SLO of an alert that has one, so p95 and p99 alerts are told apart", async () => {

@@ -5,10 +5,22 @@ import { z } from "zod";
 import { SECRET_KEYS, settingsSchema } from "../../settings";
 import { ROOT } from "../helpers/pulumi-program";
 
-/** Every setting's key path, e.g. docker.ports.grafana or services[].slo.latency[].name. */
+/** How the README names the keys of each map-valued setting. */
+const MAP_KEY: Record<string, string> = {
+  "notifications.teams": "<team>",
+  "notifications.routing.severities": "<severity>",
+  "notifications.routing.categories": "<category>",
+  "notifications.routing.planes": "<plane>",
+  "aws.topics": "<topic>",
+  "aws.tags": "<tag>",
+};
+
+/** Every setting's key path, e.g. docker.ports.grafana, services[].slo.latency[].name or notifications.teams.<team>.email. */
 function keyPaths(schema: z.ZodType, prefix: string): string[] {
-  const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> } }).def;
+  const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; valueType?: z.ZodType; shape?: Record<string, z.ZodType> } }).def;
   switch (def.type) {
+    case "record":
+      return keyPaths(def.valueType!, `${prefix}.${MAP_KEY[prefix] ?? "<key>"}`);
     case "default":
     case "prefault":
     case "optional":

@@ -12,7 +12,11 @@ const writeStack = (config: Record<string, unknown>): string => {
   return file;
 };
 
-const minimal = { "ananta-monitoring:environment": "test", "ananta-monitoring:services": [{ name: "cns-service", plane: "app" }] };
+const minimal = {
+  "ananta-monitoring:environment": "test",
+  "ananta-monitoring:services": [{ name: "cns-service", plane: "app" }],
+  "ananta-monitoring:notifications": { teams: { ops: { slack: { channel: "#ops" } } }, routing: { defaultTeam: "ops" } },
+};
 
 describe("settings loader", () => {
   it("applies the reference's defaults", () => {
@@ -29,8 +33,11 @@ describe("settings loader", () => {
     assert.equal(s.alertmanager.repeatInterval.critical, "1h");
     assert.equal(s.alertmanager.repeatInterval.warning, "6h");
     assert.equal(s.docker.bindAddress, "127.0.0.1");
-    assert.equal(s.notifications.slack.appPlane.channel, "#app-plane-alerts");
+    assert.deepEqual(s.planes, ["control", "app"]);
     assert.equal(s.aws.enabled, false);
+    // Project data from Pulumi.yaml's defaults, as the Pulumi CLI applies them.
+    assert.equal(s.namePrefix, "ananta");
+    assert.equal(s.runbookBaseUrl, "https://github.com/ananta-platform/monitoring/blob/main/docs/runbooks");
   });
 
   it("lets a service override its SLOs and job", () => {
@@ -113,12 +120,18 @@ describe("Pulumi.yaml", () => {
     }
   });
 
-  it("states the same defaults as the schema", () => {
-    const defaults = settingsSchema.shape;
+  it("states the schema's defaults, and gives valid project data where the schema has none", () => {
+    const shape = settingsSchema.shape as Record<string, { safeParse: (v: unknown) => { success: boolean; data?: unknown } }>;
+    const projectData: string[] = [];
     for (const [k, decl] of Object.entries(project.config)) {
-      if (decl.default === undefined || typeof decl.default === "object") continue;
-      const schemaDefault = (defaults as Record<string, { parse: (v: unknown) => unknown }>)[k].parse(undefined);
-      assert.deepEqual(decl.default, schemaDefault, `${k}: Pulumi.yaml default differs from settings/schema.ts`);
+      if (decl.default === undefined) continue;
+      const schemaDefault = shape[k].safeParse(undefined);
+      const given = shape[k].safeParse(decl.default);
+      assert.ok(given.success, `${k}: the Pulumi.yaml default is not a valid value`);
+      if (!schemaDefault.success) projectData.push(k);
+      else assert.deepEqual(given.data, schemaDefault.data, `${k}: Pulumi.yaml default differs from settings/schema.ts`);
     }
+    // What is particular to one organisation has no default in code.
+    assert.deepEqual(projectData.sort(), ["namePrefix", "runbookBaseUrl"]);
   });
 });

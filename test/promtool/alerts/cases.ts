@@ -34,8 +34,8 @@ const series = (metric: string, labels: Record<string, string>): string =>
 const runbook = (alert: string) => `https://github.com/ananta-platform/monitoring/blob/main/docs/runbooks/${alert}.md`;
 
 /** Target labels prometheus.yml attaches to cns-service's series. */
-const CNS_TARGET = { job: "app-plane-cns-service", instance: "cns-service:8080", service: "cns-service", plane: "app", team: "app-plane" };
-const CNS = { service: "cns-service", plane: "app", team: "app-plane" };
+const CNS_TARGET = { job: "app-plane-cns-service", instance: "cns-service:8080", service: "cns-service", plane: "app", team: "appPlane" };
+const CNS = { service: "cns-service", plane: "app", team: "appPlane" };
 const POSTGRES = { job: "postgres", instance: "db:9187" };
 const REDIS = { job: "redis", instance: "redis:9121" };
 const NODE = { job: "node-exporter", instance: "host:9100" };
