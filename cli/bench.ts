@@ -3,7 +3,7 @@
 import { runMain, UsageError } from "./args";
 
 const PARTS: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
-  rules: () => import("../bench/rules"),
+  rules: () => import("../bench/rules/index"),
   lambdas: () => import("../bench/lambdas"),
 };
 

@@ -25,17 +25,14 @@ export const RULE_FILES = {
   warnings: "warnings",
 } as const;
 
-/** Multi-window, multi-burn-rate alerting (SRE workbook, 30-day period). */
-export const BURN_WINDOWS = [
-  { alert: "ErrorBudgetBurningFast", severity: "critical", long: "1h", short: "5m", burnRate: 14.4 },
-  { alert: "ErrorBudgetBurningFast", severity: "critical", long: "6h", short: "30m", burnRate: 6 },
-  { alert: "ErrorBudgetBurningSlow", severity: "warning", long: "1d", short: "2h", burnRate: 3 },
-  { alert: "ErrorBudgetBurningSlow", severity: "warning", long: "3d", short: "6h", burnRate: 1 },
-] as const;
+/** Alert names of the burn-rate conditions of settings slo.alerting.page and .ticket. */
+export const BURN_ALERTS = { page: "ErrorBudgetBurningFast", ticket: "ErrorBudgetBurningSlow" } as const;
 
-/** Every window an error ratio is recorded over (plus the SLO period). */
-export const SLO_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
-export type SloWindow = (typeof SLO_WINDOWS)[number] | "period";
+/**
+ * The window names recorded series carry: a Prometheus duration (`5m`, `6h`, `3d`) or `period`
+ * for the SLO's own period (30d by default).
+ */
+export type SloWindow = string;
 
 /** `control` → `control_plane`, as in the reference's `slo:control_plane:...` names. */
 export const planeToken = (plane: Plane): string => `${plane}_plane`;
@@ -71,29 +68,29 @@ export const RECEIVERS = {
 
 /**
  * Recorded SLO series. Per SLO they carry the labels service, plane, slo (the SLO's name:
- * `availability` or a latency SLO name such as `p99`) and team where known; per plane they
- * carry plane and slo. Windows are SLO_WINDOWS plus `period` (the SLO period, 30d by default).
+ * `availability`, a latency or events SLO's name) and team where known; per plane they carry
+ * plane and slo. See monitoring/slo/windows.ts for how each window is computed.
  */
 export const SLO_SERIES = {
-  /** Fraction of bad events (errors, or requests slower than the threshold) over a window. */
+  /** Rate (per second) of bad events over 5m, read from raw series. */
+  errorRate5m: "slo:sli_errors:rate5m",
+  /** Rate (per second) of all events over 5m, the denominator of the 5m error ratio. */
+  requestRate5m: "slo:sli_requests:rate5m",
+  /** Fraction of bad events over a window (30m, 1h, the alert windows, `period`). */
   errorRatio: (window: SloWindow) => `slo:sli_error:ratio_rate${window}`,
-  /** Rate (per second) of bad events over a window; summed across services for plane roll-ups. */
-  errorRate: (window: SloWindow) => `slo:sli_errors:rate${window}`,
-  /** Rate (per second) of all events over a window, the denominator of the error ratio. */
-  requestRate: (window: SloWindow) => `slo:sli_requests:rate${window}`,
-  /** The objective as a ratio, e.g. 0.999. */
+  /**
+   * Running totals since monitoring began, one 5m slot at a time: bad events, all events, and
+   * slots with data. A window is the difference of two samples, so any window costs two reads.
+   */
+  cumulative: { errors: "slo:sli_errors:total", requests: "slo:sli_requests:total", slots: "slo:sli_slots:total" },
+  /** The objective as a ratio, e.g. 0.999. The error budget is 1 - objective. */
   objective: "slo:objective:ratio",
-  /** The error budget as a ratio of events: 1 - objective, e.g. 0.001. */
-  errorBudget: "slo:error_budget:ratio",
-  /** How fast the error budget burns over a window: error ratio / (1 - objective). */
-  burnRate: (window: SloWindow) => `slo:error_budget:burn_rate_${window}`,
   /** Share of the period's error budget still unspent (1 = untouched, 0 = exhausted, < 0 overspent). */
   budgetRemaining: "slo:error_budget:remaining",
   /** Plane roll-ups, named as in the reference (slo:control_plane:availability:ratio_5m, ...). */
   plane: {
-    availability: (plane: Plane, window: SloWindow) => `slo:${planeToken(plane)}:availability:ratio_${window}`,
+    availability: (plane: Plane, window: "5m" | "period") => `slo:${planeToken(plane)}:availability:ratio_${window}`,
     budgetRemaining: (plane: Plane) => `slo:${planeToken(plane)}:error_budget:remaining`,
-    burnRate: (plane: Plane, window: SloWindow) => `slo:${planeToken(plane)}:error_budget:burn_rate_${window}`,
   },
 } as const;
 
@@ -108,7 +105,7 @@ export const SELF_JOBS = {
   cadvisor: "cadvisor",
 } as const;
 
-/** SLO alerts besides the burn-rate pair of BURN_WINDOWS; each has a runbook in docs/runbooks/. */
+/** SLO alerts besides the burn-rate alerts of BURN_ALERTS; each has a runbook in docs/runbooks/. */
 export const SLO_ALERTS = {
   /** The metric an SLI reads is missing: the SLO cannot be computed. */
   noData: "SLOMetricMissing",

@@ -4,8 +4,10 @@ import * as fs from "node:fs";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { SettingsError, SettingsProblem, StackFileError } from "./errors";
+import { durationSeconds } from "./duration";
 import { projectDefaults } from "./project";
-import { LatencySlo, PROJECT, RawSettings, SECRET_KEYS, SecretKey, TeamId, settingsSchema } from "./schema";
+import { hasWindow, instantiate, promqlProblem } from "./promql";
+import { EventsSlo, LatencySlo, PROJECT, RawSettings, SECRET_KEYS, SecretKey, TeamId, settingsSchema } from "./schema";
 
 /** Which secrets the stack has set. Values never pass through here. */
 export interface SecretPresence {
@@ -19,9 +21,17 @@ export interface SecretPresence {
 /** A stack with no secret set (a fresh object: readers add to it). */
 export const noSecrets = (): SecretPresence => ({ pagerdutyKey: false, slackWebhooks: [], smtpPassword: false, grafanaAdminPassword: false });
 
+/** A service's SLOs with every default applied: each has its period; latency SLOs their histogram. */
+export interface ResolvedSlos {
+  /** The HTTP availability SLO, or false when the service has no HTTP request metrics. */
+  availability: { objective: number; periodDays: number } | false;
+  latency: (LatencySlo & { periodDays: number; metric: string })[];
+  events: (EventsSlo & { periodDays: number })[];
+}
+
 export type ResolvedService = Omit<RawSettings["services"][number], "job" | "slo"> & {
   job: string;
-  slo: { availability: { objective: number }; latency: LatencySlo[] };
+  slo: ResolvedSlos;
 };
 
 export type Settings = Readonly<
@@ -67,6 +77,100 @@ function schemaProblems(values: Record<string, unknown>, error: z.ZodError): Set
   return problems;
 }
 
+type Problem = (path: PropertyKey[], value: unknown, message: string) => void;
+
+/** Rate windows read from raw series (at most 1h); longer windows are built from hourly blocks. */
+const RAW_WINDOW_MAX = 3600;
+const DAY = 86_400;
+
+/** Windows an SLO's queries are instantiated with: the 5m building block, and the raw alert windows. */
+export const rawWindows = (s: RawSettings): string[] => {
+  const a = s.slo.alerting;
+  return [...new Set(["5m", ...[...a.page, ...a.ticket].flatMap((p) => [p.long, p.short]).filter((w) => durationSeconds(w) <= RAW_WINDOW_MAX)])];
+};
+
+/** Each SLO of a service: a unique name (its slo label), valid PromQL for every window, a threshold the histogram has. */
+function sloProblems(s: RawSettings, svc: RawSettings["services"][number], i: number, problem: Problem): void {
+  const own = svc.slo;
+  const names = new Map<string, string>();
+  const named = (path: PropertyKey[], n: string) => {
+    const first = names.get(n);
+    if (first) problem(path, n, `duplicates the SLO name of ${first}; SLO names (the slo label) must be unique per service`);
+    else names.set(n, key(path).slice(PROJECT.length + 1));
+  };
+  const availability = own?.availability ?? s.slo.availability;
+  if (availability !== false) names.set("availability", own?.availability ? `services[${i}].slo.availability` : "slo.availability");
+  // A burn threshold at or above 100% errors can never be crossed: refuse it rather than stay silent.
+  const reachable = (path: PropertyKey[], objective: number, days: number | undefined) => {
+    const budget = (100 - objective) / 100;
+    for (const kind of ["page", "ticket"] as const) {
+      s.slo.alerting[kind].forEach((p, j) => {
+        const factor = ((p.budgetPercent / 100) * (days ?? s.slo.periodDays) * DAY) / durationSeconds(p.long);
+        if (factor * budget >= 1) {
+          problem(path, objective, `leaves a budget of ${Number((budget * 100).toPrecision(6))}%, and slo.alerting.${kind}[${j}] fires at ${Number(factor.toPrecision(6))}x that: more than every event failing, so it could never fire; raise the objective or lower that condition's budgetPercent`);
+        }
+      });
+    }
+  };
+  if (availability !== false) reachable(own?.availability ? ["services", i, "slo", "availability", "objective"] : ["slo", "availability", "objective"], availability.objective, (availability as { periodDays?: number }).periodDays);
+  const latencyPath = own?.latency ? ["services", i, "slo", "latency"] : ["slo", "latency"];
+  (own?.latency ?? s.slo.latency).forEach((l, j) => {
+    const at = [...latencyPath, j];
+    named([...at, "name"], l.name);
+    reachable([...at, "objective"], l.objective, l.periodDays);
+    const metric = l.metric ?? svc.metrics.duration;
+    if (l.selector !== undefined) {
+      const why = promqlProblem(`${metric}_bucket{${l.selector}}`);
+      if (why) problem([...at, "selector"], l.selector, `must be label matchers such as method="GET"; ${metric}_bucket{${l.selector}} ${why}`);
+    }
+    const buckets = l.buckets ?? (l.metric === undefined ? svc.metrics.durationBuckets : undefined);
+    if (buckets && !buckets.some((b) => Math.abs(b - l.thresholdSeconds) < 1e-9)) {
+      problem([...at, "thresholdSeconds"], l.thresholdSeconds, `must be a bucket boundary of ${metric} (buckets: ${buckets.join(", ")}): the SLI counts the events of the bucket at the threshold`);
+    }
+  });
+  (own?.events ?? []).forEach((e: EventsSlo, j) => {
+    const at = ["services", i, "slo", "events", j];
+    named([...at, "name"], e.name);
+    reachable([...at, "objective"], e.objective, e.periodDays);
+    for (const field of ["errors", "total"] as const) {
+      const query = e[field];
+      if (!hasWindow(query)) {
+        problem([...at, field], query, "must contain {{window}} (or {{.window}}) where the rate window goes, e.g. sum(rate(x[{{window}}]))");
+        continue;
+      }
+      for (const w of rawWindows(s)) {
+        const why = promqlProblem(instantiate(query, w));
+        if (why) {
+          problem([...at, field], query, `${why} once {{window}} is ${w}`);
+          break;
+        }
+      }
+    }
+  });
+}
+
+/** Burn-rate windows: short below long, long within every period, long windows in whole hours. */
+function alertingProblems(s: RawSettings, problem: Problem): void {
+  const periods = [s.slo.periodDays, ...s.services.flatMap((svc) => [
+    ...(svc.slo?.availability && svc.slo.availability.periodDays ? [svc.slo.availability.periodDays] : []),
+    ...(svc.slo?.latency ?? []).flatMap((l) => (l.periodDays ? [l.periodDays] : [])),
+    ...(svc.slo?.events ?? []).flatMap((e) => (e.periodDays ? [e.periodDays] : [])),
+  ])];
+  const shortest = Math.min(...periods);
+  for (const kind of ["page", "ticket"] as const) {
+    s.slo.alerting[kind].forEach((p, j) => {
+      const at = ["slo", "alerting", kind, j];
+      const long = durationSeconds(p.long);
+      const short = durationSeconds(p.short);
+      if (short >= long) problem([...at, "short"], p.short, `must be shorter than its long window ${p.long}`);
+      if (long > shortest * DAY) problem([...at, "long"], p.long, `must be at most the shortest SLO period (${shortest} days)`);
+      for (const [field, w, secs] of [["long", p.long, long], ["short", p.short, short]] as const) {
+        if (secs > RAW_WINDOW_MAX && secs % 3600 !== 0) problem([...at, field], w, "must be at most 1h, or a whole number of hours (longer windows are built from hourly blocks)");
+      }
+    });
+  }
+}
+
 /** The plane label of alerts about shared infrastructure; no plane of `planes` may take it. */
 const RESERVED_PLANE = "infra";
 
@@ -103,16 +207,9 @@ function crossProblems(s: RawSettings, raw: RawConfig, requireSecrets: boolean):
     if (firstJob !== undefined && first === undefined) {
       problems.push({ key: key(["services", i, "job"]), value: job, message: `duplicates the job of services[${firstJob}]; scrape jobs must be unique` });
     } else jobs.set(job, i);
-    const latency = svc.slo?.latency ?? s.slo.latency;
-    const names = new Set<string>();
-    latency.forEach((l, j) => {
-      if (names.has(l.name)) {
-        const path = svc.slo?.latency ? ["services", i, "slo", "latency", j, "name"] : ["slo", "latency", j, "name"];
-        problems.push({ key: key(path), value: l.name, message: "duplicates another latency SLO name; names must be unique per service" });
-      }
-      names.add(l.name);
-    });
+    sloProblems(s, svc, i, problem);
   });
+  alertingProblems(s, problem);
 
   // Teams: one Slack channel per team (receivers and webhooks are per team).
   const channelOwner = new Map<string, string>();
@@ -217,18 +314,24 @@ function crossProblems(s: RawSettings, raw: RawConfig, requireSecrets: boolean):
       problems.push({ key: key(["aws", "ecs", "clusterName"]), value: undefined, message: "is required when aws.ecs.services is not empty" });
     }
   }
-  return problems;
+  // A default shared by many services is one problem, not one per service.
+  return problems.filter((p, i) => problems.findIndex((q) => q.key === p.key && q.message === p.message) === i);
 }
 
 function resolveServices(s: RawSettings): ResolvedService[] {
-  return s.services.map(({ job, slo, ...svc }) => ({
-    ...svc,
-    job: job ?? `${svc.plane}-plane-${svc.name}`,
-    slo: {
-      availability: slo?.availability ?? s.slo.availability,
-      latency: slo?.latency ?? s.slo.latency,
-    },
-  }));
+  const period = s.slo.periodDays;
+  return s.services.map(({ job, slo, ...svc }) => {
+    const availability = slo?.availability ?? s.slo.availability;
+    return {
+      ...svc,
+      job: job ?? `${svc.plane}-plane-${svc.name}`,
+      slo: {
+        availability: availability === false ? false : { objective: availability.objective, periodDays: (availability as { periodDays?: number }).periodDays ?? period },
+        latency: (slo?.latency ?? s.slo.latency).map((l) => ({ ...l, periodDays: l.periodDays ?? period, metric: l.metric ?? svc.metrics.duration })),
+        events: (slo?.events ?? []).map((e) => ({ ...e, periodDays: e.periodDays ?? period })),
+      },
+    };
+  });
 }
 
 function deepFreeze<T>(value: T): T {

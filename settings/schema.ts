@@ -79,21 +79,54 @@ const TEAM_ID = /^[a-z][a-zA-Z0-9]{0,39}$/;
 const teamId = z.string().regex(TEAM_ID, { message: "must be a team id: a lower-case letter, then letters and digits (e.g. appPlane), at most 40" });
 const url = z.url({ message: "must be an absolute http(s) URL", protocol: /^https?$/ });
 
+const periodDays = z
+  .number({ message: "must be a whole number of days from 7 to 90" })
+  .int({ message: "must be a whole number of days from 7 to 90" })
+  .min(7, { message: "must be a whole number of days from 7 to 90" })
+  .max(90, { message: "must be a whole number of days from 7 to 90" });
+const METRIC = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const metricName = z.string().regex(METRIC, { message: "must be a Prometheus metric name such as http_request_duration_seconds" });
+/** PromQL of an SLI, with the rate window written {{window}} (Sloth's {{.window}} too); checked by a PromQL parser in settings/promql-check.ts. */
+const sliQuery = z.string().min(1, { message: "must be a PromQL expression" });
+
+/** A latency SLO on any histogram: `objective`% of the events it counts are faster than `thresholdSeconds`. */
 export const latencySloSchema = z.strictObject({
   name: name("a latency SLO name"),
   thresholdSeconds: positive,
   objective,
+  periodDays: periodDays.optional(),
+  /** The histogram, without _bucket/_count; default the service's metrics.duration. */
+  metric: metricName.optional(),
+  /** Label matchers narrowing the histogram, e.g. method="GET",route="/api/orders". */
+  selector: z.string().min(1).optional(),
+  /** The histogram's bucket boundaries, when known: the threshold must be one of them. */
+  buckets: z.array(positive).min(1).optional(),
 });
 
+/** Any good/total pair: PromQL rates of bad events and of all events, e.g. a gRPC or queue SLI. */
+export const eventsSloSchema = z.strictObject({
+  name: name("an SLO name"),
+  objective,
+  periodDays: periodDays.optional(),
+  errors: sliQuery,
+  total: sliQuery,
+});
+
+const availabilitySchema = z.strictObject({ objective, periodDays: periodDays.optional() });
+
 const sloOverrideSchema = z.strictObject({
-  availability: z.strictObject({ objective }).optional(),
+  /** false: the service has no HTTP request metrics (no HTTP availability SLO, no error-rate alerts). */
+  availability: z.union([z.literal(false), availabilitySchema], { message: "must be {objective, periodDays?} or false" }).optional(),
   latency: z.array(latencySloSchema).optional(),
+  events: z.array(eventsSloSchema).optional(),
 });
 
 const metricsSchema = z.strictObject({
   up: z.string().min(1).default("up"),
   requests: z.string().min(1).default("http_requests_total"),
   duration: z.string().min(1).default("http_request_duration_seconds"),
+  /** The request histogram's bucket boundaries, when known: latency thresholds must be among them. */
+  durationBuckets: z.array(positive).min(1).optional(),
   errorCodes: z.string().min(1).default("5.."),
 });
 
@@ -108,8 +141,33 @@ export const serviceSchema = z.strictObject({
   slo: sloOverrideSchema.optional(),
 });
 
+/** One multi-window burn-rate condition: it fires when both windows burn faster than the factor. */
+const burnPairSchema = z.strictObject({
+  long: duration,
+  short: duration,
+  /** Share of the period's error budget the long window may spend before it fires; the factor is share × period / long. */
+  budgetPercent: percent,
+});
+
+/**
+ * Burn-rate alerting (SRE workbook): page when 2% of the budget goes in 1h or 5% in 6h, open a
+ * ticket at 10% in 1d or 3d. Factors follow from each SLO's period (14.4/6/3/1 at 30 days).
+ */
+const alertingSchema = z.strictObject({
+  page: z.array(burnPairSchema).min(1, { message: "must list at least one page condition" }).default([
+    { long: "1h", short: "5m", budgetPercent: 2 },
+    { long: "6h", short: "30m", budgetPercent: 5 },
+  ]),
+  ticket: z.array(burnPairSchema).default([
+    { long: "1d", short: "2h", budgetPercent: 10 },
+    { long: "3d", short: "6h", budgetPercent: 10 },
+  ]),
+  /** A page needs at least this many events in its short window: with fewer, one failed request reads as a large error ratio. */
+  minEvents: z.number({ message: "must be a whole number of events" }).int({ message: "must be a whole number of events" }).min(0, { message: "must be a whole number of events" }).default(10),
+});
+
 const sloSchema = z.strictObject({
-  periodDays: z.number().int().min(7, { message: "must be a whole number of days from 7 to 90" }).max(90, { message: "must be a whole number of days from 7 to 90" }).default(30),
+  periodDays: periodDays.default(30),
   availability: z.strictObject({ objective: objective.default(99.9) }).prefault({}),
   latency: z
     .array(latencySloSchema)
@@ -117,6 +175,7 @@ const sloSchema = z.strictObject({
       { name: "p95", thresholdSeconds: 0.5, objective: 95 },
       { name: "p99", thresholdSeconds: 2, objective: 99 },
     ]),
+  alerting: alertingSchema.prefault({}),
   // Error budget policy of the reference: remaining budget below each level triggers its action.
   budgetPolicy: z
     .strictObject({
@@ -388,3 +447,4 @@ export type SecretKey = (typeof SECRET_KEYS)[number];
 
 export type RawSettings = z.output<typeof settingsSchema>;
 export type LatencySlo = z.output<typeof latencySloSchema>;
+export type EventsSlo = z.output<typeof eventsSloSchema>;

@@ -4,11 +4,11 @@
 // service that was already failing raises HighErrorRate, not this.
 import { durationSeconds } from "../duration";
 import { AlertGenerator, percent, serviceOwner } from "./rule";
-import { errorRatio, newestProcessStart, RATE_WINDOW } from "./service-metrics";
+import { errorRatio, httpServices, newestProcessStart, RATE_WINDOW } from "./service-metrics";
 
 export const deploymentAlerts: AlertGenerator = (settings) => {
   const a = settings.alerts;
-  return settings.services.map((svc) => {
+  return httpServices(settings.services).map((svc) => {
     const now = errorRatio(svc);
     const before = errorRatio(svc, a.deploymentWindow, a.deploymentWindow);
     return {

@@ -3,7 +3,7 @@
 // the warning one; CriticalErrorRate stays firing for that window, so its inhibition of
 // HighErrorRate holds while the ratio decays and recovery does not post a fresh warning.
 import { AlertGenerator, percent, serviceOwner } from "./rule";
-import { errorRatio, RATE_WINDOW } from "./service-metrics";
+import { errorRatio, httpServices, RATE_WINDOW } from "./service-metrics";
 
 export const errorAlerts: AlertGenerator = (settings) => {
   const a = settings.alerts;
@@ -11,7 +11,7 @@ export const errorAlerts: AlertGenerator = (settings) => {
     { alert: "HighErrorRate", severity: "warning" as const, ratio: a.highErrorRatio, for: a.highErrorFor },
     { alert: "CriticalErrorRate", severity: "critical" as const, ratio: a.criticalErrorRatio, for: a.criticalErrorFor, keepFiringFor: RATE_WINDOW },
   ];
-  return settings.services.flatMap((svc) =>
+  return httpServices(settings.services).flatMap((svc) =>
     levels.map((level) => ({
       alert: level.alert,
       severity: level.severity,

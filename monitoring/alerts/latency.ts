@@ -15,7 +15,7 @@ export const latencyAlerts: AlertGenerator = (settings) =>
         category: "latency" as const,
         owner: serviceOwner(svc),
         labels: { [LABELS.slo]: slo.name },
-        expr: `${latencyQuantile(svc, slo.objective / 100)} > ${slo.thresholdSeconds}`,
+        expr: `${latencyQuantile(svc, slo, slo.objective / 100)} > ${slo.thresholdSeconds}`,
         for: settings.alerts.latencyFor,
         summary: `${svc.name} ${percentile} latency above ${slo.thresholdSeconds}s`,
         description: `${percentile} latency of ${svc.name} is {{ $value | humanizeDuration }} over the last ${RATE_WINDOW}, above the ${slo.name} SLO threshold of ${slo.thresholdSeconds}s for ${settings.alerts.latencyFor}.`,

@@ -1,25 +1,25 @@
-// PromQL over one service's request metrics (names from settings.services[].metrics), per job.
+// PromQL of the service alerts over a service's SLIs (monitoring/slo/sli.ts), per job: the
+// error-rate and deployment alerts read the HTTP availability SLI, HighLatency each latency
+// SLO's histogram. A service without HTTP metrics (slo.availability: false) has neither.
 import type { ResolvedService } from "../../settings";
+import { histogramLatency, httpAvailability } from "../slo/sli";
 import { promString } from "./rule";
 
 /** The rate window of the error and latency alerts. */
 export const RATE_WINDOW = "5m";
 
-const job = (svc: ResolvedService) => `job=${promString(svc.job)}`;
-
 /** Share of the service's requests answered with an error code, over `window` (ending `offset` ago). */
 export function errorRatio(svc: ResolvedService, window = RATE_WINDOW, offset?: string): string {
-  const { requests, errorCodes } = svc.metrics;
-  const at = offset ? ` offset ${offset}` : "";
-  return (
-    `sum by (job) (rate(${requests}{${job(svc)}, code=~${promString(errorCodes)}}[${window}]${at}))` +
-    ` / sum by (job) (rate(${requests}{${job(svc)}}[${window}]${at}))`
-  );
+  const sli = httpAvailability(svc);
+  return `(${sli.errors(window, offset)}) / ${sli.total(window, offset)}`;
 }
 
-/** The q-quantile of the service's request duration. histogram_quantile reads `le` as a number, so 2.x "1" and 3.x "1.0" both work. */
-export const latencyQuantile = (svc: ResolvedService, q: number): string =>
-  `histogram_quantile(${q}, sum by (job, le) (rate(${svc.metrics.duration}_bucket{${job(svc)}}[${RATE_WINDOW}])))`;
+/** The q-quantile of a latency SLO's histogram. */
+export const latencyQuantile = (svc: ResolvedService, slo: ResolvedService["slo"]["latency"][number], q: number): string =>
+  histogramLatency(svc, slo).quantile(q, RATE_WINDOW);
+
+/** Services whose HTTP request metrics the error and deployment alerts read. */
+export const httpServices = (services: readonly ResolvedService[]): ResolvedService[] => services.filter((s) => s.slo.availability !== false);
 
 /** Newest start time of the service's processes (the client libraries' standard metric). */
-export const newestProcessStart = (svc: ResolvedService): string => `max by (job) (process_start_time_seconds{${job(svc)}})`;
+export const newestProcessStart = (svc: ResolvedService): string => `max by (job) (process_start_time_seconds{job=${promString(svc.job)}})`;

@@ -1,40 +1,63 @@
-// Alerts on the recorded SLO series: multi-window burn rates (page and ticket), the error
-// budget policy, and a missing SLI metric.
+// Alerts on the SLOs: multi-window burn rates per SLO (page and ticket, factors from the SLO's
+// period, pages only with enough events), the error budget policy, and a missing SLI.
 import type { Settings } from "../../settings";
-import { BURN_WINDOWS, LABELS, runbookUrl, SLO_ALERTS, SLO_SERIES, SloWindow } from "../conventions";
+import { BURN_ALERTS, LABELS, runbookUrl, SLO_ALERTS, SLO_SERIES } from "../conventions";
 import { Slo } from "./objectives";
-import { ratioOf } from "./promql";
+import { ratioOf, safeRatio } from "./promql";
+import { windowOf } from "./recording";
 import { AlertingRule } from "./rule-types";
+import { BurnPair, SLOT, SLOT_SECONDS, burnPairs, isRaw } from "./windows";
 
 const CATEGORY = { [LABELS.category]: "slo" };
 const NO_DATA_FOR = "10m";
 
 const who = "{{ $labels.service }} ({{ $labels.plane }} plane)";
 
-/** One alert per name in BURN_WINDOWS: it fires when any of its window pairs burns too fast. */
-export function burnRateAlerts(settings: Settings): AlertingRule[] {
-  const names = [...new Set(BURN_WINDOWS.map((b) => b.alert))];
-  return names.map((alert) => {
-    const pairs = BURN_WINDOWS.filter((b) => b.alert === alert);
-    const over = (w: SloWindow, rate: number) => `${SLO_SERIES.burnRate(w)} > ${rate}`;
-    const expr = pairs.map((p) => `(${over(p.long, p.burnRate)} and ${over(p.short, p.burnRate)})`).join(" or ");
-    const rule = pairs.map((p) => `${p.burnRate}x over ${p.long} and ${p.short}`).join(", or ");
-    const page = pairs[0].severity === "critical";
-    return {
-      alert,
-      expr,
-      labels: { [LABELS.severity]: pairs[0].severity, ...CATEGORY },
-      annotations: {
-        summary: `${who}: {{ $labels.slo }} error budget burning ${page ? "fast" : "slowly"}`,
-        description:
-          `${who} is spending its {{ $labels.slo }} error budget {{ $value | printf "%.1f" }}x faster than the ` +
-          `${settings.slo.periodDays}-day budget allows (fires at ${rule}). ` +
-          (page ? "At this rate the budget is gone within hours: act now." : "Left alone, the budget runs out before the period ends."),
-        runbook_url: runbookUrl(settings, alert),
-      },
-    };
-  });
+/** The SLO's error ratio over a window, from the series the rules record. */
+function ratioOver(slo: Slo, window: string): string {
+  if (window === SLOT) return safeRatio(slo.of(SLO_SERIES.errorRate5m), slo.of(SLO_SERIES.requestRate5m));
+  return slo.of(SLO_SERIES.errorRatio(window));
 }
+
+/** Events over a window: the 5m rate, or what the running total of all events added. */
+function eventsOver(slo: Slo, window: string): string {
+  if (window === SLOT) return `${slo.of(SLO_SERIES.requestRate5m)} * ${SLOT_SECONDS}`;
+  return windowOf(slo.of(SLO_SERIES.cumulative.requests), window);
+}
+
+/** Whether an alert reads only series of the totals' group, and so is evaluated with them. */
+export const inTotalsGroup = (pairs: BurnPair[]): boolean => pairs.every((p) => !isRaw(p.long) && !isRaw(p.short));
+
+/** One burn-rate alert of one SLO: it fires when any of its window pairs burns too fast. */
+function burnAlert(settings: Settings, kind: "page" | "ticket", slo: Slo): AlertingRule {
+  const pairs = burnPairs(settings, kind, slo);
+  const minEvents = settings.slo.alerting.minEvents;
+  const condition = (p: BurnPair) => {
+    const over = (w: string) => `((${ratioOver(slo, w)}) > ${p.threshold})`;
+    const both = `${over(p.long)} and on () ${over(p.short)}`;
+    // A page needs enough events in its short window: with two requests, one failure is 50%.
+    return kind === "page" && minEvents > 0 ? `${both} and on () ((${eventsOver(slo, p.short)}) >= ${minEvents})` : both;
+  };
+  const page = kind === "page";
+  const rule = pairs.map((p) => `${p.factor}x over ${p.long} and ${p.short}`).join(", or ");
+  return {
+    alert: BURN_ALERTS[kind],
+    expr: pairs.map((p) => `(${condition(p)})`).join(" or "),
+    labels: { [LABELS.severity]: page ? "critical" : "warning", ...CATEGORY, ...slo.labels },
+    annotations: {
+      summary: `${who}: {{ $labels.slo }} error budget burning ${page ? "fast" : "slowly"}`,
+      description:
+        `${who} is spending its {{ $labels.slo }} error budget too fast for its ${slo.periodDays}-day period: ` +
+        `{{ $value | humanizePercentage }} of its events fail over the long window (fires at ${rule}` +
+        `${page && minEvents > 0 ? `, with at least ${minEvents} events in the short window` : ""}). ` +
+        (page ? "At this rate the budget is gone within hours: act now." : "Left alone, the budget runs out before the period ends."),
+      runbook_url: runbookUrl(settings, BURN_ALERTS[kind]),
+    },
+  };
+}
+
+export const burnRateAlerts = (settings: Settings, slos: Slo[], kind: "page" | "ticket"): AlertingRule[] =>
+  settings.slo.alerting[kind].length === 0 ? [] : slos.map((slo) => burnAlert(settings, kind, slo));
 
 interface PolicyBand {
   action: keyof typeof SLO_ALERTS.policy;
@@ -83,8 +106,8 @@ function policyAlert(settings: Settings, band: Omit<PolicyBand, "action"> & { ac
     annotations: {
       summary: `${who}: {{ $labels.slo }} error budget ${state}`,
       description:
-        `${who} has {{ $value | humanizePercentage }} of its {{ $labels.slo }} error budget left over the last ` +
-        `${settings.slo.periodDays} days. Error budget policy: ${what}.`,
+        `${who} has {{ $value | humanizePercentage }} of its {{ $labels.slo }} error budget left over its SLO period ` +
+        `(${settings.slo.periodDays} days unless the SLO sets its own). Error budget policy: ${what}.`,
       runbook_url: runbookUrl(settings, alert),
     },
   };
@@ -94,13 +117,13 @@ function policyAlert(settings: Settings, band: Omit<PolicyBand, "action"> & { ac
 export function noDataAlerts(settings: Settings, slos: Slo[]): AlertingRule[] {
   return slos.map((slo) => ({
     alert: SLO_ALERTS.noData,
-    expr: `absent(${slo.signal})`,
+    expr: `absent(${slo.sli.signal})`,
     for: NO_DATA_FOR,
     labels: { [LABELS.severity]: "warning", ...CATEGORY, ...slo.labels },
     annotations: {
       summary: `${slo.service.name}: no data for its ${slo.name} SLO`,
       description:
-        `No series matches ${slo.signal} for ${NO_DATA_FOR}, so the ${slo.name} SLO of ${slo.service.name} ` +
+        `No series matches ${slo.sli.signal} for ${NO_DATA_FOR}, so the ${slo.name} SLO of ${slo.service.name} ` +
         "cannot be computed and its burn-rate alerts cannot fire. Check the scrape target and the metric names in settings.",
       runbook_url: runbookUrl(settings, SLO_ALERTS.noData),
     },

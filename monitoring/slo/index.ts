@@ -1,40 +1,43 @@
 // prometheus/rules/slos.yml: SLO recording rules, burn-rate alerts and the error budget policy.
 import { stringify } from "yaml";
 import type { Settings } from "../../settings";
-import { budgetPolicyAlerts, burnRateAlerts, noDataAlerts } from "./alerts";
+import { budgetPolicyAlerts, burnRateAlerts, inTotalsGroup, noDataAlerts } from "./alerts";
 import { slosOf } from "./objectives";
-import { budgetRemainingRule, derivedRateRules, objectiveRules, planeRules, planesOf, ratioRules, rawRateRules } from "./recording";
+import { objectiveRules, planeRawRules, planeTotalsRules, planesOf, rawRules, totalsRules } from "./recording";
 import { RuleGroup } from "./rule-types";
-import { DERIVED_INTERVAL, derivedWindows, RAW_WINDOWS } from "./windows";
+import { TOTALS_INTERVAL, burnPairs } from "./windows";
+
+/** Group names; prometheus.yml-independent, so tests and the bench can pick a group. */
+export const SLO_GROUPS = { fast: "slo-sli", totals: "slo-totals", alerts: "slo-alerts" } as const;
 
 /**
- * Groups in dependency order (promtool evaluates them in file order; Prometheus reads the
- * previous cycle's values across groups, which costs at most one interval of lag).
+ * Groups in dependency order. promtool evaluates every group at every step, in file order;
+ * Prometheus runs each on its own interval (the totals every minute), reading what another
+ * group wrote at most one interval late.
  */
 export function sloRuleGroups(settings: Settings): RuleGroup[] {
   const slos = slosOf(settings);
   const planes = planesOf(settings);
-  const derived = derivedWindows(settings);
+  // An alert reading only slot-group series is evaluated with them, on fresh values.
+  const burns = (["page", "ticket"] as const).flatMap((kind) => burnRateAlerts(settings, slos, kind).map((rule, i) => ({ rule, totals: inTotalsGroup(burnPairs(settings, kind, slos[i])) })));
   return [
     {
-      name: "slo-sli-short-windows",
+      name: SLO_GROUPS.fast,
+      rules: [...objectiveRules(slos), ...rawRules(settings, slos), ...planes.flatMap((p) => planeRawRules(p))],
+    },
+    {
+      name: SLO_GROUPS.totals,
+      interval: TOTALS_INTERVAL,
       rules: [
-        ...objectiveRules(slos),
-        ...rawRateRules(slos),
-        ...RAW_WINDOWS.flatMap((w) => [...ratioRules(w), ...planes.flatMap((p) => planeRules(p, w))]),
+        ...totalsRules(settings, slos),
+        ...planes.flatMap((p) => planeTotalsRules(settings, p)),
+        ...burns.filter((b) => b.totals).map((b) => b.rule),
+        ...budgetPolicyAlerts(settings),
       ],
     },
     {
-      name: "slo-sli-long-windows",
-      interval: DERIVED_INTERVAL,
-      rules: [
-        ...derived.flatMap((d) => [...derivedRateRules(d), ...ratioRules(d.window), ...planes.flatMap((p) => planeRules(p, d.window))]),
-        budgetRemainingRule(),
-      ],
-    },
-    {
-      name: "slo-alerts",
-      rules: [...burnRateAlerts(settings), ...budgetPolicyAlerts(settings), ...noDataAlerts(settings, slos)],
+      name: SLO_GROUPS.alerts,
+      rules: [...burns.filter((b) => !b.totals).map((b) => b.rule), ...noDataAlerts(settings, slos)],
     },
   ];
 }

@@ -1,12 +1,14 @@
-// Small PromQL builders shared by the SLO rules.
+// Small PromQL builders shared by the SLO rules and the service alerts.
 
-const quote = (v: string): string => JSON.stringify(v);
+/** A PromQL string literal (label values may hold quotes or backslashes). */
+export const quote = (v: string): string => JSON.stringify(v);
 
-/** `name{k="v",...,r=~"re"}` from exact and regex matchers. */
-export function selector(name: string, equal: Record<string, string>, regex: Record<string, string> = {}): string {
+/** `name{k="v",...,r=~"re",<extra>}` from exact and regex matchers and optional raw matchers. */
+export function selector(name: string, equal: Record<string, string>, regex: Record<string, string> = {}, extra?: string): string {
   const matchers = [
     ...Object.entries(equal).map(([k, v]) => `${k}=${quote(v)}`),
     ...Object.entries(regex).map(([k, v]) => `${k}=~${quote(v)}`),
+    ...(extra ? [extra] : []),
   ];
   return `${name}{${matchers.join(",")}}`;
 }
@@ -19,3 +21,6 @@ export const safeRatio = (bad: string, total: string): string => `(${bad}) / (($
 
 /** A percentage from settings (99.9) as a ratio without binary noise (0.999, not 0.9990000000000001). */
 export const ratioOf = (percent: number): number => Number((percent / 100).toPrecision(12));
+
+/** A number for an expression or a threshold, without binary noise (14.4, not 14.399999999999999). */
+export const num = (n: number): number => Number(n.toPrecision(12));

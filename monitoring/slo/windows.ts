@@ -1,37 +1,57 @@
-// How each window's rates are computed. Only the paging windows read raw counters; every
-// longer window averages a shorter recorded rate at steps one building window apart. Those
-// steps do not overlap, so the average is the rate over the whole window (a traffic-weighted
-// ratio once errors and requests are divided), and each evaluation reads window/step samples
-// per series instead of every raw sample in the window.
+// How each SLO window is computed, and the burn-rate conditions of settings slo.alerting.
+//
+// - Windows up to 1h (5m, 30m, 1h) are read from raw series, fresh at every evaluation:
+//   they are the paging windows and must see an outage within seconds.
+// - Longer windows and the period come from running totals kept one 5-minute slot at a time
+//   (SLO_SERIES.cumulative): each evaluation adds the last 5 minutes' increase to the total of
+//   5 minutes before, so a window of any length is the difference of two samples, exact (the
+//   slots of one total tile time with no gap or overlap) and as cheap for 30 days as for 2
+//   hours. The group runs every minute, so five interleaved totals each stay exact and the
+//   latest is at most a minute old (promtool, which runs every group at every step, keeps as
+//   many as it has steps per slot, each exact too). Missing history counts as nothing spent:
+//   before a total is a window old, the window is everything since monitoring began.
 import type { Settings } from "../../settings";
-import type { SloWindow } from "../conventions";
+import { durationSeconds } from "../duration";
+import type { Slo } from "./objectives";
+import { num } from "./promql";
 
-/** Windows read from raw counters, evaluated at the global evaluation interval. */
-export const RAW_WINDOWS = ["5m", "30m", "1h"] as const satisfies readonly SloWindow[];
-export type RawWindow = (typeof RAW_WINDOWS)[number];
+/** The building block of every longer window. */
+export const SLOT = "5m";
+export const SLOT_SECONDS = durationSeconds(SLOT);
+/** How often the totals are kept (a divisor of SLOT): the staleness of every long window. */
+export const TOTALS_INTERVAL = "1m";
+/** Windows up to this long are read from raw series. */
+export const RAW_MAX_SECONDS = 3600;
+/**
+ * How far back a total looks for its previous value when the one a slot ago is missing (a
+ * Prometheus restart): 60 samples at one a minute. After a longer gap the totals start again.
+ */
+export const RESUME_WINDOW = "1h";
 
-export interface DerivedWindow {
-  window: Exclude<SloWindow, RawWindow>;
-  /** The PromQL range of the window, e.g. `6h` or `30d` for the period. */
-  range: string;
-  /** The recorded raw window averaged, also the subquery step. */
-  from: RawWindow;
+export const isRaw = (window: string): boolean => durationSeconds(window) <= RAW_MAX_SECONDS;
+export const periodWindow = (slo: Slo): string => `${slo.periodDays}d`;
+
+export interface BurnPair {
+  long: string;
+  short: string;
+  /** Burn rate both windows must exceed: share of the budget × period ÷ long window. */
+  factor: number;
+  /** The error ratio that burns at `factor`: factor × budget. */
+  threshold: number;
 }
 
-/**
- * Interval of the group holding derived windows: frequent enough that their samples never go
- * stale for the alerts reading them (lookback is 5m), rare enough to keep them cheap.
- */
-export const DERIVED_INTERVAL = "1m";
+/** The burn-rate conditions of one kind (page or ticket) for an SLO, factors from its period. */
+export function burnPairs(settings: Settings, kind: "page" | "ticket", slo: Slo): BurnPair[] {
+  const period = slo.periodDays * 86_400;
+  return settings.slo.alerting[kind].map((p) => {
+    const factor = num(((p.budgetPercent / 100) * period) / durationSeconds(p.long));
+    return { long: p.long, short: p.short, factor, threshold: num(factor * slo.budget) };
+  });
+}
 
-// Every window of SLO_WINDOWS that is not raw, by type. Steps of 5m keep the 6h page window and the 2h ticket window within minutes of the raw
-// data; 30m and 1h steps suffice for the day-long ticket windows and the period budget.
-const STEP: Record<DerivedWindow["window"], RawWindow> = { "2h": "5m", "6h": "5m", "1d": "30m", "3d": "30m", period: "1h" };
-
-export function derivedWindows(settings: Settings): DerivedWindow[] {
-  return (Object.keys(STEP) as DerivedWindow["window"][]).map((window) => ({
-    window,
-    range: window === "period" ? `${settings.slo.periodDays}d` : window,
-    from: STEP[window],
-  }));
+/** Windows whose error ratio is recorded: raw ones (besides the 5m rates) and long ones, from the alert conditions. */
+export function recordedWindows(settings: Settings): { raw: string[]; long: string[] } {
+  const a = settings.slo.alerting;
+  const all = [...new Set([...a.page, ...a.ticket].flatMap((p) => [p.long, p.short]))].sort((x, y) => durationSeconds(x) - durationSeconds(y));
+  return { raw: all.filter((w) => isRaw(w) && w !== SLOT), long: all.filter((w) => !isRaw(w)) };
 }

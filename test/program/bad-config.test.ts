@@ -55,6 +55,17 @@ const CASES: BadCase[] = [
   { what: "the reserved infra plane", stack: "dev", options: { config: { planes: ["control", "app", "infra"] } }, key: "ananta-monitoring:planes[2]", value: '"infra"' },
   { what: "e-mail without a sender", stack: "dev", options: { config: { notifications: { ...devNotifications, email: { enabled: true, smarthost: "smtp.example:587" } } } }, key: "ananta-monitoring:notifications.email.from", value: "(not set)" },
   { what: "an SNS topic posting for a team without Slack", stack: "prod", options: { secrets: prodSecrets, config: { aws: { ...prodAws, topics: { critical: { slack: "oncall", pagerduty: "critical" }, warning: { slack: "platform" }, infrastructure: { slack: "infrastructure" } } } } }, key: "ananta-monitoring:aws.topics.critical.slack", value: '"oncall"' },
+  // SLOs of any kind: real PromQL for every window, a threshold the histogram has, sane windows.
+  { what: "an events SLI that is not PromQL", stack: "dev", options: { config: { services: service({ slo: { events: [{ name: "grpc", objective: 99.9, errors: "sum(rate(grpc_errors_total[{{window}}])", total: "sum(rate(grpc_total[{{window}}]))" }] } }) } }, key: "ananta-monitoring:services[0].slo.events[0].errors", value: '"sum(rate(grpc_errors_total[{{window}}])"' },
+  { what: "an events SLI without {{window}}", stack: "dev", options: { config: { services: service({ slo: { events: [{ name: "grpc", objective: 99.9, errors: "sum(rate(grpc_errors_total[{{window}}]))", total: "sum(rate(grpc_total[5m]))" }] } }) } }, key: "ananta-monitoring:services[0].slo.events[0].total", value: '"sum(rate(grpc_total[5m]))"' },
+  { what: "a latency selector that is not label matchers", stack: "dev", options: { config: { services: service({ slo: { latency: [{ name: "get", thresholdSeconds: 0.5, objective: 99, selector: 'method="GET' }] } }) } }, key: "ananta-monitoring:services[0].slo.latency[0].selector", value: '"method=\\"GET"' },
+  { what: "a latency threshold that is not a bucket boundary", stack: "dev", options: { config: { services: service({ metrics: { durationBuckets: [0.1, 0.5, 1] }, slo: { latency: [{ name: "p99", thresholdSeconds: 2, objective: 99 }] } }) } }, key: "ananta-monitoring:services[0].slo.latency[0].thresholdSeconds", value: "2" },
+  { what: "two SLOs of one service with one name", stack: "dev", options: { config: { services: service({ slo: { events: [{ name: "p95", objective: 99.9, errors: "sum(rate(e[{{window}}]))", total: "sum(rate(t[{{window}}]))" }] } }) } }, key: "ananta-monitoring:services[0].slo.events[0].name", value: '"p95"' },
+  { what: "a burn condition whose short window is not shorter", stack: "dev", options: { config: { slo: { alerting: { page: [{ long: "1h", short: "1h", budgetPercent: 2 }] } } } }, key: "ananta-monitoring:slo.alerting.page[0].short", value: '"1h"' },
+  { what: "a long window that is not whole hours", stack: "dev", options: { config: { slo: { alerting: { page: [{ long: "90m", short: "5m", budgetPercent: 2 }] } } } }, key: "ananta-monitoring:slo.alerting.page[0].long", value: '"90m"' },
+  { what: "a long window longer than a period", stack: "dev", options: { config: { slo: { periodDays: 7, alerting: { ticket: [{ long: "10d", short: "6h", budgetPercent: 10 }] } } } }, key: "ananta-monitoring:slo.alerting.ticket[0].long", value: '"10d"' },
+  { what: "an objective whose page could never fire", stack: "dev", options: { config: { slo: { availability: { objective: 90 } } } }, key: "ananta-monitoring:slo.availability.objective", value: "90" },
+  { what: "a period of 5 days", stack: "dev", options: { config: { slo: { periodDays: 5 } } }, key: "ananta-monitoring:slo.periodDays", value: "5" },
   { what: "port out of range", stack: "dev", options: { config: { docker: { ports: { grafana: 70000 } } } }, key: "ananta-monitoring:docker.ports.grafana", value: "70000" },
   { what: "port as text", stack: "dev", options: { config: { docker: { ports: { prometheus: "9090/tcp" } } } }, key: "ananta-monitoring:docker.ports.prometheus", value: '"9090/tcp"' },
   { what: "two services on one port", stack: "dev", options: { config: { docker: { ports: { prometheus: 9093 } } } }, key: "ananta-monitoring:docker.ports.alertmanager", value: "9093" },
@@ -80,7 +91,7 @@ describe("bad configuration fails before any resource is registered", () => {
       const line = error.message.split("\n").find((l) => l.includes(`${c.key} =`));
       assert.ok(line, `no line names ${c.key} in:\n${error.message}`);
       assert.ok(line.includes(`${c.key} = ${c.value}:`), `expected value ${c.value} in: ${line}`);
-      assert.match(line, /: (must|is|duplicates|levels|looks)/, `no statement of what is allowed in: ${line}`);
+      assert.match(line, /: (must|is|duplicates|levels|looks|leaves)/, `no statement of what is allowed in: ${line}`);
     });
   }
 

@@ -17,8 +17,11 @@ const MAP_KEY: Record<string, string> = {
 
 /** Every setting's key path, e.g. docker.ports.grafana, services[].slo.latency[].name or notifications.teams.<team>.email. */
 function keyPaths(schema: z.ZodType, prefix: string): string[] {
-  const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; valueType?: z.ZodType; shape?: Record<string, z.ZodType> } }).def;
+  const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; valueType?: z.ZodType; shape?: Record<string, z.ZodType>; options?: z.ZodType[] } }).def;
   switch (def.type) {
+    case "union":
+      // e.g. availability: false | {objective, periodDays}: the key itself and the object's keys.
+      return [...new Set(def.options!.flatMap((o) => keyPaths(o, prefix)))];
     case "record":
       return keyPaths(def.valueType!, `${prefix}.${MAP_KEY[prefix] ?? "<key>"}`);
     case "default":

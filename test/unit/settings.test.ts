@@ -23,11 +23,23 @@ describe("settings loader", () => {
     const s = loadStackFile(writeStack(minimal));
     assert.equal(s.slo.periodDays, 30);
     assert.deepEqual(s.services[0].slo, {
-      availability: { objective: 99.9 },
+      availability: { objective: 99.9, periodDays: 30 },
       latency: [
-        { name: "p95", thresholdSeconds: 0.5, objective: 95 },
-        { name: "p99", thresholdSeconds: 2, objective: 99 },
+        { name: "p95", thresholdSeconds: 0.5, objective: 95, periodDays: 30, metric: "http_request_duration_seconds" },
+        { name: "p99", thresholdSeconds: 2, objective: 99, periodDays: 30, metric: "http_request_duration_seconds" },
       ],
+      events: [],
+    });
+    assert.deepEqual(s.slo.alerting, {
+      page: [
+        { long: "1h", short: "5m", budgetPercent: 2 },
+        { long: "6h", short: "30m", budgetPercent: 5 },
+      ],
+      ticket: [
+        { long: "1d", short: "2h", budgetPercent: 10 },
+        { long: "3d", short: "6h", budgetPercent: 10 },
+      ],
+      minEvents: 10,
     });
     assert.equal(s.services[0].job, "app-plane-cns-service");
     assert.equal(s.alertmanager.repeatInterval.critical, "1h");
@@ -48,8 +60,32 @@ describe("settings loader", () => {
       }),
     );
     assert.equal(s.services[0].job, "cns");
-    assert.equal(s.services[0].slo.availability.objective, 99.5);
+    assert.deepEqual(s.services[0].slo.availability, { objective: 99.5, periodDays: 30 });
     assert.equal(s.services[0].slo.latency.length, 2, "latency SLOs stay the defaults");
+  });
+
+  it("gives each SLO its own period when it sets one, and the latency SLO its histogram", () => {
+    const s = loadStackFile(
+      writeStack({
+        ...minimal,
+        "ananta-monitoring:slo": { periodDays: 28 },
+        "ananta-monitoring:services": [
+          {
+            name: "cns-service",
+            plane: "app",
+            slo: {
+              availability: false,
+              latency: [{ name: "get", thresholdSeconds: 0.25, objective: 99, periodDays: 7, metric: "grpc_server_handling_seconds", selector: 'grpc_method="Get"' }],
+              events: [{ name: "grpc", objective: 99.9, errors: "sum(rate(e[{{window}}]))", total: "sum(rate(t[{{.window}}]))" }],
+            },
+          },
+        ],
+      }),
+    );
+    const slo = s.services[0].slo;
+    assert.equal(slo.availability, false);
+    assert.deepEqual([slo.latency[0].periodDays, slo.latency[0].metric], [7, "grpc_server_handling_seconds"]);
+    assert.equal(slo.events[0].periodDays, 28);
   });
 
   it("returns a read-only object", () => {

@@ -1,10 +1,13 @@
-// SLO overview: per service (chosen with the service variable) availability against its
-// objective, error budget left, burn rate per alerting window and P95/P99 latency; then the
-// same at a glance per plane. Queries read the recorded SLO series of conventions.ts.
+// SLO overview: per service (chosen with the service variable) each SLO's good-event share over
+// its period against its objective, error budget left, burn rate per alerting window and
+// P95/P99 latency; then the same at a glance per plane. Queries read the recorded SLO series of
+// conventions.ts.
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import type { Settings } from "../../../settings";
-import { AVAILABILITY_SLO, BURN_WINDOWS, LABELS, SLO_SERIES } from "../../conventions";
+import { AVAILABILITY_SLO, LABELS, SLO_SERIES } from "../../conventions";
+import { durationSeconds } from "../../duration";
+import { SLOT, recordedWindows } from "../../slo/windows";
 import { PROMETHEUS_DATASOURCE } from "../datasource";
 import { PanelIds, lastValueStat, panel, row, steps } from "../panels";
 
@@ -18,8 +21,12 @@ const QUANTILES = [0.95, 0.99];
 /** Window of the plane availability roll-up, as the reference queries it. */
 const PLANE_WINDOW = "5m";
 
-/** Each distinct window the burn-rate alerts read, long windows first. */
-const burnWindows = () => [...new Set(BURN_WINDOWS.flatMap((w) => [w.long, w.short]))];
+/** The burn rate of the selected SLOs over a window: error ratio ÷ error budget (1 - objective). */
+function burnRate(window: string): string {
+  const budget = `(1 - ${SLO_SERIES.objective}{${SERVICE}})`;
+  if (window === SLOT) return `${SLO_SERIES.errorRate5m}{${SERVICE}} / ${SLO_SERIES.requestRate5m}{${SERVICE}} / ${budget}`;
+  return `${SLO_SERIES.errorRatio(window)}{${SERVICE}} / ${budget}`;
+}
 
 export function sloOverview(settings: Settings): dashboard.Dashboard {
   const ids = new PanelIds();
@@ -29,11 +36,16 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
     [freeze / 100, "yellow"],
     [review / 100, "green"],
   ]);
-  // A line at each alert's burn rate: red where it pages, orange where it opens a ticket.
+  // A line at each alert's burn rate over the stack's period: red where it pages, orange where it opens a ticket.
+  const period = `${settings.slo.periodDays}d`;
+  const factor = (p: { long: string; budgetPercent: number }) => Number(((p.budgetPercent / 100) * settings.slo.periodDays * 86_400 / durationSeconds(p.long)).toPrecision(6));
+  const a = settings.slo.alerting;
   const burnSteps = steps(
     "green",
-    [...new Map(BURN_WINDOWS.map((w) => [w.burnRate, w.severity === "critical" ? "red" : "orange"]))].sort(([x], [y]) => x - y),
+    [...new Map<number, string>([...a.ticket.map((p) => [factor(p), "orange"] as const), ...a.page.map((p) => [factor(p), "red"] as const)])].sort(([x], [y]) => x - y),
   );
+  const { raw, long } = recordedWindows(settings);
+  const windows = [SLOT, ...raw, ...long];
   const service = new dashboard.QueryVariableBuilder(SERVICE_VARIABLE)
     .label("Service")
     .datasource(PROMETHEUS_DATASOURCE)
@@ -45,9 +57,8 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
     .includeAll(true)
     .allValue(".*");
 
-  const durationMetrics = [...new Set(settings.services.map((s) => s.metrics.duration))];
+  const durationMetrics = [...new Set(settings.services.flatMap((s) => s.slo.latency.map((l) => l.metric)))];
   const planes = [...new Set(settings.services.map((s) => s.plane))];
-  const period = `${settings.slo.periodDays}d`;
 
   const b = new dashboard.DashboardBuilder("SLO overview")
     .uid(SLO_OVERVIEW_UID)
@@ -59,8 +70,8 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
     .withVariable(service)
     .withRow(row(ids, "Services"))
     .withPanel(
-      panel(lastValueStat(), ids, `Availability over ${period}`, { w: 8, h: 6 }, [
-        { expr: `1 - ${SLO_SERIES.errorRatio("period")}{${AVAILABILITY}, ${SERVICE}}`, legend: "{{service}}", kind: "instant" },
+      panel(lastValueStat(), ids, `Good events over the SLO period`, { w: 8, h: 6 }, [
+        { expr: `1 - ${SLO_SERIES.errorRatio("period")}{${SERVICE}}`, legend: "{{service}} {{slo}}", kind: "instant" },
       ])
         .unit("percentunit")
         .decimals(3),
@@ -91,7 +102,7 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
         ids,
         "Burn rate per window",
         { w: 12, h: 8 },
-        burnWindows().map((w) => ({ expr: `${SLO_SERIES.burnRate(w)}{${SERVICE}}`, legend: `{{service}} {{slo}} ${w}` })),
+        windows.map((w) => ({ expr: burnRate(w), legend: `{{service}} {{slo}} ${w}` })),
       ).thresholds(burnSteps),
     )
     .withPanel(
@@ -125,13 +136,11 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
           .thresholds(budgetSteps),
       )
       .withPanel(
-        panel(
-          new timeseries.PanelBuilder(),
-          ids,
-          `${plane} plane burn rate`,
-          { w: 8, h: 6 },
-          burnWindows().map((w) => ({ expr: SLO_SERIES.plane.burnRate(plane, w), legend: `{{slo}} ${w}` })),
-        ),
+        panel(lastValueStat(), ids, `${plane} plane availability (${period})`, { w: 8, h: 6 }, [
+          { expr: SLO_SERIES.plane.availability(plane, "period"), legend: "{{slo}}", kind: "instant" },
+        ])
+          .unit("percentunit")
+          .decimals(3),
       );
   }
   return b.build();

@@ -63,3 +63,11 @@ export function serviceTraffic(svc: ResolvedService, segments: Segment[], opts: 
 
 /** Scrape intervals covered by the segments. */
 export const stepsOf = (segments: Segment[]): number => segments.reduce((n, s) => n + s.steps, 0);
+
+/** Counter series `name{labels}` for any SLI: good and bad events per interval, split by a label (e.g. grpc_code). */
+export function counterPair(name: string, labels: string, split: { label: string; good: string; bad: string }, segments: Segment[]): InputSeries[] {
+  return [
+    { series: `${name}{${labels},${split.label}="${split.good}"}`, values: counter(segments, (s) => s.requests - (s.errors ?? 0)) },
+    { series: `${name}{${labels},${split.label}="${split.bad}"}`, values: counter(segments, (s) => s.errors ?? 0) },
+  ];
+}

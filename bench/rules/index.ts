@@ -1,0 +1,242 @@
+// npm run bench -- rules: the generated SLO rules against Sloth's and Pyrra's rule shapes and a
+// naive rule set, for the same availability SLOs of BENCH_SERVICES services over 30 days of
+// bursty traffic, in one run on a real Prometheus:
+//
+// 1. Synthetic counters (bench/rules/traffic.ts), scraped every minute off the minute grid,
+//    backfilled with `promtool tsdb create-blocks-from openmetrics`.
+// 2. What each shape's rules read from recorded series, backfilled as the rules would write it
+//    (`create-blocks-from rules`). Our running totals refer to their own past, which that
+//    backfill cannot evaluate: their 5-minute increases are recorded by promtool, and the
+//    totals are summed from them here exactly as the rule sums them (a promtool test of the
+//    real rules checks that sum first).
+// 3. Every rule of every shape queried once at the same instant with stats=all:
+//    totalQueryableSamples is the number of samples it touched; per minute, weighted by its
+//    group's interval. Then each shape's 30-day error ratio against the exact one.
+// 4. The generated rules for BENCH_LARGE services loaded into Prometheus: how long each rule
+//    group takes to evaluate, as a share of its interval.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SLO_SERIES } from "../../monitoring/conventions";
+import { sloRuleGroups, sloRules } from "../../monitoring/slo";
+import { slosOf } from "../../monitoring/slo/objectives";
+import { allOver, badOver } from "../../monitoring/slo/recording";
+import { SLOT_SECONDS } from "../../monitoring/slo/windows";
+import { durationSeconds } from "../../monitoring/duration";
+import { DEFAULT_PLANES, noSecrets, parseSettings, Settings } from "../../settings";
+import { tmpDir } from "../../test/helpers/temporary";
+import { naive, pyrra, pyrraInput, pyrraPerformance, Shape, sloth, slothInput } from "./peers";
+import { Prometheus } from "./prometheus";
+import { totals } from "./totals";
+import { exactRatio, serviceTraffic, ServiceTraffic } from "./traffic";
+
+const BENCH_SERVICES = 100;
+const BENCH_LARGE = 1000;
+const DAYS = 30;
+const SCRAPE = 60;
+/** Scrapes land this many seconds after each minute, rule evaluations on it. */
+const SCRAPE_PHASE = 17;
+const EVAL = 60;
+const MIN = 60;
+const HOUR = 3600;
+const DAY = 86_400;
+/** History besides the period: the longest window reads back an hour and a slot more. */
+const HISTORY = DAYS * DAY + 2 * HOUR;
+/** Recorded series only read at the measured instant are backfilled for this long. */
+const RECENT = 15 * MIN;
+/** The burst that ends this long before the measured instant (in the last partial hour). */
+const LAST_BURST_END = 2 * MIN;
+
+function benchSettings(services: number): Settings {
+  return parseSettings(
+    {
+      values: {
+        environment: "bench",
+        namePrefix: "bench",
+        runbookBaseUrl: "https://runbooks.example/",
+        services: Array.from({ length: services }, (_, i) => ({
+          name: `svc-${String(i).padStart(4, "0")}`,
+          plane: DEFAULT_PLANES[i % DEFAULT_PLANES.length],
+          team: "bench",
+          slo: { latency: [] },
+        })),
+        docker: { evaluationInterval: `${EVAL}s` },
+        notifications: { teams: { bench: { slack: { channel: "#bench" } } }, routing: { defaultTeam: "bench" } },
+      },
+      secrets: noSecrets(),
+    },
+    "bench settings",
+    { requireSecrets: false },
+  );
+}
+
+/** The generated rules as a shape of the bench: its period ratio is the rule recording it. */
+function ours(settings: Settings): Shape {
+  const groups = sloRuleGroups(settings);
+  const jobOf = new Map(settings.services.map((s) => [s.name, s.job]));
+  const period = new Map(
+    groups.flatMap((g) => g.rules).flatMap((r) => ("record" in r && r.record === SLO_SERIES.errorRatio("period") ? [[jobOf.get(r.labels!.service)!, r.expr] as const] : [])),
+  );
+  return {
+    name: "ours (generated)",
+    groups: groups.map((g) => ({ name: g.name, intervalSeconds: g.interval ? durationSeconds(g.interval) : EVAL, rules: g.rules })),
+    periodRatio: (job) => period.get(job)!,
+  };
+}
+
+/** Raw counters of every service as OpenMetrics: code 200 and 500, one sample a minute off the grid. */
+function writeCounters(settings: Settings, traffic: ServiceTraffic[], start: number) {
+  return async (out: (t: string) => Promise<void>) => {
+    await out("# TYPE http_requests counter\n");
+    for (const [i, svc] of settings.services.entries()) {
+      for (const [code, counts] of [["200", traffic[i].requests.map((r, k) => r - traffic[i].errors[k])], ["500", traffic[i].errors]] as const) {
+        let total = 0;
+        const lines: string[] = [];
+        for (let k = 0; k <= counts.length; k++) {
+          lines.push(`http_requests_total{job="${svc.job}",code="${code}"} ${total} ${start + SCRAPE_PHASE + k * SCRAPE}`);
+          if (k < counts.length) total += counts[k];
+          if (lines.length === 5000) await out(lines.splice(0).join("\n") + "\n");
+        }
+        await out(lines.join("\n") + "\n");
+      }
+    }
+  };
+}
+
+
+const pct = (x: number) => `${(x * 100).toPrecision(3)}%`;
+
+export async function run(): Promise<void> {
+  const t0 = Date.now();
+  const log = (msg: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${msg}`);
+  const settings = benchSettings(BENCH_SERVICES);
+  const jobs = settings.services.map((s) => s.job);
+  const end = Math.floor(Date.now() / 1000 / HOUR) * HOUR - 3 * HOUR;
+  const start = end - HISTORY;
+  const steps = HISTORY / SCRAPE;
+  const T = start + SCRAPE_PHASE + steps * SCRAPE; // the last sample
+  const traffic = settings.services.map((_, i) => serviceTraffic(i, steps, SCRAPE, i === 0 ? LAST_BURST_END : undefined));
+  const dir = tmpDir("ananta-bench-rules-");
+  const prom = new Prometheus(dir);
+  const interrupted = () => prom.kill();
+  process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
+  try {
+    await prom.backfillOpenMetrics("counters", HISTORY / HOUR, writeCounters(settings, traffic, start));
+    log(`backfilled raw counters: ${BENCH_SERVICES} services × 2 series × ${steps + 1} samples (${DAYS} days + 2h, every ${SCRAPE}s)`);
+
+    // What the shapes read over the whole period: Sloth's 5m ratio, Pyrra's 5m increase, our 5m increases.
+    await prom.start();
+    const slos = slosOf(settings);
+    const full = (rules: { record: string; expr: string; labels?: Record<string, string> }[], name: string, interval: number) => prom.backfill(name, rules, interval, T - HISTORY + 2 * HOUR - HOUR, T);
+    await full(jobs.map(slothInput), "sloth-ratio5m", EVAL);
+    await full(jobs.map(pyrraInput), "pyrra-increase5m", 150);
+    await full(
+      slos.flatMap((slo) => [
+        { record: "bench:errors:increase5m", expr: `${badOver(slo, "5m")} * ${SLOT_SECONDS}`, labels: { job: slo.service.job } },
+        { record: "bench:requests:increase5m", expr: `${allOver(slo, "5m")} * ${SLOT_SECONDS}`, labels: { job: slo.service.job } },
+      ]),
+      "ours-increase5m",
+      EVAL,
+    );
+    await prom.stop();
+    await prom.start();
+    log("backfilled the period-long recorded inputs (Sloth's 5m ratio, Pyrra's 5m increase, our 5m increases)");
+
+    // Our totals, at the instants the rules read them: now, an hour back (restart resume), and a window back.
+    const grid = Math.floor(T / EVAL) * EVAL;
+    const windows = [2 * HOUR, 6 * HOUR, DAY, 3 * DAY, DAYS * DAY];
+    const times = [...new Set([...Array.from({ length: 71 }, (_, k) => grid - k * EVAL), ...windows.flatMap((w) => Array.from({ length: 11 }, (_, k) => grid - w - k * EVAL))])].sort((a, b) => a - b);
+    const from = times[0] - DAYS * DAY;
+    const [bad, all] = await Promise.all(["errors", "requests"].map((k) => prom.range(`bench:${k}:increase5m`, from, grid, EVAL, "job")));
+    await prom.backfillOpenMetrics("totals", (grid - times[0]) / HOUR + 1, async (out) => {
+      for (const [metric, source] of [[SLO_SERIES.cumulative.errors, bad], [SLO_SERIES.cumulative.requests, all], [SLO_SERIES.cumulative.slots, all]] as const) {
+        await out(`# TYPE ${metric.replace(/:/g, "_")} gauge\n`);
+        for (const slo of slos) {
+          const increases = source.get(slo.service.job)!;
+          const values = totals(metric === SLO_SERIES.cumulative.slots ? new Map([...increases].map(([t]) => [t, 1])) : increases, times);
+          const labels = Object.entries(slo.labels).map(([k, v]) => `${k}="${v}"`).join(",");
+          await out([...values].map(([t, v]) => `${metric}{${labels}} ${v} ${t}`).join("\n") + "\n");
+        }
+      }
+    });
+    await prom.stop();
+    await prom.start();
+    log("backfilled our running totals where the rules read them");
+
+    const shapes = [naive(jobs, EVAL), sloth(jobs, EVAL), pyrra(jobs, EVAL), pyrraPerformance(jobs, EVAL), ours(settings)];
+    // Everything else each shape records, for the last minutes: what its alerts and roll-ups read.
+    const fullInputs = new Set(["slo:sli_error:ratio_rate5m", "http_requests:increase5m", ...Object.values(SLO_SERIES.cumulative)]);
+    for (const shape of shapes) {
+      for (const g of shape.groups) {
+        const rules = g.rules.filter((r): r is { record: string; expr: string; labels?: Record<string, string> } => typeof (r as { record?: string }).record === "string" && !fullInputs.has((r as { record: string }).record));
+        if (rules.length > 0) await prom.backfill(`${shape.name.replace(/\W+/g, "-")}-${g.name}`, rules, g.intervalSeconds, T - RECENT, T);
+      }
+      await prom.stop();
+      await prom.start();
+    }
+    log("backfilled each shape's other recorded series for the last minutes");
+
+    const rows: { shape: string; perMinute: number; series: number; meanError: number; maxError: number }[] = [];
+    for (const shape of shapes) {
+      let perMinute = 0;
+      let series = 0;
+      for (const g of shape.groups) {
+        for (const r of g.rules) {
+          perMinute += ((await prom.samples(r.expr, T)) * MIN) / g.intervalSeconds;
+          // The series a recording rule writes: one, or one per value of a `by` label (Pyrra's code).
+          if ((r as { record?: string }).record) series += Math.max(1, (await prom.value(`count(${r.expr})`, T)) || 0);
+        }
+      }
+      const errors: number[] = [];
+      for (const [i, job] of jobs.entries()) {
+        const truth = exactRatio(traffic[i], steps, (DAYS * DAY) / SCRAPE);
+        const got = await prom.value(shape.periodRatio(job), T);
+        errors.push(Math.abs(got - truth) / truth);
+      }
+      rows.push({ shape: shape.name, perMinute, series: series / jobs.length, meanError: errors.reduce((a, b) => a + b, 0) / errors.length, maxError: Math.max(...errors) });
+      log(`measured ${shape.name}`);
+    }
+    const me = rows.find((r) => r.shape.startsWith("ours"))!;
+    console.log(`\n${BENCH_SERVICES} services, one availability SLO each, ${DAYS}-day period, scrape ${SCRAPE}s, rule evaluation ${EVAL}s; service 0's last burst ends ${LAST_BURST_END / MIN} min before the measured instant`);
+    console.log("shape                      | samples/min | ours as share | recorded/SLO | 30d ratio error: mean | max");
+    for (const r of rows) {
+      console.log(
+        [r.shape.padEnd(26), String(Math.round(r.perMinute)).padStart(11), pct(me.perMinute / r.perMinute).padStart(13), r.series.toFixed(2).padStart(12), pct(r.meanError).padStart(21), pct(r.maxError).padStart(6)].join(" | "),
+      );
+    }
+  } finally {
+    await prom.stop();
+    process.removeListener("SIGINT", interrupted).removeListener("SIGTERM", interrupted);
+  }
+  await evaluationTime(log);
+}
+
+/** The generated rules for BENCH_LARGE services on a live Prometheus: each group's evaluation time as a share of its interval. */
+async function evaluationTime(log: (m: string) => void): Promise<void> {
+  const settings = benchSettings(BENCH_LARGE);
+  const dir = tmpDir("ananta-bench-eval-");
+  const rules = path.join(dir, "slos.yml");
+  fs.writeFileSync(rules, sloRules(settings));
+  const prom = new Prometheus(dir, [rules]);
+  const now = Math.floor(Date.now() / 1000);
+  const start = now - 2 * HOUR;
+  const steps = (2 * HOUR) / SCRAPE;
+  const traffic = settings.services.map((_, i) => serviceTraffic(i, steps, SCRAPE));
+  await prom.backfillOpenMetrics("counters", 3, writeCounters(settings, traffic, start - SCRAPE_PHASE - MIN));
+  log(`backfilled 2h of counters for ${BENCH_LARGE} services; loading the generated rules`);
+  await prom.start();
+  try {
+    const groups = sloRuleGroups(settings).map((g) => g.name);
+    const duration = async () => {
+      const text = await prom.selfMetrics();
+      return new Map(groups.map((g) => [g, Number(new RegExp(`prometheus_rule_group_last_duration_seconds\\{rule_group="[^"]*;${g}"\\} (\\S+)`).exec(text)?.[1] ?? NaN)]));
+    };
+    // Two evaluations of every group (each runs every minute).
+    await new Promise((r) => setTimeout(r, 150_000));
+    const d = await duration();
+    const intervals = new Map(sloRuleGroups(settings).map((g) => [g.name, g.interval ? durationSeconds(g.interval) : EVAL]));
+    console.log(`\n${BENCH_LARGE} services (${slosOf(settings).length} SLOs): rule group evaluation time (prometheus_rule_group_last_duration_seconds)`);
+    for (const [g, seconds] of d) console.log(`  ${g.padEnd(12)} ${seconds.toFixed(3)} s of its ${intervals.get(g)} s interval: ${pct(seconds / intervals.get(g)!)}`);
+  } finally {
+    await prom.stop();
+  }
+}

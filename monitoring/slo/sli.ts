@@ -1,0 +1,77 @@
+// The SLIs: one definition per kind, read by the SLO rules and by the service alerts alike
+// (HighErrorRate and CriticalErrorRate use the HTTP availability SLI, HighLatency a latency
+// SLI's histogram). Every SLI gives per-second rates of bad and of all events over a window.
+import type { ResolvedService } from "../../settings";
+import { instantiate } from "../../settings/promql";
+import { selector } from "./promql";
+
+export interface Sli {
+  /** Per-second rate of bad events over `window` (ending `offset` ago), one series per job for HTTP SLIs. */
+  errors(window: string, offset?: string): string;
+  /** Per-second rate of all events over `window`. */
+  total(window: string, offset?: string): string;
+  /** An expression that is empty when the SLI has no data at all (the SLOMetricMissing alert). */
+  signal: string;
+}
+
+export interface HistogramSli extends Sli {
+  /** The q-quantile of the histogram over `window`. */
+  quantile(q: number, window: string): string;
+}
+
+const range = (window: string, offset?: string) => `[${window}]${offset ? ` offset ${offset}` : ""}`;
+const sumRate = (series: string, window: string, offset?: string) => `sum by (job) (rate(${series}${range(window, offset)}))`;
+
+/** Requests without an error code, out of all requests (the reference's availability SLO). */
+export function httpAvailability(service: ResolvedService): Sli {
+  const { requests, errorCodes } = service.metrics;
+  const all = selector(requests, { job: service.job });
+  const bad = selector(requests, { job: service.job }, { code: errorCodes });
+  return {
+    total: (w, o) => sumRate(all, w, o),
+    // A service that never answered with an error code has no error series at all: count 0.
+    errors: (w, o) => `${sumRate(bad, w, o)} or (0 * ${sumRate(all, w, o)})`,
+    signal: all,
+  };
+}
+
+const escapeRegex = (s: string): string => s.replace(/[.+]/g, (c) => `\\${c}`);
+
+/**
+ * Matches a histogram bucket boundary as both Prometheus 2.x (`le="1"`) and 3.x (`le="1.0"`)
+ * write it, so one rule file serves both.
+ */
+export function leRegex(threshold: number): string {
+  const plain = String(threshold);
+  const spellings = Number.isInteger(threshold) ? [plain, `${plain}.0`] : [plain];
+  return spellings.map(escapeRegex).join("|");
+}
+
+/** Events slower than the threshold, out of all events a histogram counts. */
+export function histogramLatency(service: ResolvedService, l: { metric: string; selector?: string; thresholdSeconds: number }): HistogramSli {
+  const job = { job: service.job };
+  const count = selector(`${l.metric}_count`, job, {}, l.selector);
+  const fast = selector(`${l.metric}_bucket`, job, { le: leRegex(l.thresholdSeconds) }, l.selector);
+  const buckets = selector(`${l.metric}_bucket`, job, {}, l.selector);
+  return {
+    total: (w, o) => sumRate(count, w, o),
+    errors: (w, o) => `${sumRate(count, w, o)} - ${sumRate(fast, w, o)}`,
+    // No bucket at the threshold (wrong threshold, or no histogram) must not read as "all fast".
+    signal: fast,
+    // histogram_quantile reads `le` as a number, so 2.x "1" and 3.x "1.0" both work.
+    quantile: (q, w) => `histogram_quantile(${q}, sum by (job, le) (rate(${buckets}[${w}])))`,
+  };
+}
+
+/** Any pair of PromQL rates the stack file gives, with {{window}} for the rate window. */
+export function eventsSli(e: { errors: string; total: string }): Sli {
+  const at = (query: string, w: string, o?: string) => {
+    if (o) throw new Error("events SLIs take no offset");
+    return `sum(${instantiate(query, w)})`;
+  };
+  return {
+    errors: (w, o) => at(e.errors, w, o),
+    total: (w, o) => at(e.total, w, o),
+    signal: `sum(${instantiate(e.total, "5m")})`,
+  };
+}

@@ -1,0 +1,70 @@
+// npm run import: SLOs written for Sloth or in OpenSLO, as service entries to paste under
+// `services` in a stack file. The entries are checked with the settings loader (names, PromQL
+// for every window) before they are printed.
+import { Document, parseAllDocuments } from "yaml";
+import { SettingsError } from "../errors";
+import { parseSettings, noSecrets } from "../load";
+import { ImportError, ImportedService } from "./entries";
+import { fromOpenSlo } from "./openslo";
+import { fromSloth } from "./sloth";
+
+export { ImportError } from "./entries";
+
+export const SOURCES = ["sloth", "openslo"] as const;
+export type Source = (typeof SOURCES)[number];
+
+export interface ImportOptions {
+  plane: string;
+  /** Sloth specs carry no period: Sloth's own default is 30 days. */
+  periodDays: number;
+}
+
+function documents(text: string, file: string): unknown[] {
+  const docs = parseAllDocuments(text) as Document[];
+  for (const d of docs) {
+    const e = d.errors[0];
+    if (e) throw new ImportError(`${file}:${e.linePos?.[0].line ?? "?"}:${e.linePos?.[0].col ?? "?"}: not valid YAML: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
+  }
+  return docs.map((d) => d.toJS());
+}
+
+/** The stack-file entries for the imported services. */
+const entriesOf = (services: ImportedService[], plane: string) =>
+  services.map((s) => ({ name: s.name, plane, slo: { availability: false, latency: [], events: s.slos } }));
+
+/** Checks the entries as the stack will: a throwaway stack around them, through the one loader. */
+function check(services: ImportedService[], options: ImportOptions, file: string): void {
+  const values = {
+    environment: "import",
+    namePrefix: "import",
+    runbookBaseUrl: "https://runbooks.invalid/",
+    planes: [options.plane],
+    services: entriesOf(services, options.plane),
+    notifications: { teams: { owner: { email: "owner@example.com" } }, routing: { defaultTeam: "owner" } },
+  };
+  try {
+    parseSettings({ values, secrets: noSecrets() }, file, { requireSecrets: false });
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    const where = (k: string) =>
+      k.replace(/^[^:]+:services\[(\d+)\](?:\.slo\.events\[(\d+)\](?:\.(\w+))?)?/, (_, i: string, j?: string, field?: string) =>
+        `${services[Number(i)].name}${j !== undefined ? ` / SLO ${services[Number(i)].slos[Number(j)].name}${field ? `, ${field}` : ""}` : ""}`,
+      );
+    throw new ImportError(`${file}: the imported SLOs are not valid here:\n${error.problems.map((p) => `  - ${where(p.key)}: ${p.message}`).join("\n")}`);
+  }
+}
+
+/** YAML for `services:` (a list of entries), with comments naming what was not carried over. */
+export function importSlos(source: Source, text: string, file: string, options: ImportOptions): string {
+  const docs = documents(text, file);
+  const services = source === "sloth" ? docs.flatMap((d, i) => fromSloth(d, docs.length > 1 ? `${file} (document ${i + 1})` : file, options.periodDays)) : fromOpenSlo(docs, file);
+  check(services, options, file);
+  const doc = new Document(entriesOf(services, options.plane));
+  const notes = services.flatMap((s) => s.notes);
+  doc.commentBefore = [
+    ` Imported from ${source === "sloth" ? "Sloth" : "OpenSLO"} (${file}): paste under services in a stack file.`,
+    ` Set each service's plane (here ${options.plane}), team and targets; SLIs are events SLOs (README "SLOs and burn-rate alerts").`,
+    ...notes.map((n) => ` Note: ${n}`),
+  ].join("\n");
+  return doc.toString({ lineWidth: 0 });
+}

@@ -1,0 +1,121 @@
+// npm run import on the published examples of Sloth and OpenSLO: service names, SLO names,
+// objectives and periods survive; the entries load as settings and render rules promtool
+// accepts; what cannot be expressed is refused, naming it.
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { sloRules } from "../../monitoring/slo";
+import { ImportError, importSlos, Source } from "../../settings/import";
+import { ROOT } from "../helpers/pulumi-program";
+import { settingsWith, tmpDir, tool } from "../helpers/tools";
+
+const FIXTURES = path.join(ROOT, "test/fixtures/slo-imports");
+const read = (name: string) => fs.readFileSync(path.join(FIXTURES, name), "utf8");
+const run = (source: Source, name: string, options = { plane: "app", periodDays: 30 }) => importSlos(source, read(name), name, options);
+const entries = (yaml: string) => parse(yaml) as { name: string; plane: string; slo: { availability: boolean; events: { name: string; objective: number; periodDays: number; errors: string; total: string }[] } }[];
+
+/** The imported entries as the dev stack's services: they load, and their rules pass promtool. */
+function loadsAndRenders(yaml: string): void {
+  const services = entries(yaml);
+  const settings = settingsWith("dev", { services });
+  const file = path.join(tmpDir(), "slos.yml");
+  fs.writeFileSync(file, sloRules(settings));
+  const r = tool("promtool", ["check", "rules", file]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+}
+
+describe("npm run import", () => {
+  it("imports Sloth's getting-started spec: service, SLO name, objective, queries, Sloth's default period", () => {
+    const yaml = run("sloth", "sloth-getting-started.yml");
+    assert.deepEqual(entries(yaml), [
+      {
+        name: "myservice",
+        plane: "app",
+        slo: {
+          availability: false,
+          latency: [],
+          events: [
+            {
+              name: "requests-availability",
+              objective: 99.9,
+              periodDays: 30,
+              errors: 'sum(rate(http_request_duration_seconds_count{job="myservice",code=~"(5..|429)"}[{{.window}}]))',
+              total: 'sum(rate(http_request_duration_seconds_count{job="myservice"}[{{.window}}]))',
+            },
+          ],
+        },
+      },
+    ]);
+    assert.match(yaml, /# Note: requests-availability: Sloth's alerting \(names, labels, annotations\) is not carried over/);
+    loadsAndRenders(yaml);
+    assert.equal(entries(run("sloth", "sloth-getting-started.yml", { plane: "app", periodDays: 28 }))[0].slo.events[0].periodDays, 28);
+  });
+
+  it("keeps every SLO of a Sloth service in one entry (home-wifi)", () => {
+    const yaml = run("sloth", "sloth-home-wifi.yml");
+    const [wifi] = entries(yaml);
+    assert.equal(wifi.name, "home-wifi");
+    assert.deepEqual(wifi.slo.events.map((e) => [e.name, e.objective]), [["good-wifi-client-satisfaction", 95], ["risk-wifi-client-satisfaction", 95]]);
+    loadsAndRenders(yaml);
+  });
+
+  it("imports OpenSLO v1alpha as Sloth reads it: ratio target as a percentage, 28-day window, errors = total - good", () => {
+    const yaml = run("openslo", "openslo-v1alpha-sloth.yml");
+    const [svc] = entries(yaml);
+    assert.equal(svc.name, "my-service");
+    const [e] = svc.slo.events;
+    assert.deepEqual([e.name, e.objective, e.periodDays], ["sloth-slo-my-service", 99.9, 28]);
+    assert.equal(
+      e.errors,
+      '(sum(rate(http_request_duration_seconds_count{job="myservice"}[{{.window}}]))) - (sum(rate(http_request_duration_seconds_count{job="myservice",code!~"(5..|429)"}[{{.window}}])))',
+    );
+    loadsAndRenders(yaml);
+  });
+
+  it("imports OpenSLO v1 with a referenced SLI over raw counters, wrapping each counter in rate(...[{{window}}])", () => {
+    const yaml = run("openslo", "openslo-v1-counter.yml");
+    const [svc] = entries(yaml);
+    assert.equal(svc.name, "search");
+    assert.deepEqual(svc.slo.events, [
+      {
+        name: "search-availability",
+        objective: 99.5,
+        periodDays: 28,
+        errors: 'sum(rate(http_requests_total{service="search",code=~"5.."}[{{window}}]))',
+        total: 'sum(rate(http_requests_total{service="search"}[{{window}}]))',
+      },
+    ]);
+    loadsAndRenders(yaml);
+  });
+
+  const refused: [string, Source, string, RegExp][] = [
+    ["a Sloth plugin", "sloth", read("sloth-plugin.yml"), /slos\[0\] \(http-availability\): sli\.plugin cannot be imported/],
+    ["a Sloth raw error ratio", "sloth", 'version: prometheus/v1\nservice: s\nslos:\n  - name: r\n    objective: 99\n    sli:\n      raw:\n        error_ratio_query: sum(rate(e[{{.window}}])) / sum(rate(t[{{.window}}]))\n', /sli\.raw \(an error-ratio query\) cannot be imported/],
+    ["OpenSLO time slices (the specification's web-availability)", "openslo", read("openslo-v1-web-availability.yml"), /budgetingMethod "Timeslices" cannot be imported/],
+    ["an OpenSLO calendar window", "openslo", read("openslo-v1-web-availability.yml").replace("Timeslices", "Occurrences"), /calendar time windows cannot be imported/],
+    ["an OpenSLO threshold metric", "openslo", read("openslo-v1alpha-sloth.yml").replace(/- ratioMetrics:[\s\S]*?target/, "- thresholdMetric:\n        source: prometheus\n        query: x\n      target"), /a threshold metric cannot be imported/],
+    ["a Sloth spec as OpenSLO", "openslo", read("sloth-getting-started.yml"), /no kind: SLO document/],
+    ["a query that is not PromQL", "sloth", read("sloth-getting-started.yml").replace("[{{.window}}]))\n    alerting", "[{{.window}}])\n    alerting"), /myservice \/ SLO requests-availability, total: is not valid PromQL/],
+    ["a service name that is not one", "sloth", read("sloth-getting-started.yml").replace('service: "myservice"', 'service: "My Service"'), /must be a service name/],
+  ];
+  for (const [what, source, text, message] of refused) {
+    it(`refuses ${what}, naming it`, () => {
+      assert.throws(() => importSlos(source, text, "input.yml", { plane: "app", periodDays: 30 }), (e: Error) => e instanceof ImportError && message.test(e.message));
+    });
+  }
+
+  it("prints the entries, or one short error and exit code 1 (CLI)", () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "cli/import.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+    const ok = cli("--from", "sloth", path.join(FIXTURES, "sloth-getting-started.yml"), "--plane", "app");
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(entries(ok.stdout)[0].name, "myservice");
+    const bad = cli("--from", "openslo", path.join(FIXTURES, "openslo-v1-web-availability.yml"));
+    assert.equal(bad.status, 1);
+    assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+    const usage = cli("--from", "nagios", "x.yml");
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /--from must be one of: sloth, openslo/);
+  });
+});
