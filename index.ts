@@ -10,3 +10,5 @@ export const grafanaUrl = stack.grafanaUrl;
 /** Secret: `pulumi stack output --show-secrets grafanaAdminPassword`. */
 export const grafanaAdminPassword = stack.grafanaAdminPassword;
 export const snsTopicArns = stack.snsTopicArns;
+/** What each sync step made live; `pulumi up` fails here when a service refused its new files. */
+export const configuration = stack.configuration;

@@ -18,6 +18,7 @@ export function defineStack() {
     alertmanagerUrl: monitoring.alertmanagerUrl,
     grafanaUrl: monitoring.grafanaUrl,
     grafanaAdminPassword: monitoring.grafanaAdminPassword,
+    configuration: monitoring.configuration,
     snsTopicArns: awsAlerting ? pulumi.output(awsAlerting.topicArns) : undefined,
   };
 }

@@ -4,7 +4,8 @@
 import * as path from "node:path";
 import * as readline from "node:readline";
 import { CONTROL_HELP, ControlError, statusTable } from "../local/demo-control";
-import { LocalPipeline } from "../local/pipeline";
+import { LocalPipeline, SyncError } from "../local/pipeline";
+import { SettingsError, StackFileError } from "../settings";
 import { MissingBinaryError } from "../local/processes";
 import type { Notification } from "../local/receivers";
 import { parseArgs, runMain, stackFilePath, stackOptions } from "./args";
@@ -33,7 +34,7 @@ runMain(USAGE, async (argv) => {
 
   const { demo, settings } = pipeline;
   const example = settings.services.find((s) => s.plane === "app")?.name ?? demo.names[0];
-  console.log(`local pipeline for ${path.basename(stackFile)} (${settings.notifications.mode} receivers), files in ${dir}/tree`);
+  console.log(`local pipeline for ${path.basename(stackFile)} (${settings.notifications.mode} receivers), live files in ${dir}/live/<service>/current`);
   console.log(`  Prometheus    ${pipeline.prometheusUrl}   (alerts: ${pipeline.prometheusUrl}/alerts)`);
   console.log(`  Alertmanager  ${pipeline.alertmanagerUrl}`);
   for (const e of demo.endpoints) console.log(`  demo ${e.job.padEnd(36)} http://${e.target}/metrics`);
@@ -48,6 +49,14 @@ runMain(USAGE, async (argv) => {
     const words = line.trim().split(/\s+/).filter(Boolean);
     if (words.length === 0) return;
     if (words[0] === "help" && words.length === 1) return console.log(CONTROL_HELP);
+    if (words[0] === "reload" && words.length === 1) {
+      // The stack file as it is now, through the same check-then-reload step as the Docker stack.
+      pipeline.reload().then(
+        (said) => said.forEach((line) => console.log(`${time()}  ${line}`)),
+        (err: unknown) => console.log(err instanceof SyncError || err instanceof SettingsError || err instanceof StackFileError ? `${time()}  ${err.message}` : String(err)),
+      );
+      return;
+    }
     try {
       const states = demo.run(words);
       if (words[0] === "status") console.log(statusTable(states));

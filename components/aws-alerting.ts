@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ENV, FORWARDERS, Forwarder as ForwarderKind } from "../lambdas/contract";
 import { inventoryAlarms } from "../monitoring/cloudwatch/alarms";
 import { keyViaServices, pagerdutySeverities, parameterNames, slackTeams, topicIds } from "../monitoring/cloudwatch/forwarders";
-import { PROJECT, SecretValues, Settings, TopicId } from "../settings";
+import { PROJECT, SecretValues, setSecretCommand, Settings, TopicId } from "../settings";
 import { Forwarder } from "./forwarder";
 import { metricAlarm } from "./metric-alarm";
 
@@ -44,12 +44,14 @@ const ACCOUNT_KEY_ACTIONS = [
   "kms:RetireGrant",
   "kms:Encrypt",
   "kms:Decrypt",
-  "kms:ReEncrypt*",
-  "kms:GenerateDataKey*",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
 ];
 
 function requireSecret(value: pulumi.Output<string> | undefined, key: string): pulumi.Output<string> {
-  if (!value) throw new Error(`${PROJECT}:${key} is required when aws.enabled is true; set it with: pulumi config set --secret ${key.includes(".") ? `--path ${key}` : key} <value>`);
+  if (!value) throw new Error(`${PROJECT}:${key} is required when aws.enabled is true; set it with: ${setSecretCommand(key)}`);
   // Kept secret even if a caller passes a plain Output: it must never reach state in plaintext.
   return pulumi.secret(value);
 }
@@ -125,12 +127,12 @@ export class AwsAlerting extends pulumi.ComponentResource {
           Statement: [
             { Sid: "AccountAdministersAndUsesKeyThroughIam", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` }, Action: ACCOUNT_KEY_ACTIONS, Resource: "*" },
             // Alarms cannot publish to topics under alias/aws/sns; they need this on the CMK.
-            { Sid: "CloudWatchAlarmsPublishToEncryptedTopics", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*" },
+            { Sid: "CloudWatchAlarmsPublishToEncryptedTopics", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" },
             {
               Sid: "SnsUsesKeyForThisAccountsTopics",
               Effect: "Allow",
               Principal: { Service: "sns.amazonaws.com" },
-              Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+              Action: ["kms:Decrypt", "kms:GenerateDataKey"],
               Resource: "*",
               Condition: { StringEquals: { "aws:SourceAccount": account } },
             },

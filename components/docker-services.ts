@@ -1,10 +1,13 @@
 // What each container of the monitoring stack runs, as plain data: image, network alias and
 // port (from DOCKER_PEERS), published port, user, command, data volume, host mounts, health
-// check and which folders of the rendered tree it receives. The component turns each into
-// a docker.Container; keeping the choices here lets tests read them without Pulumi.
+// check, how long it may take to stop, and which configuration it reads from a volume. The
+// sync container that writes that volume (monitoring/sync.ts) is described here too. The
+// component turns each into docker resources; keeping the choices here lets tests read them
+// without Pulumi.
 import { createHash } from "node:crypto";
 import type { Settings } from "../settings";
-import { DOCKER_PEERS, FILES, MOUNTS, Peers, containerPath } from "../monitoring/layout";
+import { CONFIGURED, Configured, DOCKER_PEERS, FILES, MOUNTS, Peers, SECRETS, STAGING, containerPath } from "../monitoring/layout";
+import { CHECKS, RELOADS, syncScript } from "../monitoring/sync";
 
 export type Role = keyof Peers;
 
@@ -16,7 +19,7 @@ export interface ServiceSpec {
   port: number;
   /** Host port bound on docker.bindAddress; unset for containers only Prometheus scrapes. */
   published?: number;
-  /** uid[:gid] the process runs as; secret files are owned by it. */
+  /** uid[:gid] the process runs as; its configuration files are owned by it. */
   user?: string;
   command: string[];
   envs: string[];
@@ -25,26 +28,30 @@ export interface ServiceSpec {
   hostMounts: { hostPath: string; containerPath: string }[];
   privileged?: boolean;
   pidMode?: string;
-  /** HTTP path that answers 200 when the service is ready. */
+  /** HTTP path that answers 200 when the service is ready (rules or configuration loaded). */
   healthPath: string;
-  /** Folders of the rendered tree uploaded into the container. */
-  trees: (keyof typeof MOUNTS)[];
+  /** The configuration it reads from a volume at MOUNTS[config], written by its sync container. */
+  config?: Configured;
+  /** Seconds between SIGTERM and SIGKILL: time to write the WAL, the silences and the notification log. */
+  stopSeconds: number;
 }
 
 /**
- * The official Prometheus and Alertmanager images run as nobody (65534), Grafana's as 472
- * (group root). Containers run as these ids explicitly so that 0400 secret files owned by the
- * same id stay readable whatever a future image defaults to.
+ * The official images run as nobody (65534), Grafana's as 472 (group root). Services run as
+ * these ids explicitly, and their configuration (0400 secret files included) belongs to them,
+ * whatever a future image defaults to.
  */
-export const USERS = { alertmanager: "65534:65534", grafana: "472:0" } as const;
+export const USERS: Record<Configured, string> = { prometheus: "65534:65534", alertmanager: "65534:65534", grafana: "472:0" };
 
-/** Where Grafana reads its admin password (GF_SECURITY_ADMIN_PASSWORD__FILE). */
-export const GRAFANA_ADMIN_PASSWORD_FILE = "/etc/grafana/secrets/admin_password";
+/** Where Grafana reads its admin password (GF_SECURITY_ADMIN_PASSWORD__FILE); its sync step reads it too. */
+export const GRAFANA_ADMIN_PASSWORD = `${SECRETS}/admin_password`;
 
 const peer = (role: Role) => {
   const [alias, port] = DOCKER_PEERS[role].split(":");
   return { alias, port: Number(port) };
 };
+
+const grafanaPath = (sub: string) => `${MOUNTS.grafana}/current/${sub}`;
 
 /** The containers the settings ask for, in start order. */
 export function serviceSpecs(settings: Settings): ServiceSpec[] {
@@ -56,12 +63,15 @@ export function serviceSpecs(settings: Settings): ServiceSpec[] {
       image: d.images.prometheus,
       ...peer("prometheus"),
       published: d.ports.prometheus,
-      command: [`--config.file=${containerPath(FILES.prometheusConfig)}`, "--storage.tsdb.path=/prometheus", ...retention],
+      user: USERS.prometheus,
+      // --web.enable-lifecycle: the sync step reloads through POST /-/reload.
+      command: [`--config.file=${containerPath(FILES.prometheusConfig)}`, "--storage.tsdb.path=/prometheus", "--web.enable-lifecycle", ...retention],
       envs: [],
       dataPath: "/prometheus",
       hostMounts: [],
-      healthPath: "/-/healthy",
-      trees: ["prometheus"],
+      healthPath: "/-/ready",
+      config: "prometheus",
+      stopSeconds: 60,
     },
     {
       role: "alertmanager",
@@ -78,8 +88,9 @@ export function serviceSpecs(settings: Settings): ServiceSpec[] {
       envs: [],
       dataPath: "/alertmanager",
       hostMounts: [],
-      healthPath: "/-/healthy",
-      trees: ["alertmanager"],
+      healthPath: "/-/ready",
+      config: "alertmanager",
+      stopSeconds: 30,
     },
     {
       role: "grafana",
@@ -89,9 +100,9 @@ export function serviceSpecs(settings: Settings): ServiceSpec[] {
       user: USERS.grafana,
       command: [],
       envs: [
-        `GF_PATHS_PROVISIONING=${MOUNTS["grafana/provisioning"]}`,
+        `GF_PATHS_PROVISIONING=${grafanaPath("provisioning")}`,
         `GF_SECURITY_ADMIN_USER=${settings.grafana.adminUser}`,
-        `GF_SECURITY_ADMIN_PASSWORD__FILE=${GRAFANA_ADMIN_PASSWORD_FILE}`,
+        `GF_SECURITY_ADMIN_PASSWORD__FILE=${grafanaPath(GRAFANA_ADMIN_PASSWORD)}`,
         "GF_USERS_ALLOW_SIGN_UP=false",
         "GF_AUTH_ANONYMOUS_ENABLED=false",
         ...(settings.grafana.rootUrl ? [`GF_SERVER_ROOT_URL=${settings.grafana.rootUrl}`] : []),
@@ -99,7 +110,8 @@ export function serviceSpecs(settings: Settings): ServiceSpec[] {
       dataPath: "/var/lib/grafana",
       hostMounts: [],
       healthPath: "/api/health",
-      trees: ["grafana/provisioning", "grafana/dashboards"],
+      config: "grafana",
+      stopSeconds: 30,
     },
   ];
   if (d.exporters.nodeExporter) {
@@ -113,7 +125,7 @@ export function serviceSpecs(settings: Settings): ServiceSpec[] {
       hostMounts: [{ hostPath: "/", containerPath: "/host" }],
       pidMode: "host",
       healthPath: "/",
-      trees: [],
+      stopSeconds: 10,
     });
   }
   if (d.exporters.cadvisor) {
@@ -133,28 +145,47 @@ export function serviceSpecs(settings: Settings): ServiceSpec[] {
       ],
       privileged: true,
       healthPath: "/healthz",
-      trees: [],
+      stopSeconds: 10,
     });
   }
   return specs;
 }
 
-/** The rendered files a container receives: tree path → content. */
-export function filesFor(spec: ServiceSpec, files: Record<string, string>): [string, string][] {
-  return Object.entries(files)
-    .filter(([f]) => spec.trees.some((t) => f.startsWith(`${t}/`)))
-    .sort(([a], [b]) => a.localeCompare(b));
-}
-
-/**
- * A digest of a container's plain files. Uploads already force a replacement when they change;
- * the digest as a label names that change in a preview even where the diff shows only "uploads".
- */
+/** A digest of a service's plain files: named on its sync container, it says in a preview what changed. */
 export function filesDigest(files: [string, string][]): string {
   const h = createHash("sha256");
   for (const [f, content] of files) h.update(f).update("\0").update(content).update("\0");
   return h.digest("hex");
 }
+
+export interface SyncSpec {
+  service: Configured;
+  image: string;
+  /** The official image's tools and shell, as root: it writes the volume and gives the files to the service's user. */
+  user: string;
+  entrypoint: string[];
+  command: string[];
+  /** The configuration volume, mounted read-write. */
+  volumePath: string;
+}
+
+/** The one-shot container that checks a service's new files and makes them live (monitoring/sync.ts). */
+export function syncSpec(settings: Settings, service: Configured): SyncSpec {
+  const spec = serviceSpecs(settings).find((s) => s.config === service)!;
+  const script = syncScript({
+    service,
+    staged: STAGING,
+    live: MOUNTS[service],
+    owner: USERS[service],
+    url: `http://${spec.alias}:${spec.port}`,
+    auth: service === "grafana" ? { user: settings.grafana.adminUser, passwordFile: GRAFANA_ADMIN_PASSWORD } : undefined,
+    check: CHECKS[service],
+    reload: RELOADS[service],
+  });
+  return { service, image: spec.image, user: "0:0", entrypoint: ["/bin/sh", "-c"], command: [script], volumePath: MOUNTS[service] };
+}
+
+export const configuredServices = (settings: Settings): Configured[] => CONFIGURED.filter((c) => serviceSpecs(settings).some((s) => s.config === c));
 
 /** Docker's healthcheck for a spec: the images ship busybox wget, not curl. */
 export function healthcheck(spec: ServiceSpec) {

@@ -1,14 +1,18 @@
 // The docker-compose of the reference as a Pulumi component: Prometheus, Alertmanager and
-// Grafana (plus node-exporter and cAdvisor when enabled) on one Docker host, on one network,
-// fed the generated file tree. Every file is an upload, so any change to it is an input diff
-// that replaces the container (delete first: names and host ports are fixed).
+// Grafana (plus node-exporter and cAdvisor when enabled) on one Docker host, on one network.
+// The long-running containers depend only on image, flags, ports and volumes: their generated
+// files (and secret files) reach them through a configuration volume that a one-shot sync
+// container of the same official image writes, checks with the service's own tool and makes
+// live with a reload (monitoring/sync.ts). A changed rule, route, template or secret replaces
+// only that sync container; a file the tool refuses fails `pulumi up` with its message and
+// leaves the running configuration as it was.
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { SecretValues, Settings } from "../settings";
+import { type SecretValues, setSecretCommand, type Settings } from "../settings";
 import type { FileTree } from "../monitoring/files";
-import { ALERTMANAGER_SECRETS_DIR, FILES, SecretFile, alertmanagerSecretFiles, containerPath } from "../monitoring/layout";
-import { GRAFANA_ADMIN_PASSWORD_FILE, Role, ServiceSpec, USERS, filesDigest, filesFor, healthcheck, serviceSpecs, urlOf } from "./docker-services";
+import { Configured, FILES, MOUNTS, SECRETS, STAGING, SecretFile, alertmanagerSecretFiles, filesOf } from "../monitoring/layout";
+import { GRAFANA_ADMIN_PASSWORD, ServiceSpec, configuredServices, filesDigest, healthcheck, serviceSpecs, syncSpec, urlOf } from "./docker-services";
 
 export interface MonitoringStackArgs {
   settings: Settings;
@@ -16,11 +20,10 @@ export interface MonitoringStackArgs {
   secrets: SecretValues;
 }
 
-/** A file whose content is a secret: mode 0400, owned by the user the container runs as. */
+/** A file whose content is a secret, by its path inside the service's configuration folder. */
 interface SecretUpload {
-  file: string;
+  path: string;
   content: pulumi.Output<string>;
-  owner: string;
 }
 
 const REQUIRED_FILES = [FILES.prometheusConfig, FILES.alertmanagerConfig];
@@ -28,7 +31,7 @@ const REQUIRED_FILES = [FILES.prometheusConfig, FILES.alertmanagerConfig];
 function secretValue(secrets: SecretValues, key: SecretFile["secret"]): pulumi.Output<string> {
   const [root, id] = key.split(".") as [keyof SecretValues, string | undefined];
   const value = id ? (secrets.slackWebhooks as Record<string, pulumi.Output<string> | undefined>)[id] : (secrets[root] as pulumi.Output<string> | undefined);
-  if (!value) throw new Error(`MonitoringStack: the Alertmanager config reads secret ${key}, which is not set; set it with: pulumi config set --secret ${id ? `--path ${key}` : key} <value>`);
+  if (!value) throw new Error(`MonitoringStack: the Alertmanager config reads secret ${key}, which is not set; set it with: ${setSecretCommand(key)}`);
   return pulumi.secret(value);
 }
 
@@ -38,6 +41,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
   readonly grafanaUrl: pulumi.Output<string>;
   /** The Grafana admin password: the configured secret, or a generated one. */
   readonly grafanaAdminPassword: pulumi.Output<string>;
+  /** What each sync step said; fails (and with it `pulumi up`) when a service refused its new files. */
+  readonly configuration: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ananta:monitoring:MonitoringStack", name, {}, opts);
@@ -49,22 +54,44 @@ export class MonitoringStack extends pulumi.ComponentResource {
     this.grafanaAdminPassword = pulumi.secret(
       secrets.grafanaAdminPassword ?? new random.RandomPassword(`${name}-grafana-admin-password`, { length: 32, special: false }, { parent: this }).result,
     );
-    const secretUploads: Partial<Record<Role, SecretUpload[]>> = {
-      alertmanager: alertmanagerSecretFiles(settings).map((s) => ({
-        file: `${ALERTMANAGER_SECRETS_DIR}/${s.file}`,
-        content: secretValue(secrets, s.secret),
-        owner: USERS.alertmanager,
-      })),
-      grafana: [{ file: GRAFANA_ADMIN_PASSWORD_FILE, content: this.grafanaAdminPassword, owner: USERS.grafana }],
+    const secretFiles: Record<Configured, SecretUpload[]> = {
+      prometheus: [],
+      alertmanager: alertmanagerSecretFiles(settings).map((s) => ({ path: `${SECRETS}/${s.file}`, content: secretValue(secrets, s.secret) })),
+      grafana: [{ path: GRAFANA_ADMIN_PASSWORD, content: this.grafanaAdminPassword }],
     };
 
     const provider = new docker.Provider(`${name}-docker`, { host: d.host }, { parent: this });
     const child = { parent: this, provider };
     const network = new docker.Network(`${name}-network`, { name: `${name}-network` }, child);
 
+    const synced: Partial<Record<Configured, docker.Container>> = {};
+    const images = new Map<string, docker.RemoteImage>();
+    const imageOf = (id: string, ref: string) => {
+      if (!images.has(ref)) images.set(ref, new docker.RemoteImage(`${id}-image`, { name: ref, keepLocally: true }, child));
+      return images.get(ref)!;
+    };
     for (const spec of serviceSpecs(settings)) {
-      serviceContainer({ name, spec, files, secretFiles: secretUploads[spec.role] ?? [], network, bindAddress: d.bindAddress, opts: child });
+      const id = `${name}-${spec.role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      const image = imageOf(id, spec.image);
+      let config: { volume: docker.Volume; sync: docker.Container } | undefined;
+      if (spec.config) {
+        const volume = new docker.Volume(`${id}-config`, { name: `${id}-config` }, child);
+        const sync = syncContainer(`${id}-sync`, settings, spec.config, image, volume, network, files, secretFiles[spec.config], child);
+        synced[spec.config] = sync;
+        config = { volume, sync };
+      }
+      serviceContainer(id, spec, image, network, d.bindAddress, config, child);
     }
+
+    this.configuration = pulumi
+      .all(configuredServices(settings).map((s) => pulumi.all([s, synced[s]!.exitCode, synced[s]!.containerLogs])))
+      .apply((results) => {
+        const refused = results.filter(([, code]) => code !== undefined && code !== 0);
+        if (refused.length > 0) {
+          throw new Error(refused.map(([s, code, logs]) => `${s}: the new configuration was not made live (sync exited ${code}):\n${(logs ?? "").trim()}`).join("\n\n"));
+        }
+        return Object.fromEntries(results.map(([s, , logs]) => [s, (logs ?? "").trim().split("\n").pop() ?? ""]));
+      });
 
     this.prometheusUrl = pulumi.output(urlOf(d.bindAddress, d.ports.prometheus));
     this.alertmanagerUrl = pulumi.output(urlOf(d.bindAddress, d.ports.alertmanager));
@@ -74,26 +101,68 @@ export class MonitoringStack extends pulumi.ComponentResource {
       alertmanagerUrl: this.alertmanagerUrl,
       grafanaUrl: this.grafanaUrl,
       grafanaAdminPassword: this.grafanaAdminPassword,
+      configuration: this.configuration,
     });
   }
 }
 
-interface ContainerContext {
-  name: string;
-  spec: ServiceSpec;
-  files: FileTree;
-  secretFiles: SecretUpload[];
-  network: docker.Network;
-  bindAddress: string;
-  opts: pulumi.CustomResourceOptions;
+/**
+ * The one-shot container that makes one service's files live. Its inputs are the files and the
+ * secrets, so any change replaces (re-runs) it, and only it; the files' digest as a label names
+ * the change in a preview even where the uploads are secret.
+ */
+function syncContainer(
+  id: string,
+  settings: Settings,
+  service: Configured,
+  image: docker.RemoteImage,
+  volume: docker.Volume,
+  network: docker.Network,
+  files: FileTree,
+  secrets: SecretUpload[],
+  opts: pulumi.CustomResourceOptions,
+): docker.Container {
+  const spec = syncSpec(settings, service);
+  const plain = filesOf(service, files);
+  return new docker.Container(
+    id,
+    {
+      image: image.imageId,
+      user: spec.user,
+      entrypoints: spec.entrypoint,
+      command: spec.command,
+      networksAdvanced: [{ name: network.name }],
+      volumes: [{ volumeName: volume.name, containerPath: spec.volumePath }],
+      uploads: [
+        ...plain.map(([path, content]) => ({ file: `${STAGING}/${path}`, content })),
+        ...secrets.map((s) => ({ file: `${STAGING}/${s.path}`, content: s.content, permissions: "0400" })),
+      ],
+      labels: [
+        { label: "ananta.role", value: `${service}-sync` },
+        { label: "ananta.files-sha256", value: filesDigest(plain) },
+      ],
+      // Run once to the end and report the exit code and what it printed; the exited container
+      // stays (auto-removal would drop it from the state and re-run it at every `up`).
+      mustRun: false,
+      attach: true,
+      logs: true,
+    },
+    opts,
+  );
 }
 
-/** One service: its pinned image, its data volume when it keeps data, and the container. */
-function serviceContainer({ name, spec, files, secretFiles, network, bindAddress, opts }: ContainerContext): docker.Container {
-  const id = `${name}-${spec.role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  const image = new docker.RemoteImage(`${id}-image`, { name: spec.image, keepLocally: true }, opts);
+/** One service: its data volume when it keeps data, and the container, which never changes with its files. */
+function serviceContainer(
+  id: string,
+  spec: ServiceSpec,
+  image: docker.RemoteImage,
+  network: docker.Network,
+  bindAddress: string,
+  config: { volume: docker.Volume; sync: docker.Container } | undefined,
+  opts: pulumi.CustomResourceOptions,
+): docker.Container {
+  // Its own resource: an image upgrade replaces the container and keeps the data.
   const data = spec.dataPath ? new docker.Volume(`${id}-data`, { name: `${id}-data` }, opts) : undefined;
-  const plain = filesFor(spec, files);
   return new docker.Container(
     id,
     {
@@ -109,24 +178,21 @@ function serviceContainer({ name, spec, files, secretFiles, network, bindAddress
       ports: spec.published ? [{ internal: spec.port, external: spec.published, ip: bindAddress }] : undefined,
       volumes: [
         ...(data && spec.dataPath ? [{ volumeName: data.name, containerPath: spec.dataPath }] : []),
+        ...(config && spec.config ? [{ volumeName: config.volume.name, containerPath: MOUNTS[spec.config], readOnly: true }] : []),
         ...spec.hostMounts.map((m) => ({ ...m, readOnly: true })),
       ],
-      uploads: [
-        ...plain.map(([f, content]) => ({ file: containerPath(f), content })),
-        ...secretFiles.map((s) => {
-          const [owner, group] = s.owner.split(":");
-          return { file: s.file, content: s.content, permissions: "0400", owner, group };
-        }),
-      ],
-      labels: [
-        { label: "ananta.role", value: spec.role },
-        { label: "ananta.files-sha256", value: filesDigest(plain) },
-      ],
+      labels: [{ label: "ananta.role", value: spec.role }],
       healthcheck: healthcheck(spec),
-      // `up` succeeds only once the new container reports healthy, so a bad file fails the update.
+      // `up` succeeds only once the container reports ready.
       wait: true,
       waitTimeout: 120,
+      // SIGTERM, then this long to finish: Prometheus closes its WAL, Alertmanager writes its
+      // silences and notification log.
+      stopTimeout: spec.stopSeconds,
+      destroyGraceSeconds: spec.stopSeconds,
     },
-    { ...opts, deleteBeforeReplace: true },
+    // The first run reads the files the sync container wrote; fixed names and host ports
+    // need the old container gone before a new one starts.
+    { ...opts, deleteBeforeReplace: true, dependsOn: config ? [config.sync] : [] },
   );
 }

@@ -19,6 +19,7 @@ export const CONTROL_HELP = [
   "<service> latency <secs>   make every request take this long, e.g. 3",
   "<service> reset            healthy again (up, no errors, 0.05 s)",
   "status                     print every service's state",
+  "reload                     apply the stack file as it is now (checked, then reloaded)",
   "help                       print these commands",
 ].join("\n");
 

@@ -41,8 +41,9 @@ export class ManagedProcess {
     readonly name: string,
     binary: string,
     args: string[],
+    cwd?: string,
   ) {
-    this.child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(binary, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-LOG_LIMIT);
     };

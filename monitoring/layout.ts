@@ -2,14 +2,30 @@
 // components reach each other. Nothing else knows where a file goes.
 import type { Settings, TeamId } from "../settings";
 
-/** Top-level folders of the rendered tree and where each is mounted in its container. */
-export const MOUNTS = {
+/** The services whose configuration the tree holds: each top-level folder is one's. */
+export const CONFIGURED = ["prometheus", "alertmanager", "grafana"] as const;
+export type Configured = (typeof CONFIGURED)[number];
+
+/**
+ * Where each service's configuration volume is mounted. The volume holds version folders
+ * written by the sync step and `current`, a link to the live one: the files a service reads
+ * are `<mount>/current/...`, so a new version goes live by switching one link, and the
+ * containers never change when the files do.
+ */
+export const MOUNTS: Record<Configured, string> = {
   prometheus: "/etc/prometheus",
   alertmanager: "/etc/alertmanager",
-  "grafana/provisioning": "/etc/grafana/provisioning",
-  // Outside Grafana's data volume, so a dashboard removed from the tree does not linger.
-  "grafana/dashboards": "/etc/grafana/dashboards",
-} as const;
+  // Beside Grafana's own /etc/grafana (grafana.ini stays); outside its data volume, so a
+  // dashboard removed from the tree does not linger.
+  grafana: "/etc/grafana/stack",
+};
+
+/** The link to the live version folder inside a configuration volume. */
+export const CURRENT = "current";
+/** Where a sync step finds the files it makes live (uploaded there; same layout as a version). */
+export const STAGING = "/staging";
+/** The folder of secret files inside a version (mode 0400, owned by the service's user). */
+export const SECRETS = "secrets";
 
 export const FILES = {
   prometheusConfig: "prometheus/prometheus.yml",
@@ -20,17 +36,29 @@ export const FILES = {
   dashboard: (name: string) => `grafana/dashboards/${name}.json`,
 } as const;
 
-/** The container path of a file of the rendered tree. */
-export function containerPath(file: string): string {
-  const root = (Object.keys(MOUNTS) as (keyof typeof MOUNTS)[])
-    .sort((a, b) => b.length - a.length)
-    .find((m) => file.startsWith(`${m}/`));
-  if (!root) throw new Error(`no container mount for rendered file ${file}`);
-  return `${MOUNTS[root]}${file.slice(root.length)}`;
+/** The service a file of the rendered tree configures, and its path inside that service's folder. */
+export function ownerOf(file: string): { service: Configured; path: string } {
+  const service = CONFIGURED.find((c) => file.startsWith(`${c}/`));
+  if (!service) throw new Error(`no service reads rendered file ${file}`);
+  return { service, path: file.slice(service.length + 1) };
 }
 
-/** Where Alertmanager reads its secret files inside its container (mode 0400 uploads). */
-export const ALERTMANAGER_SECRETS_DIR = `${MOUNTS.alertmanager}/secrets`;
+/** The rendered files of one service's configuration: path inside its folder → content. */
+export function filesOf(service: Configured, files: Record<string, string>): [string, string][] {
+  return Object.entries(files)
+    .filter(([f]) => ownerOf(f).service === service)
+    .map(([f, content]): [string, string] => [ownerOf(f).path, content])
+    .sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** The path a container reads a file of the rendered tree at (through `current`). */
+export function containerPath(file: string): string {
+  const { service, path } = ownerOf(file);
+  return `${MOUNTS[service]}/${CURRENT}/${path}`;
+}
+
+/** Where Alertmanager reads its secret files inside its container. */
+export const ALERTMANAGER_SECRETS_DIR = `${MOUNTS.alertmanager}/${CURRENT}/${SECRETS}`;
 
 /** A secret Alertmanager reads from a file: the file name and the config key it holds. */
 export interface SecretFile {

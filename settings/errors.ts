@@ -11,6 +11,9 @@ const show = (value: unknown): string => {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 };
 
+/** The command that sets a secret key (`--path` for a key inside a map, e.g. slackWebhooks.critical). */
+export const setSecretCommand = (key: string): string => `pulumi config set --secret ${key.includes(".") ? `--path ${key}` : key} <value>`;
+
 /** Every configuration problem found, reported at once, before any resource is registered. */
 export class SettingsError extends Error {
   constructor(

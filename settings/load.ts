@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
-import { SettingsError, SettingsProblem, StackFileError } from "./errors";
+import { setSecretCommand, SettingsError, SettingsProblem, StackFileError } from "./errors";
 import { durationSeconds } from "./duration";
 import { projectDefaults } from "./project";
 import { hasWindow, instantiate, promqlProblem } from "./promql";
@@ -270,7 +270,7 @@ function crossProblems(s: RawSettings, raw: RawConfig, requireSecrets: boolean):
       problems.push({
         key: `${PROJECT}:${secret}`,
         value: undefined,
-        message: `is required ${why}; set it with: pulumi config set --secret ${secret.includes(".") ? `--path ${secret}` : secret} <value>`,
+        message: `is required ${why}; set it with: ${setSecretCommand(secret)}`,
       });
     }
   };
@@ -355,7 +355,7 @@ export function parseSettings(raw: RawConfig, source = "configuration", { requir
   const plaintext = (raw.plaintextSecrets ?? []).map((k) => ({
     key: `${PROJECT}:${k}`,
     value: "(hidden)",
-    message: `is a secret written in plaintext; set it with: pulumi config set --secret ${k.includes(".") ? `--path ${k}` : k} <value>`,
+    message: `is a secret written in plaintext; set it with: ${setSecretCommand(k)}`,
   }));
   const result = settingsSchema.safeParse(raw.values);
   if (!result.success) throw new SettingsError(source, [...schemaProblems(raw.values, result.error), ...plaintext]);

@@ -32,6 +32,8 @@ export interface ProgramOptions {
   config?: Record<string, unknown>;
   /** Plain config keys to drop from the stack file. */
   without?: string[];
+  /** A sync container that exits 1 with these logs, as one that refused its files would. */
+  syncFailure?: { service: string; logs: string };
 }
 
 export interface ProgramRun {
@@ -64,13 +66,18 @@ export function redactSecrets(v: unknown): unknown {
 
 const ACCOUNT = "123456789012";
 
-function computedState(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+function computedState(type: string, name: string, inputs: Record<string, unknown>, region: string, options: ProgramOptions): Record<string, unknown> {
   const [pkg, mod] = type.split(":");
   if (pkg === "aws") {
     const service = mod.split("/")[0];
     return { arn: `arn:aws:${service}:${region}:${ACCOUNT}:${inputs.name ?? name}`, name: inputs.name ?? name, keyId: `${name}-key-id` };
   }
   if (type === "docker:index/remoteImage:RemoteImage") return { imageId: `sha256:${name}`, repoDigest: `${inputs.name}@sha256:0` };
+  // A one-shot container reports its exit code and what it printed.
+  if (type === "docker:index/container:Container" && inputs.mustRun === false) {
+    const failed = options.syncFailure && name.endsWith(`-${options.syncFailure.service}-sync`);
+    return failed ? { exitCode: 1, containerLogs: options.syncFailure!.logs } : { exitCode: 0, containerLogs: `${name}: reloaded v1` };
+  }
   if (type === "random:index/randomPassword:RandomPassword") return { result: `random-${name}` };
   return {};
 }
@@ -79,8 +86,9 @@ const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 10));
 };
 
+/** An input's value; rejects when the output failed (an `apply` callback never would run). */
 export const resolve = <T>(o: pulumi.Input<T>): Promise<T> =>
-  new Promise((r) => pulumi.output(o).apply((v) => { r(v as T); return v; }));
+  (pulumi.output(o) as unknown as { promise(): Promise<T> }).promise();
 
 /** Loads the stack file and options into Pulumi's config and mocks; returns the resource log. */
 export async function setUp(stack: string, options: ProgramOptions = {}): Promise<Registered[]> {
@@ -109,7 +117,7 @@ export async function setUp(stack: string, options: ProgramOptions = {}): Promis
     {
       newResource: (args) => {
         resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs, region) } };
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs, region, options) } };
       },
       call: (args) => {
         switch (args.token) {
@@ -148,6 +156,35 @@ export async function runProgram(stack: string, options: ProgramOptions = {}): P
       return r;
     },
   };
+}
+
+/** A registered resource as a policy pack sees it: secrets unwrapped, and the options it was given. */
+export interface PolicyView {
+  type: string;
+  name: string;
+  props: Record<string, unknown>;
+  opts: { additionalSecretOutputs: string[]; deleteBeforeReplace?: boolean; protect: boolean; ignoreChanges: string[] };
+}
+
+/**
+ * Runs program.ts inside a root stack (mocks expose no resource options; a stack transformation
+ * sees them) and returns every resource as the policy engine would hand it to a policy.
+ */
+export async function policyViewOf(stack: string, options: ProgramOptions = {}): Promise<PolicyView[]> {
+  const resources = await setUp(stack, options);
+  const opts = new Map<string, PolicyView["opts"]>();
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      const o = args.opts as pulumi.CustomResourceOptions;
+      opts.set(`${args.type}::${args.name}`, { additionalSecretOutputs: o.additionalSecretOutputs ?? [], deleteBeforeReplace: o.deleteBeforeReplace, protect: o.protect ?? false, ignoreChanges: o.ignoreChanges ?? [] });
+      return undefined;
+    });
+    return defineStack();
+  });
+  await settle();
+  return resources
+    .filter((r) => opts.has(`${r.type}::${r.name}`))
+    .map((r) => ({ type: r.type, name: r.name, props: unwrapSecrets(r.inputs) as Record<string, unknown>, opts: opts.get(`${r.type}::${r.name}`)! }));
 }
 
 /** Runs a program that must fail; returns its error and whatever it registered before failing. */
