@@ -7,8 +7,13 @@ export const environment = stack.environment;
 export const prometheusUrl = stack.prometheusUrl;
 export const alertmanagerUrl = stack.alertmanagerUrl;
 export const grafanaUrl = stack.grafanaUrl;
+/** Every host's Prometheus and Alertmanager, by host name (HA: docker.hosts). */
+export const prometheusUrls = stack.prometheusUrls;
+export const alertmanagerUrls = stack.alertmanagerUrls;
 /** Secret: `pulumi stack output --show-secrets grafanaAdminPassword`. */
 export const grafanaAdminPassword = stack.grafanaAdminPassword;
+/** Secret, when the APIs require credentials (HA, or a non-loopback bindAddress): user `monitoring`. */
+export const apiPassword = stack.apiPassword;
 export const snsTopicArns = stack.snsTopicArns;
 /** What each sync step made live; `pulumi up` fails here when a service refused its new files. */
 export const configuration = stack.configuration;

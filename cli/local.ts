@@ -1,17 +1,25 @@
-// npm run local [-- --stack dev]: the stack on loopback with real prometheus and
+// npm run local [-- --stack dev] [--ha]: the stack on loopback with real prometheus and
 // prometheus-alertmanager, a demo service to break, and local receivers printing every
-// notification. Ctrl-C stops every process it started.
+// notification. With --ha: two Prometheus replicas and three Alertmanager peers, any of which
+// can be killed and started again by typing. Ctrl-C stops every process it started.
 import * as path from "node:path";
 import * as readline from "node:readline";
 import { CONTROL_HELP, ControlError, statusTable } from "../local/demo-control";
 import { LocalPipeline, SyncError } from "../local/pipeline";
 import { SettingsError, StackFileError } from "../settings";
 import { MissingBinaryError } from "../local/processes";
-import type { Notification } from "../local/receivers";
+import { type Notification, duplicatesOf } from "../local/receivers";
 import { parseArgs, runMain, stackFilePath, stackOptions } from "./args";
 import { LOCAL_DIR } from "./local-dir";
 
-const USAGE = "npm run local [-- --stack <name> | --config <stack-file>] [--dir <folder>]";
+const USAGE = "npm run local [-- --stack <name> | --config <stack-file>] [--dir <folder>] [--ha]";
+
+const HA_HELP = [
+  "kill <instance>            crash a replica or peer (SIGKILL), e.g. kill alertmanager-a",
+  "start <instance>           start it again on its data",
+  "cluster                    each running peer's view of the gossip cluster",
+  "deliveries                 notifications per channel, and any duplicate",
+].join("\n");
 
 const time = () => new Date().toTimeString().slice(0, 8);
 
@@ -19,13 +27,13 @@ const print = (n: Notification) =>
   console.log(`${time()}  ${n.status === "firing" ? "FIRING  " : "RESOLVED"}  ${n.channel.padEnd(40)}  ${n.summary}`);
 
 runMain(USAGE, async (argv) => {
-  const { values } = parseArgs({ args: argv, options: { ...stackOptions, dir: { type: "string", short: "d" } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { ...stackOptions, dir: { type: "string", short: "d" }, ha: { type: "boolean", default: false } }, strict: true });
   const stackFile = stackFilePath(values.stack || values.config ? values : { stack: "dev" });
   const dir = path.resolve(values.dir ?? LOCAL_DIR);
 
   let pipeline: LocalPipeline;
   try {
-    pipeline = await LocalPipeline.start({ stackFile, dir, onNotification: print });
+    pipeline = await LocalPipeline.start({ stackFile, dir, onNotification: print, ha: values.ha });
   } catch (err) {
     if (!(err instanceof MissingBinaryError)) throw err;
     console.error(err.message);
@@ -34,21 +42,23 @@ runMain(USAGE, async (argv) => {
 
   const { demo, settings } = pipeline;
   const example = settings.services.find((s) => s.plane === "app")?.name ?? demo.names[0];
-  console.log(`local pipeline for ${path.basename(stackFile)} (${settings.notifications.mode} receivers), live files in ${dir}/live/<service>/current`);
-  console.log(`  Prometheus    ${pipeline.prometheusUrl}   (alerts: ${pipeline.prometheusUrl}/alerts)`);
-  console.log(`  Alertmanager  ${pipeline.alertmanagerUrl}`);
+  console.log(`local pipeline for ${path.basename(stackFile)} (${settings.notifications.mode} receivers), live files in ${dir}/live/<${pipeline.ha ? "instance" : "service"}>/current`);
+  for (const i of pipeline.instances) console.log(`  ${i.name.padEnd(16)} ${i.url}${i.service === "prometheus" ? `   (alerts: ${i.url}/alerts)` : ""}${i.gossip ? `   gossip ${i.gossip} (mutual TLS)` : ""}`);
+  if (pipeline.ha) console.log(`  every API asks for user monitoring, password in ${path.relative(process.cwd(), pipeline.apiPasswordFile!)}`);
   for (const e of demo.endpoints) console.log(`  demo ${e.job.padEnd(36)} http://${e.target}/metrics`);
   console.log(`  demo control  ${demo.controlUrl}`);
   console.log(`\nBreak a service by typing a command here, or over HTTP:`);
   console.log(`  curl -X POST ${demo.controlUrl}/${example}/down`);
-  console.log(CONTROL_HELP.replace(/^/gm, "  "));
+  const help = pipeline.ha ? `${CONTROL_HELP}\n${HA_HELP}` : CONTROL_HELP;
+  console.log(help.replace(/^/gm, "  "));
   console.log(`\nNotifications appear below as they reach each receiver. Ctrl-C stops everything.\n`);
 
   const input = readline.createInterface({ input: process.stdin });
   input.on("line", (line) => {
     const words = line.trim().split(/\s+/).filter(Boolean);
     if (words.length === 0) return;
-    if (words[0] === "help" && words.length === 1) return console.log(CONTROL_HELP);
+    if (words[0] === "help" && words.length === 1) return console.log(help);
+    if (pipeline.ha && haCommand(pipeline, words)) return;
     if (words[0] === "reload" && words.length === 1) {
       // The stack file as it is now, through the same check-then-reload step as the Docker stack.
       pipeline.reload().then(
@@ -80,3 +90,31 @@ runMain(USAGE, async (argv) => {
   await pipeline.stop();
   console.log("stopped.");
 });
+
+/** The HA commands; false when the words are not one. */
+function haCommand(pipeline: LocalPipeline, words: string[]): boolean {
+  const [verb, name, ...rest] = words;
+  const report = (p: Promise<unknown>, done: string) => p.then(() => console.log(`${time()}  ${done}`), (err: Error) => console.log(`${time()}  ${err.message}`));
+  if ((verb === "kill" || verb === "start") && name && rest.length === 0) {
+    if (verb === "kill") report(pipeline.kill(name), `${name} killed`);
+    else report(pipeline.restart(name), `${name} started and ready`);
+    return true;
+  }
+  if (verb === "cluster" && !name) {
+    pipeline.cluster().then(
+      (view) => view.forEach((v) => console.log(`  ${v.name.padEnd(16)} ${v.status.padEnd(9)} ${v.members} members`)),
+      (err: Error) => console.log(err.message),
+    );
+    return true;
+  }
+  if (verb === "deliveries" && !name) {
+    const all = pipeline.receivers.notifications;
+    const counts = new Map<string, number>();
+    for (const n of all) counts.set(n.channel, (counts.get(n.channel) ?? 0) + 1);
+    for (const [channel, n] of [...counts].sort()) console.log(`  ${channel.padEnd(40)} ${n}`);
+    const duplicates = duplicatesOf(all.filter((n) => n.channel !== "watchdog"));
+    console.log(`  duplicates: ${duplicates.length}${duplicates.map((n) => `\n    ${n.channel} ${n.status} ${n.summary}`).join("")}`);
+    return true;
+  }
+  return false;
+}

@@ -6,8 +6,11 @@
 // without Pulumi.
 import { createHash } from "node:crypto";
 import type { Settings } from "../settings";
-import { CONFIGURED, Configured, DOCKER_PEERS, FILES, MOUNTS, Peers, SECRETS, STAGING, containerPath } from "../monitoring/layout";
-import { CHECKS, RELOADS, syncScript } from "../monitoring/sync";
+import { clusterFlags } from "../monitoring/alertmanager/cluster";
+import { API_PASSWORD, API_USER, WEB_CONFIG } from "../monitoring/api-auth";
+import { StackHost, apiAuthRequired, hostPort, isHa, stackHosts } from "../monitoring/hosts";
+import { CURRENT, Configured, DOCKER_PEERS, FILES, MOUNTS, Peers, SECRETS, STAGING, containerPath } from "../monitoring/layout";
+import { CHECKS, RELOADS, syncScript, wgetBasicAuth } from "../monitoring/sync";
 
 export type Role = keyof Peers;
 
@@ -17,8 +20,8 @@ export interface ServiceSpec {
   /** Network alias and port other containers reach it on (DOCKER_PEERS). */
   alias: string;
   port: number;
-  /** Host port bound on docker.bindAddress; unset for containers only Prometheus scrapes. */
-  published?: number;
+  /** Host ports bound on the host's address; none for containers only Prometheus scrapes. */
+  publish: { internal: number; external: number; protocol?: "tcp" | "udp" }[];
   /** uid[:gid] the process runs as; its configuration files are owned by it. */
   user?: string;
   command: string[];
@@ -32,6 +35,8 @@ export interface ServiceSpec {
   healthPath: string;
   /** The configuration it reads from a volume at MOUNTS[config], written by its sync container. */
   config?: Configured;
+  /** Its API requires the API user's credentials (api-auth.ts): health checks and reloads send them. */
+  apiAuth?: boolean;
   /** Seconds between SIGTERM and SIGKILL: time to write the WAL, the silences and the notification log. */
   stopSeconds: number;
 }
@@ -51,58 +56,77 @@ const peer = (role: Role) => {
   return { alias, port: Number(port) };
 };
 
-const grafanaPath = (sub: string) => `${MOUNTS.grafana}/current/${sub}`;
+const live = (service: Configured, sub: string) => `${MOUNTS[service]}/${CURRENT}/${sub}`;
 
-/** The containers the settings ask for, in start order. */
-export function serviceSpecs(settings: Settings): ServiceSpec[] {
+/** Inside the Alertmanager container: gossip on every interface of the container, published on the host's address only. */
+const CLUSTER_LISTEN = "0.0.0.0";
+
+/** The containers one host runs, in start order. Grafana runs on the first host only. */
+export function serviceSpecs(settings: Settings, host: StackHost = stackHosts(settings)[0]): ServiceSpec[] {
   const d = settings.docker;
+  const hosts = stackHosts(settings);
+  const auth = apiAuthRequired(settings);
+  const webConfig = (service: Configured) => (auth ? [`--web.config.file=${live(service, WEB_CONFIG)}`] : []);
   const retention = [`--storage.tsdb.retention.time=${d.retention.time}`, ...(d.retention.size ? [`--storage.tsdb.retention.size=${d.retention.size}`] : [])];
+  const cluster = isHa(settings)
+    ? clusterFlags({
+        listen: `${CLUSTER_LISTEN}:${d.ports.alertmanagerCluster}`,
+        advertise: hostPort(host.address, d.ports.alertmanagerCluster),
+        peers: hosts.filter((h) => h.name !== host.name).map((h) => hostPort(h.address, d.ports.alertmanagerCluster)),
+        tlsConfig: containerPath(FILES.clusterTls),
+        peerTimeout: settings.alertmanager.peerTimeout,
+      })
+    : // One instance: no cluster gossip port to open or peers to find.
+      ["--cluster.listen-address="];
   const specs: ServiceSpec[] = [
     {
       role: "prometheus",
       image: d.images.prometheus,
       ...peer("prometheus"),
-      published: d.ports.prometheus,
+      publish: [{ internal: peer("prometheus").port, external: d.ports.prometheus }],
       user: USERS.prometheus,
       // --web.enable-lifecycle: the sync step reloads through POST /-/reload.
-      command: [`--config.file=${containerPath(FILES.prometheusConfig)}`, "--storage.tsdb.path=/prometheus", "--web.enable-lifecycle", ...retention],
+      command: [`--config.file=${containerPath(FILES.prometheusConfig)}`, "--storage.tsdb.path=/prometheus", "--web.enable-lifecycle", ...webConfig("prometheus"), ...retention],
       envs: [],
       dataPath: "/prometheus",
       hostMounts: [],
       healthPath: "/-/ready",
       config: "prometheus",
+      apiAuth: auth,
       stopSeconds: 60,
     },
     {
       role: "alertmanager",
       image: d.images.alertmanager,
       ...peer("alertmanager"),
-      published: d.ports.alertmanager,
-      user: USERS.alertmanager,
-      command: [
-        `--config.file=${containerPath(FILES.alertmanagerConfig)}`,
-        "--storage.path=/alertmanager",
-        // One instance: no cluster gossip port to open or peers to find.
-        "--cluster.listen-address=",
+      publish: [
+        { internal: peer("alertmanager").port, external: d.ports.alertmanager },
+        // TCP only: the TLS transport carries gossip packets over TCP streams (alertmanager/cluster.ts).
+        ...(isHa(settings) ? [{ internal: d.ports.alertmanagerCluster, external: d.ports.alertmanagerCluster, protocol: "tcp" as const }] : []),
       ],
+      user: USERS.alertmanager,
+      command: [`--config.file=${containerPath(FILES.alertmanagerConfig)}`, "--storage.path=/alertmanager", ...webConfig("alertmanager"), ...cluster],
       envs: [],
       dataPath: "/alertmanager",
       hostMounts: [],
       healthPath: "/-/ready",
       config: "alertmanager",
+      apiAuth: auth,
       stopSeconds: 30,
     },
-    {
+  ];
+  if (host.name === hosts[0].name) {
+    specs.push({
       role: "grafana",
       image: d.images.grafana,
       ...peer("grafana"),
-      published: d.ports.grafana,
+      publish: [{ internal: peer("grafana").port, external: d.ports.grafana }],
       user: USERS.grafana,
       command: [],
       envs: [
-        `GF_PATHS_PROVISIONING=${grafanaPath("provisioning")}`,
+        `GF_PATHS_PROVISIONING=${live("grafana", "provisioning")}`,
         `GF_SECURITY_ADMIN_USER=${settings.grafana.adminUser}`,
-        `GF_SECURITY_ADMIN_PASSWORD__FILE=${grafanaPath(GRAFANA_ADMIN_PASSWORD)}`,
+        `GF_SECURITY_ADMIN_PASSWORD__FILE=${live("grafana", GRAFANA_ADMIN_PASSWORD)}`,
         "GF_USERS_ALLOW_SIGN_UP=false",
         "GF_AUTH_ANONYMOUS_ENABLED=false",
         ...(settings.grafana.rootUrl ? [`GF_SERVER_ROOT_URL=${settings.grafana.rootUrl}`] : []),
@@ -112,13 +136,14 @@ export function serviceSpecs(settings: Settings): ServiceSpec[] {
       healthPath: "/api/health",
       config: "grafana",
       stopSeconds: 30,
-    },
-  ];
+    });
+  }
   if (d.exporters.nodeExporter) {
     specs.push({
       role: "nodeExporter",
       image: d.images.nodeExporter,
       ...peer("nodeExporter"),
+      publish: [],
       // Host metrics: the host's root file system and process table, read-only.
       command: ["--path.rootfs=/host"],
       envs: [],
@@ -133,6 +158,7 @@ export function serviceSpecs(settings: Settings): ServiceSpec[] {
       role: "cadvisor",
       image: d.images.cadvisor,
       ...peer("cadvisor"),
+      publish: [],
       command: [],
       envs: [],
       // What cAdvisor's documentation mounts to see every container's cgroups and layers.
@@ -170,27 +196,29 @@ export interface SyncSpec {
 }
 
 /** The one-shot container that checks a service's new files and makes them live (monitoring/sync.ts). */
-export function syncSpec(settings: Settings, service: Configured): SyncSpec {
-  const spec = serviceSpecs(settings).find((s) => s.config === service)!;
+export function syncSpec(settings: Settings, service: Configured, host: StackHost = stackHosts(settings)[0]): SyncSpec {
+  const spec = serviceSpecs(settings, host).find((s) => s.config === service)!;
   const script = syncScript({
     service,
     staged: STAGING,
     live: MOUNTS[service],
     owner: USERS[service],
     url: `http://${spec.alias}:${spec.port}`,
-    auth: service === "grafana" ? { user: settings.grafana.adminUser, passwordFile: GRAFANA_ADMIN_PASSWORD } : undefined,
+    auth: service === "grafana" ? { user: settings.grafana.adminUser, passwordFile: GRAFANA_ADMIN_PASSWORD } : spec.apiAuth ? { user: API_USER, passwordFile: API_PASSWORD } : undefined,
     check: CHECKS[service],
     reload: RELOADS[service],
   });
   return { service, image: spec.image, user: "0:0", entrypoint: ["/bin/sh", "-c"], command: [script], volumePath: MOUNTS[service] };
 }
 
-export const configuredServices = (settings: Settings): Configured[] => CONFIGURED.filter((c) => serviceSpecs(settings).some((s) => s.config === c));
-
 /** Docker's healthcheck for a spec: the images ship busybox wget, not curl. */
 export function healthcheck(spec: ServiceSpec) {
+  const url = `http://127.0.0.1:${spec.port}${spec.healthPath}`;
   return {
-    tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${spec.port}${spec.healthPath}`],
+    tests:
+      spec.apiAuth && spec.config
+        ? ["CMD-SHELL", `wget -q -O /dev/null ${wgetBasicAuth(API_USER, live(spec.config, API_PASSWORD))} ${url}`]
+        : ["CMD", "wget", "-q", "-O", "/dev/null", url],
     interval: "30s",
     timeout: "5s",
     retries: 3,
@@ -199,4 +227,4 @@ export function healthcheck(spec: ServiceSpec) {
 }
 
 /** http://host:port for a published port; IPv6 addresses in brackets. */
-export const urlOf = (bindAddress: string, port: number): string => `http://${bindAddress.includes(":") ? `[${bindAddress}]` : bindAddress}:${port}`;
+export const urlOf = (address: string, port: number): string => `http://${hostPort(address, port)}`;

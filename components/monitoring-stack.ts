@@ -11,12 +11,17 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { type SecretValues, setSecretCommand, type Settings } from "../settings";
 import type { FileTree } from "../monitoring/files";
+import { CLUSTER_TLS_FILES } from "../monitoring/alertmanager/cluster";
+import { API_PASSWORD, WEB_CONFIG, webConfig } from "../monitoring/api-auth";
+import { StackHost, apiAuthRequired, isHa, stackHosts } from "../monitoring/hosts";
 import { Configured, FILES, MOUNTS, SECRETS, STAGING, SecretFile, alertmanagerSecretFiles, filesOf } from "../monitoring/layout";
-import { GRAFANA_ADMIN_PASSWORD, ServiceSpec, configuredServices, filesDigest, healthcheck, serviceSpecs, syncSpec, urlOf } from "./docker-services";
+import { clusterCertificates } from "./cluster-certificates";
+import { GRAFANA_ADMIN_PASSWORD, ServiceSpec, SyncSpec, filesDigest, healthcheck, serviceSpecs, syncSpec, urlOf } from "./docker-services";
 
 export interface MonitoringStackArgs {
   settings: Settings;
-  files: FileTree;
+  /** Each host's rendered tree, by host name (monitoring/files.ts hostTrees). */
+  trees: Record<string, FileTree>;
   secrets: SecretValues;
 }
 
@@ -35,56 +40,88 @@ function secretValue(secrets: SecretValues, key: SecretFile["secret"]): pulumi.O
   return pulumi.secret(value);
 }
 
+/** The resource names of a host's resources: `<stack>-<role>` on the single host, `<stack>-<host>-<role>` in HA. */
+const hostPrefix = (name: string, host: StackHost): string => (host.name ? `${name}-${host.name}` : name);
+
 export class MonitoringStack extends pulumi.ComponentResource {
+  /** The first host's URLs (the only host's, without HA). */
   readonly prometheusUrl: pulumi.Output<string>;
   readonly alertmanagerUrl: pulumi.Output<string>;
   readonly grafanaUrl: pulumi.Output<string>;
+  /** Every host's Prometheus and Alertmanager, by host name ("" for the single host). */
+  readonly prometheusUrls: pulumi.Output<Record<string, string>>;
+  readonly alertmanagerUrls: pulumi.Output<Record<string, string>>;
   /** The Grafana admin password: the configured secret, or a generated one. */
   readonly grafanaAdminPassword: pulumi.Output<string>;
+  /** The API user's password when the APIs require one (HA, or a non-loopback bindAddress). */
+  readonly apiPassword?: pulumi.Output<string>;
   /** What each sync step said; fails (and with it `pulumi up`) when a service refused its new files. */
   readonly configuration: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ananta:monitoring:MonitoringStack", name, {}, opts);
-    const { settings, files, secrets } = args;
-    const missing = REQUIRED_FILES.filter((f) => !(f in files));
-    if (missing.length > 0) throw new Error(`MonitoringStack: the rendered file tree lacks ${missing.join(", ")}`);
+    const { settings, trees, secrets } = args;
+    const hosts = stackHosts(settings);
+    for (const h of hosts) {
+      const missing = REQUIRED_FILES.filter((f) => !(f in (trees[h.name] ?? {})));
+      if (missing.length > 0) throw new Error(`MonitoringStack: the rendered file tree${h.name ? ` of host ${h.name}` : ""} lacks ${missing.join(", ")}`);
+    }
     const d = settings.docker;
 
     this.grafanaAdminPassword = pulumi.secret(
       secrets.grafanaAdminPassword ?? new random.RandomPassword(`${name}-grafana-admin-password`, { length: 32, special: false }, { parent: this }).result,
     );
-    const secretFiles: Record<Configured, SecretUpload[]> = {
-      prometheus: [],
-      alertmanager: alertmanagerSecretFiles(settings).map((s) => ({ path: `${SECRETS}/${s.file}`, content: secretValue(secrets, s.secret) })),
-      grafana: [{ path: GRAFANA_ADMIN_PASSWORD, content: this.grafanaAdminPassword }],
+    // One API user for every replica and peer: clients read the password, servers check its bcrypt hash.
+    const api = apiAuthRequired(settings) ? new random.RandomPassword(`${name}-api-password`, { length: 32, special: false }, { parent: this }) : undefined;
+    this.apiPassword = api ? pulumi.secret(api.result) : undefined;
+    const apiFiles = (withServer: boolean): SecretUpload[] =>
+      api
+        ? [{ path: API_PASSWORD, content: pulumi.secret(api.result) }, ...(withServer ? [{ path: WEB_CONFIG, content: pulumi.secret(api.bcryptHash.apply(webConfig)) }] : [])]
+        : [];
+    const certificates = isHa(settings) ? clusterCertificates(name, hosts, { parent: this }) : {};
+    const peerFiles = (host: StackHost): SecretUpload[] => {
+      const c = certificates[host.name];
+      if (!c) return [];
+      return [
+        { path: `${SECRETS}/${CLUSTER_TLS_FILES.ca}`, content: c.ca },
+        { path: `${SECRETS}/${CLUSTER_TLS_FILES.cert}`, content: c.cert },
+        { path: `${SECRETS}/${CLUSTER_TLS_FILES.key}`, content: c.key },
+      ];
     };
+    const amSecrets = alertmanagerSecretFiles(settings).map((s) => ({ path: `${SECRETS}/${s.file}`, content: secretValue(secrets, s.secret) }));
 
-    const provider = new docker.Provider(`${name}-docker`, { host: d.host }, { parent: this });
-    const child = { parent: this, provider };
-    const network = new docker.Network(`${name}-network`, { name: `${name}-network` }, child);
-
-    const synced: Partial<Record<Configured, docker.Container>> = {};
-    const images = new Map<string, docker.RemoteImage>();
-    const imageOf = (id: string, ref: string) => {
-      if (!images.has(ref)) images.set(ref, new docker.RemoteImage(`${id}-image`, { name: ref, keepLocally: true }, child));
-      return images.get(ref)!;
-    };
-    for (const spec of serviceSpecs(settings)) {
-      const id = `${name}-${spec.role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-      const image = imageOf(id, spec.image);
-      let config: { volume: docker.Volume; sync: docker.Container } | undefined;
-      if (spec.config) {
-        const volume = new docker.Volume(`${id}-config`, { name: `${id}-config` }, child);
-        const sync = syncContainer(`${id}-sync`, settings, spec.config, image, volume, network, files, secretFiles[spec.config], child);
-        synced[spec.config] = sync;
-        config = { volume, sync };
+    const synced: { key: string; sync: docker.Container }[] = [];
+    for (const host of hosts) {
+      const prefix = hostPrefix(name, host);
+      const secretFiles: Record<Configured, SecretUpload[]> = {
+        prometheus: apiFiles(true),
+        alertmanager: [...amSecrets, ...apiFiles(true), ...peerFiles(host)],
+        grafana: [{ path: GRAFANA_ADMIN_PASSWORD, content: this.grafanaAdminPassword }, ...apiFiles(false)],
+      };
+      const provider = new docker.Provider(`${prefix}-docker`, { host: host.host }, { parent: this });
+      const child = { parent: this, provider };
+      const network = new docker.Network(`${prefix}-network`, { name: `${prefix}-network` }, child);
+      const images = new Map<string, docker.RemoteImage>();
+      const imageOf = (id: string, ref: string) => {
+        if (!images.has(ref)) images.set(ref, new docker.RemoteImage(`${id}-image`, { name: ref, keepLocally: true }, child));
+        return images.get(ref)!;
+      };
+      for (const spec of serviceSpecs(settings, host)) {
+        const id = `${prefix}-${spec.role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+        const image = imageOf(id, spec.image);
+        let config: { volume: docker.Volume; sync: docker.Container } | undefined;
+        if (spec.config) {
+          const volume = new docker.Volume(`${id}-config`, { name: `${id}-config` }, child);
+          const sync = syncContainer(`${id}-sync`, syncSpec(settings, spec.config, host), image, volume, network, trees[host.name], secretFiles[spec.config], child);
+          synced.push({ key: host.name ? `${host.name}/${spec.config}` : spec.config, sync });
+          config = { volume, sync };
+        }
+        serviceContainer(id, spec, image, network, host.address, config, child);
       }
-      serviceContainer(id, spec, image, network, d.bindAddress, config, child);
     }
 
     this.configuration = pulumi
-      .all(configuredServices(settings).map((s) => pulumi.all([s, synced[s]!.exitCode, synced[s]!.containerLogs])))
+      .all(synced.map(({ key, sync }) => pulumi.all([key, sync.exitCode, sync.containerLogs])))
       .apply((results) => {
         const refused = results.filter(([, code]) => code !== undefined && code !== 0);
         if (refused.length > 0) {
@@ -93,14 +130,20 @@ export class MonitoringStack extends pulumi.ComponentResource {
         return Object.fromEntries(results.map(([s, , logs]) => [s, (logs ?? "").trim().split("\n").pop() ?? ""]));
       });
 
-    this.prometheusUrl = pulumi.output(urlOf(d.bindAddress, d.ports.prometheus));
-    this.alertmanagerUrl = pulumi.output(urlOf(d.bindAddress, d.ports.alertmanager));
-    this.grafanaUrl = pulumi.output(urlOf(d.bindAddress, d.ports.grafana));
+    const urls = (port: number) => pulumi.output(Object.fromEntries(hosts.map((h) => [h.name, urlOf(h.address, port)])));
+    this.prometheusUrls = urls(d.ports.prometheus);
+    this.alertmanagerUrls = urls(d.ports.alertmanager);
+    this.prometheusUrl = pulumi.output(urlOf(hosts[0].address, d.ports.prometheus));
+    this.alertmanagerUrl = pulumi.output(urlOf(hosts[0].address, d.ports.alertmanager));
+    this.grafanaUrl = pulumi.output(urlOf(hosts[0].address, d.ports.grafana));
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,
       alertmanagerUrl: this.alertmanagerUrl,
       grafanaUrl: this.grafanaUrl,
+      prometheusUrls: this.prometheusUrls,
+      alertmanagerUrls: this.alertmanagerUrls,
       grafanaAdminPassword: this.grafanaAdminPassword,
+      apiPassword: this.apiPassword,
       configuration: this.configuration,
     });
   }
@@ -113,8 +156,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
  */
 function syncContainer(
   id: string,
-  settings: Settings,
-  service: Configured,
+  spec: SyncSpec,
   image: docker.RemoteImage,
   volume: docker.Volume,
   network: docker.Network,
@@ -122,8 +164,7 @@ function syncContainer(
   secrets: SecretUpload[],
   opts: pulumi.CustomResourceOptions,
 ): docker.Container {
-  const spec = syncSpec(settings, service);
-  const plain = filesOf(service, files);
+  const plain = filesOf(spec.service, files);
   return new docker.Container(
     id,
     {
@@ -138,7 +179,7 @@ function syncContainer(
         ...secrets.map((s) => ({ file: `${STAGING}/${s.path}`, content: s.content, permissions: "0400" })),
       ],
       labels: [
-        { label: "ananta.role", value: `${service}-sync` },
+        { label: "ananta.role", value: `${spec.service}-sync` },
         { label: "ananta.files-sha256", value: filesDigest(plain) },
       ],
       // Run once to the end and report the exit code and what it printed; the exited container
@@ -157,7 +198,7 @@ function serviceContainer(
   spec: ServiceSpec,
   image: docker.RemoteImage,
   network: docker.Network,
-  bindAddress: string,
+  address: string,
   config: { volume: docker.Volume; sync: docker.Container } | undefined,
   opts: pulumi.CustomResourceOptions,
 ): docker.Container {
@@ -175,7 +216,8 @@ function serviceContainer(
       privileged: spec.privileged,
       pidMode: spec.pidMode,
       networksAdvanced: [{ name: network.name, aliases: [spec.alias] }],
-      ports: spec.published ? [{ internal: spec.port, external: spec.published, ip: bindAddress }] : undefined,
+      // On the host's address only, never every interface (policy/ refuses that too).
+      ports: spec.publish.length > 0 ? spec.publish.map((p) => ({ ...p, ip: address })) : undefined,
       volumes: [
         ...(data && spec.dataPath ? [{ volumeName: data.name, containerPath: spec.dataPath }] : []),
         ...(config && spec.config ? [{ volumeName: config.volume.name, containerPath: MOUNTS[spec.config], readOnly: true }] : []),

@@ -43,12 +43,22 @@ export function testAlert(o: TestAlertOptions, now = new Date()): PostableAlert 
   };
 }
 
+/** Basic auth of an Alertmanager whose API requires it (HA, or published beyond loopback). */
+export interface ApiCredentials {
+  user: string;
+  password: string;
+}
+
+/** The Authorization header of basic auth. */
+export const basicAuthHeader = (c: ApiCredentials): Record<string, string> => ({ authorization: `Basic ${Buffer.from(`${c.user}:${c.password}`).toString("base64")}` });
+
 /** POST /api/v2/alerts; throws with Alertmanager's answer when it refuses. */
-export async function postAlerts(alertmanagerUrl: string, alerts: PostableAlert[]): Promise<void> {
+export async function postAlerts(alertmanagerUrl: string, alerts: PostableAlert[], credentials?: ApiCredentials): Promise<void> {
   const url = `${alertmanagerUrl.replace(/\/+$/, "")}/api/v2/alerts`;
+  const auth = credentials ? basicAuthHeader(credentials) : {};
   let res: Response;
   try {
-    res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(alerts), signal: AbortSignal.timeout(10_000) });
+    res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: JSON.stringify(alerts), signal: AbortSignal.timeout(10_000) });
   } catch (err) {
     throw new AlertInputError(`could not reach Alertmanager at ${url}: ${(err as Error).cause ?? (err as Error).message}`);
   }

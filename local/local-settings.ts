@@ -8,7 +8,8 @@ import type { DemoEndpoint } from "./demo-service";
 export const LOCAL_TIMING = {
   docker: { scrapeInterval: "1s", evaluationInterval: "1s" },
   alerts: { serviceDownFor: "5s", criticalErrorFor: "10s", highErrorFor: "20s", latencyFor: "20s", deploymentWindow: "1m" },
-  alertmanager: { groupWait: "2s", groupInterval: "5s" },
+  // HA: the last of three peers waits 2 x 1s, well inside the 5s group interval.
+  alertmanager: { groupWait: "2s", groupInterval: "5s", peerTimeout: "1s" },
 } as const;
 
 export interface LocalEndpoints {
@@ -23,9 +24,16 @@ export interface LocalEndpoints {
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
 
+/**
+ * HA on loopback: the peers' hosts, so that the rules are the HA stack's (its redundancy alerts,
+ * no page for one peer down). Nothing contacts these Docker hosts; the pipeline runs processes.
+ */
+const loopbackHosts = (names: string[]) => names.map((name, i) => ({ name, host: `tcp://127.0.0.${i + 1}:2375`, address: `127.0.0.${i + 1}` }));
+
 /** The raw stack values with local targets, receivers and timing; validated by parseSettings. */
-export function localSettings(raw: RawConfig, source: string, endpoints: LocalEndpoints): Settings {
+export function localSettings(raw: RawConfig, source: string, endpoints: LocalEndpoints, haHosts: string[] = []): Settings {
   const v = raw.values;
+  const { host, bindAddress, ...docker } = obj(v.docker);
   const target = new Map(endpoints.demo.map((d) => [d.service, d.target]));
   const notifications = obj(v.notifications);
   const pagerduty = obj(notifications.pagerduty);
@@ -34,7 +42,12 @@ export function localSettings(raw: RawConfig, source: string, endpoints: LocalEn
     ...v,
     services: (Array.isArray(v.services) ? (v.services as Obj[]) : []).map((s) => ({ ...s, targets: target.has(String(s.name)) ? [target.get(String(s.name))] : [] })),
     // Node exporter and cAdvisor are not started locally; scraping them would only add noise.
-    docker: { ...obj(v.docker), ...LOCAL_TIMING.docker, exporters: { nodeExporter: false, cadvisor: false } },
+    docker: {
+      ...docker,
+      ...(haHosts.length > 0 ? { hosts: loopbackHosts(haHosts) } : { host, bindAddress }),
+      ...LOCAL_TIMING.docker,
+      exporters: { nodeExporter: false, cadvisor: false },
+    },
     // Nor are the stack's database and cache exporters reachable from here.
     exporterTargets: { postgres: [], redis: [] },
     alerts: { ...obj(v.alerts), ...LOCAL_TIMING.alerts },

@@ -12,6 +12,8 @@ export interface PipelineState {
   controlUrl: string;
   /** Process data (TSDB, notification log), removed when the pipeline stops. */
   dataDir: string;
+  /** HA: the 0400 file holding the API user's password (the value is never written here). */
+  apiPasswordFile?: string;
 }
 
 export const stateFile = (dir: string): string => path.join(dir, "pipeline.json");

@@ -1,29 +1,43 @@
 // The local pipeline: a stack rendered for loopback and run with real prometheus and
 // prometheus-alertmanager processes, the demo service as every scrape target, and local
-// receivers for every notification. One machinery for `npm run local` and the e2e test.
+// receivers for every notification. One machinery for `npm run local` and the e2e tests.
+// With `ha`, it runs the HA stack's model: two Prometheus replicas sending to three
+// Alertmanager peers that gossip over mutual TLS, every API behind basic auth.
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawn } from "node:child_process";
+import { hashSync } from "bcryptjs";
+import { CLUSTER_TLS_FILES, clusterFlags } from "../monitoring/alertmanager/cluster";
+import { basicAuthHeader } from "./alert-api";
+import { API_PASSWORD, API_USER, WEB_CONFIG, webConfig } from "../monitoring/api-auth";
 import { FileTree, renderFiles } from "../monitoring/files";
-import { CURRENT, Configured, FILES, Peers, SECRETS, alertmanagerSecretFiles, filesOf, ownerOf } from "../monitoring/layout";
+import { CURRENT, FILES, Peers, SECRETS, alertmanagerSecretFiles, filesOf, ownerOf } from "../monitoring/layout";
 import { CHECKS, RELOADS, syncScript } from "../monitoring/sync";
 import { RawConfig, Settings, parseSettings, readStackFile } from "../settings";
 import { DemoService } from "./demo-service";
 import { localSettings } from "./local-settings";
 import { removePipelineState, writePipelineState } from "./pipeline-state";
+import { PeerPem, makeClusterPki } from "./pki";
 import { LOOPBACK, freePorts } from "./ports";
 import { ManagedProcess, findBinary } from "./processes";
 import { Notification, Receivers, channelsOfReceivers, slackChannelsOf } from "./receivers";
 
 export const BINARIES = { prometheus: "prometheus", alertmanager: "prometheus-alertmanager" } as const;
 
+type Run = "prometheus" | "alertmanager";
+
+/** HA on loopback: the replicas and the peers, by host name. */
+export const HA_TOPOLOGY: Record<Run, string[]> = { prometheus: ["a", "b"], alertmanager: ["a", "b", "c"] };
+
 export interface PipelineOptions {
   stackFile: string;
   /** Folder the rendered tree, secret files and process data go to (created if missing). */
   dir: string;
   onNotification?: (n: Notification) => void;
+  /** Run HA_TOPOLOGY instead of one Prometheus and one Alertmanager. */
+  ha?: boolean;
 }
 
 /** Fake secret values for the local stand-ins: PagerDuty and SMTP check them, Slack URLs point home. */
@@ -37,22 +51,39 @@ export class SyncError extends Error {
   override name = "SyncError";
 }
 
-/** The services the pipeline runs, and so configures. */
-const RUN: Configured[] = ["prometheus", "alertmanager"];
+/** One process of the pipeline: a Prometheus replica or an Alertmanager peer. */
+export interface Instance {
+  service: Run;
+  /** `prometheus` and `alertmanager`; in HA `prometheus-a`, `alertmanager-c`. */
+  name: string;
+  /** HA: its host (the replica label, the peer's certificate). */
+  host?: string;
+  /** host:port of its API. */
+  listen: string;
+  /** HA peers: host:port of its gossip. */
+  gossip?: string;
+  url: string;
+}
 
 export class LocalPipeline {
   readonly processes: ManagedProcess[] = [];
-  prometheusUrl = "";
-  alertmanagerUrl = "";
+  readonly instances: Instance[] = [];
   settings!: Settings;
+  /** The tree of the first instance of each service (as `render` shows it). */
   files: FileTree = {};
   private peers!: Peers;
   private endpoints!: Parameters<typeof localSettings>[2];
   private running = false;
+  private binaries!: Record<Run, string>;
+  private readonly byName = new Map<string, ManagedProcess>();
+  /** HA: the API user's password, its bcrypt hash, and each peer's certificate. */
+  private api?: { password: string; hash: string };
+  private pki: Record<string, PeerPem> = {};
   /** Process data (TSDB, notification log): temporary, removed on stop or, failing that, at exit. */
   private dataDir?: string;
   private readonly removeData = () => {
     if (this.dataDir) fs.rmSync(this.dataDir, { recursive: true, force: true });
+    fs.rmSync(path.join(this.dir, "pki"), { recursive: true, force: true });
     removePipelineState(this.dir);
   };
 
@@ -62,11 +93,35 @@ export class LocalPipeline {
     readonly demo: DemoService,
     readonly receivers: Receivers,
     readonly secrets: LocalSecrets,
+    readonly ha: boolean,
   ) {}
 
-  /** The folder a service reads its configuration from (`<live>/current/...`). */
-  live(service: Configured): string {
-    return path.join(this.dir, "live", service);
+  get prometheusUrl(): string {
+    return this.of("prometheus")[0]?.url ?? "";
+  }
+
+  get alertmanagerUrl(): string {
+    return this.of("alertmanager")[0]?.url ?? "";
+  }
+
+  /** The instances of one service, in order. */
+  of(service: Run): Instance[] {
+    return this.instances.filter((i) => i.service === service);
+  }
+
+  /** Headers every API call needs (basic auth in HA). */
+  get apiHeaders(): Record<string, string> {
+    return this.api ? basicAuthHeader({ user: API_USER, password: this.api.password }) : {};
+  }
+
+  /** HA: a file holding the API user's password (the first peer's own copy). */
+  get apiPasswordFile(): string | undefined {
+    return this.api ? path.join(this.live(this.of("alertmanager")[0].name), CURRENT, API_PASSWORD) : undefined;
+  }
+
+  /** The folder an instance reads its configuration from (`<live>/current/...`). */
+  live(name: string): string {
+    return path.join(this.dir, "live", name);
   }
 
   /** Starts everything; on any failure stops what was started and rethrows. */
@@ -76,9 +131,10 @@ export class LocalPipeline {
     const base = parseSettings(raw, options.stackFile, { requireSecrets: false });
     const secrets: LocalSecrets = { pagerdutyKey: randomBytes(16).toString("hex"), smtpPassword: randomBytes(12).toString("hex") };
     const receivers = new Receivers({ slackChannels: slackChannelsOf(base), receiverChannels: channelsOfReceivers(base), ...secrets, onNotification: options.onNotification });
-    const pipeline = new LocalPipeline(path.resolve(options.dir), options.stackFile, new DemoService(base.services), receivers, secrets);
+    const pipeline = new LocalPipeline(path.resolve(options.dir), options.stackFile, new DemoService(base.services), receivers, secrets, options.ha ?? false);
+    pipeline.binaries = binaries;
     try {
-      await pipeline.launch(raw, options.stackFile, binaries);
+      await pipeline.launch(raw, options.stackFile);
       return pipeline;
     } catch (err) {
       await pipeline.stop();
@@ -86,7 +142,7 @@ export class LocalPipeline {
     }
   }
 
-  private async launch(raw: ReturnType<typeof readStackFile>, source: string, binaries: { prometheus: string; alertmanager: string }): Promise<void> {
+  private async launch(raw: RawConfig, source: string): Promise<void> {
     await this.demo.start();
     await this.receivers.start();
     this.endpoints = {
@@ -95,72 +151,145 @@ export class LocalPipeline {
       pagerdutyUrl: this.receivers.pagerdutyUrl,
       smarthost: this.receivers.smarthost,
     };
-    const [promPort, amPort] = await freePorts(2);
+    const topology: Record<Run, (string | undefined)[]> = this.ha ? HA_TOPOLOGY : { prometheus: [undefined], alertmanager: [undefined] };
+    const ports = await freePorts(topology.prometheus.length + 2 * topology.alertmanager.length);
+    const at = (port: number) => `${LOOPBACK}:${port}`;
+    for (const service of ["alertmanager", "prometheus"] as const) {
+      for (const host of topology[service]) {
+        const listen = at(ports.pop()!);
+        this.instances.push({ service, name: host ? `${service}-${host}` : service, host, listen, url: `http://${listen}`, gossip: this.ha && service === "alertmanager" ? at(ports.pop()!) : undefined });
+      }
+    }
     this.peers = {
-      prometheus: `${LOOPBACK}:${promPort}`,
-      alertmanager: `${LOOPBACK}:${amPort}`,
+      prometheus: this.of("prometheus")[0].listen,
+      alertmanager: this.of("alertmanager")[0].listen,
       // Not started locally (exporters are off in localSettings); Grafana is not part of the pipeline.
       nodeExporter: `${LOOPBACK}:9100`,
       cadvisor: `${LOOPBACK}:8080`,
       grafana: `${LOOPBACK}:3000`,
     };
+    if (this.ha) {
+      const password = randomBytes(24).toString("base64url");
+      this.api = { password, hash: hashSync(password, 10) };
+      this.pki = makeClusterPki(path.join(this.dir, "pki"), HA_TOPOLOGY.alertmanager, LOOPBACK);
+    }
     const settings = this.settingsFrom(raw, source);
     // Not running yet: the sync step checks and places the files, with nothing to reload.
-    await this.apply(settings, this.render(settings));
+    await this.apply(settings);
     this.running = true;
-    const peers = this.peers;
-    const data = fs.mkdtempSync(path.join(os.tmpdir(), "ananta-local-data-"));
-    this.dataDir = data;
+    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ananta-local-data-"));
     // A Ctrl-C that also ends the reader of our output (`npm run local | tee`) may end this
     // process before stop() is done; the data goes in any case.
     process.once("exit", this.removeData);
-    this.alertmanagerUrl = `http://${peers.alertmanager}`;
-    const alertmanager = this.spawn("alertmanager", binaries.alertmanager, [
-      `--config.file=${this.localPath(FILES.alertmanagerConfig)}`,
-      `--storage.path=${path.join(data, "alertmanager")}`,
-      `--web.listen-address=${peers.alertmanager}`,
-      // An empty address turns clustering off: no gossip port, nothing beyond loopback.
-      "--cluster.listen-address=",
-    ]);
-    await alertmanager.waitReady(`${this.alertmanagerUrl}/-/ready`);
-    this.prometheusUrl = `http://${peers.prometheus}`;
-    const prometheus = this.spawn("prometheus", binaries.prometheus, [
-      `--config.file=${this.localPath(FILES.prometheusConfig)}`,
-      `--storage.tsdb.path=${path.join(data, "prometheus")}`,
-      `--web.listen-address=${peers.prometheus}`,
-      // The sync step reloads it through POST /-/reload.
-      "--web.enable-lifecycle",
-    ]);
-    await prometheus.waitReady(`${this.prometheusUrl}/-/ready`);
+    // Alertmanager first: Prometheus sends from its first evaluation.
+    for (const i of this.of("alertmanager")) this.startProcess(i);
+    for (const i of this.of("alertmanager")) await this.byName.get(i.name)!.waitReady(`${i.url}/-/ready`, 30_000, this.apiHeaders);
+    if (this.ha) await this.waitForCluster(this.of("alertmanager").length, 60_000);
+    for (const i of this.of("prometheus")) this.startProcess(i);
+    for (const i of this.of("prometheus")) await this.byName.get(i.name)!.waitReady(`${i.url}/-/ready`, 30_000, this.apiHeaders);
     writePipelineState(this.dir, {
       pid: process.pid,
       stackFile: source,
       prometheusUrl: this.prometheusUrl,
       alertmanagerUrl: this.alertmanagerUrl,
       controlUrl: this.demo.controlUrl,
-      dataDir: data,
+      dataDir: this.dataDir,
+      ...(this.apiPasswordFile ? { apiPasswordFile: this.apiPasswordFile } : {}),
     });
   }
 
-  private spawn(name: string, binary: string, args: string[]): ManagedProcess {
-    const p = new ManagedProcess(name, binary, args);
+  /** The process's flags: its live files, its data, its address; in HA its credentials and peers. */
+  private argsOf(i: Instance): string[] {
+    const live = path.join(this.live(i.name), CURRENT);
+    const web = this.api ? [`--web.config.file=${path.join(live, WEB_CONFIG)}`] : [];
+    const data = path.join(this.dataDir!, i.name);
+    if (i.service === "prometheus") {
+      // --web.enable-lifecycle: the sync step reloads it through POST /-/reload.
+      return [`--config.file=${this.localPath(FILES.prometheusConfig, i)}`, `--storage.tsdb.path=${data}`, `--web.listen-address=${i.listen}`, "--web.enable-lifecycle", ...web];
+    }
+    const cluster = i.gossip
+      ? clusterFlags({
+          listen: i.gossip,
+          advertise: i.gossip,
+          peers: this.of("alertmanager").filter((o) => o !== i).map((o) => o.gossip!),
+          tlsConfig: this.localPath(FILES.clusterTls, i),
+          peerTimeout: this.settings.alertmanager.peerTimeout,
+        })
+      : // An empty address turns clustering off: no gossip port, nothing beyond loopback.
+        ["--cluster.listen-address="];
+    return [`--config.file=${this.localPath(FILES.alertmanagerConfig, i)}`, `--storage.path=${data}`, `--web.listen-address=${i.listen}`, ...web, ...cluster];
+  }
+
+  private startProcess(i: Instance): ManagedProcess {
+    const p = new ManagedProcess(i.name, this.binaries[i.service], this.argsOf(i));
     this.processes.push(p);
+    this.byName.set(i.name, p);
     return p;
   }
 
+  /** The running process of an instance, if it runs. */
+  process(name: string): ManagedProcess | undefined {
+    const p = this.byName.get(name);
+    return p?.running ? p : undefined;
+  }
+
+  /** Stops one instance: SIGKILL to crash it as a host would, SIGTERM to stop it cleanly. */
+  async kill(name: string, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+    const p = this.byName.get(name);
+    if (!p) throw new Error(`no instance ${name}; instances: ${this.instances.map((i) => i.name).join(", ")}`);
+    await p.stop(5000, signal);
+  }
+
+  /** Starts a stopped instance again, on its data and live files; resolves once it is ready. */
+  async restart(name: string): Promise<void> {
+    const i = this.instances.find((x) => x.name === name);
+    if (!i) throw new Error(`no instance ${name}; instances: ${this.instances.map((x) => x.name).join(", ")}`);
+    if (this.process(name)) return;
+    await this.startProcess(i).waitReady(`${i.url}/-/ready`, 30_000, this.apiHeaders);
+  }
+
+  /** Each running peer's view of the gossip cluster (Alertmanager's /api/v2/status). */
+  async cluster(): Promise<{ name: string; status: string; members: number }[]> {
+    const running = this.of("alertmanager").filter((i) => this.process(i.name));
+    return Promise.all(
+      running.map(async (i) => {
+        const res = await fetch(`${i.url}/api/v2/status`, { headers: this.apiHeaders, signal: AbortSignal.timeout(2000) });
+        const { cluster } = (await res.json()) as { cluster: { status: string; peers?: unknown[] } };
+        return { name: i.name, status: cluster.status, members: cluster.peers?.length ?? 0 };
+      }),
+    );
+  }
+
+  /** Resolves once every running peer has settled in a cluster of `members` (notifications wait for that). */
+  async waitForCluster(members: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const view = await this.cluster().catch(() => []);
+      if (view.length > 0 && view.every((v) => v.status === "ready" && v.members === members)) return;
+      if (Date.now() > deadline) throw new Error(`the Alertmanager cluster did not settle with ${members} members in ${timeoutMs} ms: ${JSON.stringify(view)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
   private settingsFrom(raw: RawConfig, source: string): Settings {
-    return localSettings(raw, source, this.endpoints);
+    return localSettings(raw, source, this.endpoints, this.ha ? HA_TOPOLOGY.alertmanager : []);
   }
 
-  /** The tree for loopback: Alertmanager reads secrets under its live folder's `current`. */
-  render(settings: Settings): FileTree {
-    return renderFiles(settings, { secretsDir: path.join(this.live("alertmanager"), CURRENT, SECRETS), peers: this.peers });
+  /** The tree one instance reads: its own secrets folder, and in HA its replica and every peer. */
+  private renderFor(settings: Settings, i: Instance): FileTree {
+    return renderFiles(settings, {
+      secretsDir: path.join(this.live(i.name), CURRENT, SECRETS),
+      peers: { ...this.peers, [i.service]: i.listen },
+      cluster: this.ha ? { replica: i.host!, prometheus: this.of("prometheus").map((p) => p.listen), alertmanager: this.of("alertmanager").map((a) => a.listen) } : undefined,
+      apiAuth: this.ha,
+    });
   }
 
-  /** Where a rendered file is read on loopback: the live folder's `current`, as containerPath is in a container. */
-  localPath(file: string): string {
+  /** Where an instance reads a rendered file (the first of its service by default): its live folder's `current`. */
+  localPath(file: string, instance?: Instance): string {
     const { service, path: inner } = ownerOf(file);
-    return path.join(this.live(service), CURRENT, inner);
+    const i = instance ?? this.instances.find((x) => x.service === service)!;
+    return path.join(this.live(i.name), CURRENT, inner);
   }
 
   /**
@@ -169,48 +298,61 @@ export class LocalPipeline {
    * when a service refuses its new files, leaving that service's running configuration as it was.
    */
   async reload(): Promise<string[]> {
-    const settings = this.settingsFrom(readStackFile(this.stackFile), this.stackFile);
-    return this.apply(settings, this.render(settings));
+    return this.apply(this.settingsFrom(readStackFile(this.stackFile), this.stackFile));
   }
 
-  /** Stages each service's files (and its secrets) and runs the sync step on them. */
-  async apply(settings: Settings, files: FileTree): Promise<string[]> {
+  /** Renders each instance's files (edited by `edit`, e.g. to break one), stages them with its secrets, and syncs. */
+  async apply(settings: Settings, edit: (tree: FileTree) => FileTree = (t) => t): Promise<string[]> {
     const said: string[] = [];
     const refused: string[] = [];
-    for (const service of RUN) {
-      const staged = path.join(this.dir, "staging", service);
+    const trees = new Map<string, FileTree>();
+    for (const i of this.instances) {
+      const tree = edit(this.renderFor(settings, i));
+      trees.set(i.service, trees.get(i.service) ?? tree);
+      const staged = path.join(this.dir, "staging", i.name);
       fs.rmSync(staged, { recursive: true, force: true });
-      for (const [inner, content] of filesOf(service, files)) write(path.join(staged, inner), content);
-      if (service === "alertmanager") this.writeSecrets(settings, path.join(staged, SECRETS));
+      for (const [inner, content] of filesOf(i.service, tree)) write(path.join(staged, inner), content);
+      this.writeSecrets(settings, i, staged);
       const script = syncScript({
-        service,
+        service: i.service,
         staged,
-        live: this.live(service),
-        url: this.running ? `http://${this.peers[service]}` : undefined,
-        check: CHECKS[service],
-        reload: RELOADS[service],
+        live: this.live(i.name),
+        url: this.running && this.process(i.name) ? i.url : undefined,
+        auth: this.api ? { user: API_USER, passwordFile: API_PASSWORD } : undefined,
+        check: CHECKS[i.service],
+        reload: RELOADS[i.service],
       });
       const r = await sh(script);
-      (r.code === 0 ? said : refused).push(r.output.trim());
+      const lines = r.output.trim().replace(new RegExp(`^${i.service}:`, "gm"), `${i.name}:`);
+      (r.code === 0 ? said : refused).push(lines);
     }
     if (refused.length > 0) throw new SyncError(refused.join("\n"));
     this.settings = settings;
-    this.files = files;
+    this.files = { ...trees.get("prometheus"), ...trees.get("alertmanager") };
     return said;
   }
 
-  /** Secret files the rendered Alertmanager config names, pointing at the local stand-ins. */
-  private writeSecrets(settings: Settings, dir: string): void {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    for (const { file, secret } of alertmanagerSecretFiles(settings)) {
-      const value =
-        secret === "pagerdutyKey"
-          ? this.secrets.pagerdutyKey
-          : secret === "smtpPassword"
-            ? this.secrets.smtpPassword
-            : this.receivers.slackWebhookUrl(secret.slice("slackWebhooks.".length));
-      // No trailing newline: Alertmanager 0.25 does not trim auth_password_file.
-      fs.writeFileSync(path.join(dir, file), value, { mode: 0o600 });
+  /** Secret files an instance reads: Alertmanager's receivers' (local stand-ins), and in HA its credentials and certificate. */
+  private writeSecrets(settings: Settings, i: Instance, staged: string): void {
+    fs.mkdirSync(path.join(staged, SECRETS), { recursive: true, mode: 0o700 });
+    const put = (file: string, value: string) => fs.writeFileSync(path.join(staged, file), value, { mode: 0o600 });
+    if (i.service === "alertmanager") {
+      for (const { file, secret } of alertmanagerSecretFiles(settings)) {
+        const value =
+          secret === "pagerdutyKey"
+            ? this.secrets.pagerdutyKey
+            : secret === "smtpPassword"
+              ? this.secrets.smtpPassword
+              : this.receivers.slackWebhookUrl(secret.slice("slackWebhooks.".length));
+        // No trailing newline: Alertmanager 0.25 does not trim auth_password_file.
+        put(`${SECRETS}/${file}`, value);
+      }
+      const pem = i.host ? this.pki[i.host] : undefined;
+      if (pem) for (const [kind, file] of Object.entries(CLUSTER_TLS_FILES)) put(`${SECRETS}/${file}`, pem[kind as keyof PeerPem]);
+    }
+    if (this.api) {
+      put(API_PASSWORD, this.api.password);
+      put(WEB_CONFIG, webConfig(this.api.hash));
     }
   }
 

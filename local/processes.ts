@@ -5,13 +5,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 export const INSTALL_HINT = "apt-get install -y prometheus prometheus-alertmanager";
+/** Binaries of other packages, by the command that installs them. */
+const INSTALL: Record<string, string> = { openssl: "apt-get install -y openssl" };
 
 export class MissingBinaryError extends Error {
   constructor(
     readonly binary: string,
     alternative = "",
   ) {
-    super(`${binary} is not installed (not found on PATH); install it with: ${INSTALL_HINT}${alternative}`);
+    super(`${binary} is not installed (not found on PATH); install it with: ${INSTALL[binary] ?? INSTALL_HINT}${alternative}`);
     this.name = "MissingBinaryError";
   }
 }
@@ -72,12 +74,12 @@ export class ManagedProcess {
   }
 
   /** Polls url until it answers 2xx; fails early when the process exits. */
-  async waitReady(url: string, timeoutMs = 30_000): Promise<void> {
+  async waitReady(url: string, timeoutMs = 30_000, headers: Record<string, string> = {}): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`${this.name} exited before it was ready:\n${this.logTail()}`);
       try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+        const res = await fetch(url, { headers, signal: AbortSignal.timeout(1000) });
         if (res.ok) return;
       } catch {
         // not listening yet
@@ -87,10 +89,10 @@ export class ManagedProcess {
     throw new Error(`${this.name} was not ready at ${url} after ${timeoutMs} ms:\n${this.logTail()}`);
   }
 
-  /** SIGTERM, then SIGKILL after graceMs; resolves once the process is gone. */
-  async stop(graceMs = 5000): Promise<void> {
+  /** SIGTERM (or `signal`), then SIGKILL after graceMs; resolves once the process is gone. */
+  async stop(graceMs = 5000, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
     if (!this.running) return;
-    this.child.kill("SIGTERM");
+    this.child.kill(signal);
     const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
     await this.exited;
     clearTimeout(timer);

@@ -14,6 +14,21 @@ export interface Notification {
   summary: string;
   /** The message as received, for assertions on its content. */
   body: string;
+  /** Which alert group and which state of it: equal for the same notification sent twice. */
+  identity: string;
+  /** When it arrived (ms since the epoch). */
+  receivedAt: number;
+}
+
+/** Deliveries that repeat an earlier one to the same channel (same group, same alerts, same states). */
+export function duplicatesOf(notifications: Notification[]): Notification[] {
+  const seen = new Set<string>();
+  return notifications.filter((n) => {
+    const key = `${n.channel}\0${n.identity}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+    return false;
+  });
 }
 
 export interface ReceiverOptions {
@@ -68,7 +83,8 @@ export class Receivers {
         stream.on("end", () => {
           const subject = /^Subject: (.*(?:\r?\n[ \t].*)*)/im.exec(text)?.[1].replace(/\r?\n[ \t]/g, " ") ?? "";
           for (const rcpt of session.envelope.rcptTo) {
-            this.record({ channel: `email ${rcpt.address}`, status: statusOfText(subject), summary: decodeMimeWords(subject), body: text });
+            // The subject names the group's state; dates, message ids and MIME boundaries differ per sender.
+            this.record({ channel: `email ${rcpt.address}`, status: statusOfText(subject), summary: decodeMimeWords(subject), body: text, identity: subject });
           }
           callback();
         });
@@ -118,7 +134,8 @@ export class Receivers {
     await Promise.all([closeServer(this.http), new Promise<void>((r) => this.smtp.close(() => r()))]);
   }
 
-  private record(n: Notification): void {
+  private record(received: Omit<Notification, "receivedAt">): void {
+    const n = { ...received, receivedAt: Date.now() };
     this.notifications.push(n);
     this.options.onNotification?.(n);
   }
@@ -142,11 +159,12 @@ export class Receivers {
     });
   }
 
-  /** Alertmanager's webhook payload: {receiver, status, alerts: [{labels, ...}]}. */
+  /** Alertmanager's webhook payload: {receiver, status, groupKey, alerts: [{labels, fingerprint, status, ...}]}. */
   private webhook(receiver: string, json: Record<string, unknown>, body: string, res: http.ServerResponse): void {
-    const alerts = (json.alerts ?? []) as { status: string; labels: Record<string, string> }[];
+    const alerts = (json.alerts ?? []) as { status: string; fingerprint?: string; labels: Record<string, string> }[];
     const names = [...new Set(alerts.map((a) => describe(a.labels)))].join(", ");
-    this.record({ channel: this.options.receiverChannels[receiver] ?? `webhook ${receiver}`, status: json.status === "resolved" ? "resolved" : "firing", summary: names, body });
+    const identity = `${String(json.groupKey)} ${alerts.map((a) => `${a.fingerprint}:${a.status}`).sort().join(",")}`;
+    this.record({ channel: this.options.receiverChannels[receiver] ?? `webhook ${receiver}`, status: json.status === "resolved" ? "resolved" : "firing", summary: names, body, identity });
     reply(res, 200, "ok");
   }
 
@@ -155,16 +173,18 @@ export class Receivers {
     if (this.options.pagerdutyKey !== undefined && json.routing_key !== this.options.pagerdutyKey) {
       return reply(res, 400, JSON.stringify({ status: "invalid event", message: "Event object is invalid", errors: ["Invalid routing key"] }));
     }
-    const payload = (json.payload ?? {}) as { summary?: string };
-    this.record({ channel: "pagerduty", status: json.event_action === "resolve" ? "resolved" : "firing", summary: payload.summary ?? String(json.dedup_key), body });
+    const payload = (json.payload ?? {}) as { summary?: string; custom_details?: unknown };
+    const identity = `${String(json.dedup_key)} ${String(json.event_action)} ${JSON.stringify(payload.custom_details ?? null)}`;
+    this.record({ channel: "pagerduty", status: json.event_action === "resolve" ? "resolved" : "firing", summary: payload.summary ?? String(json.dedup_key), body, identity });
     reply(res, 202, JSON.stringify({ status: "success", message: "Event processed", dedup_key: json.dedup_key }));
   }
 
   /** Slack incoming webhook: answers `ok`. */
   private slack(id: string, json: Record<string, unknown>, body: string, res: http.ServerResponse): void {
-    const attachments = (json.attachments ?? []) as { title?: string; fallback?: string }[];
+    const attachments = (json.attachments ?? []) as { title?: string; fallback?: string; text?: string }[];
     const title = attachments[0]?.title ?? attachments[0]?.fallback ?? String(json.text ?? "");
-    this.record({ channel: `slack ${this.options.slackChannels[id]}`, status: statusOfText(title), summary: title, body });
+    // Title and text: the links Alertmanager adds name the peer that sent.
+    this.record({ channel: `slack ${this.options.slackChannels[id]}`, status: statusOfText(title), summary: title, body, identity: `${title}\n${attachments[0]?.text ?? ""}` });
     reply(res, 200, "ok");
   }
 }

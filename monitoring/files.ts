@@ -1,8 +1,10 @@
 // The one function that turns settings into the file tree. `render` writes it to disk, the
 // Docker component uploads it, validation and the local pipeline read the written tree.
 import type { Settings } from "../settings";
+import { StackHost, apiAuthRequired, dockerCluster, stackHosts } from "./hosts";
 import { DOCKER_RENDER, FILES, RenderOptions } from "./layout";
 import { alertmanagerConfig, alertmanagerTemplates } from "./alertmanager/config";
+import { clusterTlsConfig } from "./alertmanager/cluster";
 import { grafanaFiles } from "./grafana/files";
 import { alertRuleFiles } from "./alerts";
 import { prometheusConfig } from "./prometheus";
@@ -12,14 +14,29 @@ import { sloRules } from "./slo";
 /** Relative path (see FILES) → file content. */
 export type FileTree = Record<string, string>;
 
-export function renderFiles(settings: Settings, options: RenderOptions = DOCKER_RENDER): FileTree {
+/** The tree of one host; by default the (first) Docker host's, as `render` and `validate` check it. */
+export function renderFiles(settings: Settings, options: RenderOptions = dockerRenderOptions(settings, stackHosts(settings)[0])): FileTree {
   const tree: FileTree = {
     [FILES.prometheusConfig]: prometheusConfig(settings, options),
     [FILES.rule(RULE_FILES.slos)]: sloRules(settings),
     ...Object.fromEntries(Object.entries(alertRuleFiles(settings)).map(([name, text]) => [FILES.rule(name), text])),
     [FILES.alertmanagerConfig]: alertmanagerConfig(settings, options),
+    ...(options.cluster ? { [FILES.clusterTls]: clusterTlsConfig(options.secretsDir) } : {}),
     ...Object.fromEntries(Object.entries(alertmanagerTemplates()).map(([name, text]) => [FILES.template(name), text])),
     ...grafanaFiles(settings, options),
   };
   return Object.fromEntries(Object.entries(tree).sort(([a], [b]) => a.localeCompare(b)));
 }
+
+/** The options each Docker host renders with: its replica and peers in HA, and whether the APIs need credentials. */
+export function dockerRenderOptions(settings: Settings, host: StackHost): RenderOptions {
+  return {
+    ...DOCKER_RENDER,
+    cluster: dockerCluster(settings, host),
+    apiAuth: apiAuthRequired(settings),
+  };
+}
+
+/** Each Docker host's tree, by host name (one, named "", for the single host). */
+export const hostTrees = (settings: Settings): Record<string, FileTree> =>
+  Object.fromEntries(stackHosts(settings).map((h) => [h.name, renderFiles(settings, dockerRenderOptions(settings, h))]));

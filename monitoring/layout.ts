@@ -1,6 +1,7 @@
 // Where every generated file lives: in the rendered tree, in the containers, and how the
 // components reach each other. Nothing else knows where a file goes.
 import type { Settings, TeamId } from "../settings";
+import type { ClusterPeers } from "./hosts";
 
 /** The services whose configuration the tree holds: each top-level folder is one's. */
 export const CONFIGURED = ["prometheus", "alertmanager", "grafana"] as const;
@@ -32,6 +33,8 @@ export const FILES = {
   rule: (name: string) => `prometheus/rules/${name}.yml`,
   alertmanagerConfig: "alertmanager/alertmanager.yml",
   template: (name: string) => `alertmanager/templates/${name}.tmpl`,
+  /** HA: the Alertmanager peer's gossip TLS configuration (alertmanager/cluster.ts). */
+  clusterTls: "alertmanager/cluster-tls.yml",
   grafanaProvisioning: (name: string) => `grafana/provisioning/${name}`,
   dashboard: (name: string) => `grafana/dashboards/${name}.json`,
 } as const;
@@ -99,7 +102,12 @@ export const DOCKER_PEERS: Peers = {
 export interface RenderOptions {
   /** Absolute directory Alertmanager reads secret files from. */
   secretsDir: string;
+  /** This host's services, as the Prometheus and Grafana on it reach them. */
   peers: Peers;
+  /** HA: this replica, and every replica and peer it scrapes and sends to. */
+  cluster?: ClusterPeers;
+  /** Whether the APIs require the API user's credentials (api-auth.ts). */
+  apiAuth?: boolean;
 }
 
 export const DOCKER_RENDER: RenderOptions = { secretsDir: ALERTMANAGER_SECRETS_DIR, peers: DOCKER_PEERS };

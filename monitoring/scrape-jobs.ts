@@ -2,6 +2,7 @@
 // list and the availability/target alerts watch the same list, so they cannot drift apart.
 import type { Settings } from "../settings";
 import { INFRA_PLANE, SELF_JOBS } from "./conventions";
+import { ClusterPeers, isHa } from "./hosts";
 import { DOCKER_PEERS, Peers } from "./layout";
 
 export interface ScrapeJob {
@@ -15,12 +16,16 @@ export interface ScrapeJob {
   up: string;
   /** Watched by ServiceDown and TargetMissing; Prometheus's own job is not (the Watchdog covers it). */
   watched: boolean;
+  /** Prometheus or Alertmanager: scraped with the API credentials when the APIs require them. */
+  api?: boolean;
+  /** An exporter of the host the replica runs on (HA: labelled with that host). */
+  perHost?: boolean;
 }
 
 /** Exporters of shared infrastructure scraped at addresses from settings.exporterTargets. */
 export const EXPORTER_JOBS = { postgres: "postgres-exporter", redis: "redis-exporter" } as const;
 
-export function scrapeJobs(settings: Settings, peers: Peers = DOCKER_PEERS): ScrapeJob[] {
+export function scrapeJobs(settings: Settings, peers: Peers = DOCKER_PEERS, cluster?: ClusterPeers): ScrapeJob[] {
   const infra = (job: string, targets: string[], service = job, watched = true): ScrapeJob => ({
     job,
     targets,
@@ -29,9 +34,15 @@ export function scrapeJobs(settings: Settings, peers: Peers = DOCKER_PEERS): Scr
     up: "up",
     watched,
   });
-  const jobs = [infra(SELF_JOBS.prometheus, [peers.prometheus], SELF_JOBS.prometheus, false), infra(SELF_JOBS.alertmanager, [peers.alertmanager])];
-  if (settings.docker.exporters.nodeExporter) jobs.push(infra(SELF_JOBS.nodeExporter, [peers.nodeExporter]));
-  if (settings.docker.exporters.cadvisor) jobs.push(infra(SELF_JOBS.cadvisor, [peers.cadvisor]));
+  // HA: every replica scrapes every replica and peer; one of them down is a warning
+  // (PrometheusReplicaDown, AlertmanagerPeerDown), not a page, while the others carry on.
+  const ha = isHa(settings);
+  const jobs: ScrapeJob[] = [
+    { ...infra(SELF_JOBS.prometheus, cluster?.prometheus ?? [peers.prometheus], SELF_JOBS.prometheus, false), api: true },
+    { ...infra(SELF_JOBS.alertmanager, cluster?.alertmanager ?? [peers.alertmanager], SELF_JOBS.alertmanager, !ha), api: true },
+  ];
+  if (settings.docker.exporters.nodeExporter) jobs.push({ ...infra(SELF_JOBS.nodeExporter, [peers.nodeExporter]), perHost: true });
+  if (settings.docker.exporters.cadvisor) jobs.push({ ...infra(SELF_JOBS.cadvisor, [peers.cadvisor]), perHost: true });
   for (const [kind, job] of Object.entries(EXPORTER_JOBS) as [keyof typeof EXPORTER_JOBS, string][]) {
     const targets = settings.exporterTargets[kind];
     if (targets.length > 0) jobs.push(infra(job, [...targets], kind));

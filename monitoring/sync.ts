@@ -46,10 +46,15 @@ export const RELOADS: Record<Configured, string[]> = {
 /** Readiness: Prometheus and Alertmanager answer /-/ready once loaded, Grafana /api/health. */
 const READY: Record<Configured, string> = { prometheus: "/-/ready", alertmanager: "/-/ready", grafana: "/api/health" };
 
+/**
+ * wget's argument that authenticates as `user` with the password in a file (a shell expression
+ * for its path): computed when the command runs, so the password is in no script or input.
+ */
+export const wgetBasicAuth = (user: string, passwordFile: string): string =>
+  `--header "Authorization: Basic $(printf '%s:%s' ${sq(user)} "$(cat ${passwordFile})" | base64 | tr -d '\\n')"`;
+
 export function syncScript(plan: SyncPlan): string {
-  const auth = plan.auth
-    ? `--header "Authorization: Basic $(printf '%s:%s' ${sq(plan.auth.user)} "$(cat "$new/${plan.auth.passwordFile}")" | base64 | tr -d '\\n')"`
-    : "";
+  const auth = plan.auth ? wgetBasicAuth(plan.auth.user, `"$new/${plan.auth.passwordFile}"`) : "";
   const call = (path: string, post: boolean) => `wget -q -O - ${post ? "--post-data= " : ""}${auth} ${sq(`${plan.url ?? ""}${path}`)}`;
   const reload = plan.reload.map((p) => `${call(p, true)} >/dev/null`).join(" && ");
   return `set -eu

@@ -26,12 +26,21 @@ interface Upload {
 
 const isSecretUpload = (u: Upload): boolean => typeof u.file === "string" && u.file.startsWith(SECRET_UPLOAD);
 
+/** Inputs the TLS provider takes private keys in (and keeps secret): the cluster CA and peer certificates. */
+export const TLS_KEY_INPUTS: Record<string, string> = {
+  "tls:index/selfSignedCert:SelfSignedCert": "privateKeyPem",
+  "tls:index/certRequest:CertRequest": "privateKeyPem",
+  "tls:index/locallySignedCert:LocallySignedCert": "caPrivateKeyPem",
+};
+
 /**
  * The inputs a secret may legitimately sit in (visible to a policy only unwrapped): a SecureString's
- * value and a sync container's secret files. A Lambda's environment has its own policy.
+ * value, a sync container's secret files, and the TLS provider's key inputs. A Lambda's
+ * environment has its own policy.
  */
 function outsideSecretSinks(type: string, props: Props): Props {
   if (type === TYPES.ssmParameter && props.type === "SecureString") return { ...props, value: undefined };
+  if (type in TLS_KEY_INPUTS) return { ...props, [TLS_KEY_INPUTS[type]]: undefined };
   if (type === TYPES.container && Array.isArray(props.uploads)) {
     return { ...props, uploads: (props.uploads as Upload[]).map((u) => (isSecretUpload(u) ? { file: u.file } : u)) };
   }

@@ -286,6 +286,26 @@ function crossProblems(s: RawSettings, raw: RawConfig, requireSecrets: boolean):
     if (!n.email.smarthost) problem(["notifications", "email", "smarthost"], undefined, "is required when notifications.email.enabled is true (the SMTP server host:port)");
     if (n.email.username) need("smtpPassword", raw.secrets.smtpPassword, "when notifications.email.username is set");
   }
+  const hosts = s.docker.hosts;
+  if (hosts.length > 0) {
+    const givenDocker = (raw.values.docker ?? {}) as Record<string, unknown>;
+    if (hosts.length === 1) problem(["docker", "hosts"], hosts.map((h) => h.name), "must list two or more hosts for HA (for one host, set docker.host and docker.bindAddress instead)");
+    for (const single of ["host", "bindAddress"]) {
+      if (givenDocker[single] !== undefined) problem(["docker", single], givenDocker[single], "must not be set with docker.hosts, where each host gives its own host and address");
+    }
+    // Each later peer waits the peer timeout per peer before it sends; the last one must be done
+    // well within a group interval, or its flushes drift and it sends states already replaced.
+    const lastWait = durationSeconds(s.alertmanager.peerTimeout) * (hosts.length - 1);
+    if (hosts.length > 1 && durationSeconds(s.alertmanager.groupInterval) <= lastWait * 2) {
+      problem(["alertmanager", "groupInterval"], s.alertmanager.groupInterval, `must be longer than ${lastWait * 2}s with ${hosts.length} HA hosts: twice the ${lastWait}s the last peer waits before it sends (alertmanager.peerTimeout ${s.alertmanager.peerTimeout} per peer)`);
+    }
+    for (const field of ["name", "host", "address"] as const) {
+      hosts.forEach((h, i) => {
+        const first = hosts.findIndex((o) => o[field] === h[field]);
+        if (first < i) problem(["docker", "hosts", i, field], h[field], `duplicates docker.hosts[${first}].${field}; every host's ${field} must be unique`);
+      });
+    }
+  }
   s.aws.rds.forEach((d, i) => inPlanes(["aws", "rds", i, "plane"], d.plane));
   s.aws.elasticache.forEach((c, i) => inPlanes(["aws", "elasticache", i, "plane"], c.plane));
   s.aws.ecs.services.forEach((e, i) => inPlanes(["aws", "ecs", "services", i, "plane"], e.plane));

@@ -205,6 +205,8 @@ const alertsSchema = z.strictObject({
   deploymentWindow: duration.default("15m"),
   // Thresholds and `for` durations of the remaining alerts in monitoring/alerts/ (README "Alerts").
   targetMissingFor: duration.default("5m"),
+  // HA: a Prometheus replica or an Alertmanager peer down, or a peer missing from the cluster.
+  peerDownFor: duration.default("5m"),
   flappingChanges: positive.default(4),
   flappingFor: duration.default("5m"),
   dbConnectionsFor: duration.default("2m"),
@@ -241,6 +243,8 @@ const alertmanagerSchema = z.strictObject({
     })
     .prefault({}),
   resolveTimeout: duration.default("5m"),
+  // HA: how long each later peer waits per earlier peer before it sends (--cluster.peer-timeout).
+  peerTimeout: duration.default("15s"),
 });
 
 const slackChannel = z.string().regex(/^#[a-z0-9][a-z0-9._-]*$/, { message: "must be a Slack channel name such as #critical-alerts" });
@@ -302,14 +306,27 @@ const notificationsSchema = z.strictObject({
 const ipv4 = z.ipv4({ message: "must be an IPv4 or IPv6 address such as 127.0.0.1" });
 const ipv6 = z.ipv6({ message: "must be an IPv4 or IPv6 address such as 127.0.0.1" });
 
+const dockerHost = z.string().regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/, { message: "must be a Docker host such as unix:///var/run/docker.sock or ssh://user@host" });
+const address = z.union([ipv4, ipv6], { message: "must be an IPv4 or IPv6 address such as 127.0.0.1" });
+
+/** One host of an HA stack: a Prometheus replica and an Alertmanager peer run on each. */
+const haHostSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, { message: "must be 1-12 lower-case letters and digits, starting with a letter (it names the host's resources and its replica)" }),
+  host: dockerHost,
+  // Where the other hosts reach this one: its APIs and gossip port are published on it alone.
+  address: address.refine((a) => !["0.0.0.0", "::"].includes(a), { message: "must be the host's own address, not a wildcard (nothing is published on every interface)" }),
+});
+
 const dockerSchema = z.strictObject({
-  host: z.string().regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/, { message: "must be a Docker host such as unix:///var/run/docker.sock or ssh://user@host" }).default("unix:///var/run/docker.sock"),
-  bindAddress: z.union([ipv4, ipv6], { message: "must be an IPv4 or IPv6 address such as 127.0.0.1" }).default("127.0.0.1"),
+  host: dockerHost.default("unix:///var/run/docker.sock"),
+  bindAddress: address.default("127.0.0.1"),
+  hosts: z.array(haHostSchema).default([]),
   ports: z
     .strictObject({
       prometheus: port.default(9090),
       alertmanager: port.default(9093),
       grafana: port.default(3001),
+      alertmanagerCluster: port.default(9094),
     })
     .prefault({}),
   images: z

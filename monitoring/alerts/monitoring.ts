@@ -1,12 +1,15 @@
 // The monitoring itself: rules failing, notifications not delivered, targets gone missing,
 // configuration not reloaded, and the always-firing Watchdog heartbeat (a dead man's switch:
 // when it stops arriving, the alerting path is broken).
-import { WATCHDOG_ALERT } from "../conventions";
+import { SELF_JOBS, WATCHDOG_ALERT } from "../conventions";
 import { AlertGenerator, AlertSpec, infraOwner, percent, promString } from "./rule";
+import { isHa } from "../hosts";
 import { scrapeJobs } from "../scrape-jobs";
+import type { Settings } from "../../settings";
 
 export const monitoringAlerts: AlertGenerator = (settings) => {
   const a = settings.alerts;
+  const ha = isHa(settings);
   const prometheus = { category: "monitoring" as const, owner: infraOwner("prometheus") };
   const alerts: AlertSpec[] = [
     {
@@ -26,15 +29,26 @@ export const monitoringAlerts: AlertGenerator = (settings) => {
       summary: "Prometheus fails to evaluate rules",
       description: `{{ $value | humanize }} evaluations of rule group {{ $labels.rule_group }} failed in the last 5m on {{ $labels.instance }}; its alerts cannot fire.`,
     },
-    {
-      ...prometheus,
-      alert: "PrometheusNotificationsFailing",
-      severity: "critical",
-      expr: `rate(prometheus_notifications_errors_total[5m]) / rate(prometheus_notifications_sent_total[5m]) > ${a.notificationsFailingRatio}`,
-      for: a.notificationsFailingFor,
-      summary: "Prometheus cannot deliver alerts to Alertmanager",
-      description: `{{ $value | humanizePercentage }} of alert batches from {{ $labels.instance }} to {{ $labels.alertmanager }} failed in the last 5m (threshold ${percent(a.notificationsFailingRatio)}).`,
-    },
+    ha
+      ? {
+          // With peers, one peer unreachable is AlertmanagerPeerDown; this pages when a replica reaches none.
+          ...prometheus,
+          alert: "PrometheusNotificationsFailing",
+          severity: "critical",
+          expr: `min without (alertmanager) (rate(prometheus_notifications_errors_total[5m]) / rate(prometheus_notifications_sent_total[5m])) > ${a.notificationsFailingRatio}`,
+          for: a.notificationsFailingFor,
+          summary: "Prometheus cannot deliver alerts to any Alertmanager peer",
+          description: `At least {{ $value | humanizePercentage }} of alert batches from {{ $labels.instance }} failed to every Alertmanager peer in the last 5m (threshold ${percent(a.notificationsFailingRatio)}).`,
+        }
+      : {
+          ...prometheus,
+          alert: "PrometheusNotificationsFailing",
+          severity: "critical",
+          expr: `rate(prometheus_notifications_errors_total[5m]) / rate(prometheus_notifications_sent_total[5m]) > ${a.notificationsFailingRatio}`,
+          for: a.notificationsFailingFor,
+          summary: "Prometheus cannot deliver alerts to Alertmanager",
+          description: `{{ $value | humanizePercentage }} of alert batches from {{ $labels.instance }} to {{ $labels.alertmanager }} failed in the last 5m (threshold ${percent(a.notificationsFailingRatio)}).`,
+        },
     {
       ...prometheus,
       alert: "PrometheusConfigReloadFailed",
@@ -57,6 +71,7 @@ export const monitoringAlerts: AlertGenerator = (settings) => {
       description: `{{ $value | humanizePercentage }} of {{ $labels.integration }} notifications from {{ $labels.instance }} failed in the last 5m (threshold ${percent(a.notificationsFailingRatio)}).`,
     },
   ];
+  if (ha) alerts.push(...haAlerts(settings));
   for (const { job, owner, up } of scrapeJobs(settings).filter((j) => j.watched)) {
     alerts.push({
       category: "monitoring",
@@ -71,3 +86,44 @@ export const monitoringAlerts: AlertGenerator = (settings) => {
   }
   return alerts;
 };
+
+/**
+ * HA: the redundancy itself. Each is a warning: the other replicas and peers still page, but one
+ * more failure would not. Every replica scrapes every replica and peer, so any of them can tell.
+ */
+function haAlerts(settings: Settings): AlertSpec[] {
+  const a = settings.alerts;
+  return [
+    {
+      category: "monitoring",
+      owner: infraOwner("prometheus"),
+      alert: "PrometheusReplicaDown",
+      severity: "warning",
+      expr: `up{job=${promString(SELF_JOBS.prometheus)}} == 0`,
+      for: a.peerDownFor,
+      summary: "A Prometheus replica is down",
+      description: `The replica at {{ $labels.instance }} has not answered scrapes for ${a.peerDownFor}: the others still evaluate every rule, but the stack runs without its redundancy.`,
+    },
+    {
+      category: "monitoring",
+      owner: infraOwner("alertmanager"),
+      alert: "AlertmanagerPeerDown",
+      severity: "warning",
+      expr: `up{job=${promString(SELF_JOBS.alertmanager)}} == 0`,
+      for: a.peerDownFor,
+      summary: "An Alertmanager peer is down or refuses Prometheus",
+      description: `The peer at {{ $labels.instance }} has not answered scrapes for ${a.peerDownFor} (down, or refusing the API credentials): the other peers still send notifications.`,
+    },
+    {
+      category: "monitoring",
+      owner: infraOwner("alertmanager"),
+      alert: "AlertmanagerClusterMemberMissing",
+      severity: "warning",
+      // Against the peers Prometheus is configured with (down ones included), not those reporting.
+      expr: `alertmanager_cluster_members{job=${promString(SELF_JOBS.alertmanager)}} < on () group_left () count(up{job=${promString(SELF_JOBS.alertmanager)}})`,
+      for: a.peerDownFor,
+      summary: "An Alertmanager peer is missing from the cluster",
+      description: `{{ $labels.instance }} sees {{ $value }} cluster members, fewer than the configured peers, for ${a.peerDownFor}: a peer is down or gossip between peers is cut (each side then notifies on its own, so notifications repeat).`,
+    },
+  ];
+}

@@ -2,7 +2,8 @@
 // name it, and a re-provisioned Grafana keeps the same reference.
 import { stringify } from "yaml";
 import type { Settings } from "../../settings";
-import type { RenderOptions } from "../layout";
+import { API_PASSWORD, API_USER } from "../api-auth";
+import { CURRENT, MOUNTS, type RenderOptions } from "../layout";
 
 export const PROMETHEUS_DATASOURCE = { type: "prometheus", uid: "ananta-prometheus" } as const;
 
@@ -19,6 +20,10 @@ export function datasourceProvisioning(settings: Settings, options: RenderOption
           url: `http://${options.peers.prometheus}`,
           isDefault: true,
           editable: false,
+          // The password is read from its 0400 file when Grafana provisions: never in this file.
+          ...(options.apiAuth
+            ? { basicAuth: true, basicAuthUser: API_USER, secureJsonData: { basicAuthPassword: `$__file{${MOUNTS.grafana}/${CURRENT}/${API_PASSWORD}}` } }
+            : {}),
           // $__rate_interval needs the real scrape interval to stay above it.
           jsonData: { timeInterval: settings.docker.scrapeInterval },
         },

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { postAlerts, testAlert } from "../../local/alert-api";
 import { LocalPipeline, SyncError } from "../../local/pipeline";
 import type { Notification } from "../../local/receivers";
+import type { FileTree } from "../../monitoring/files";
 import { CURRENT, FILES } from "../../monitoring/layout";
 import { stackFile } from "../helpers/pulumi-program";
 import { tmpDir } from "../helpers/tools";
@@ -95,7 +96,7 @@ describe("e2e: validated reload on loopback (real prometheus + alertmanager)", f
 
   it("refuses a broken rule file with promtool's message; the running rules keep evaluating", async () => {
     const live = fs.readlinkSync(path.join(pipeline.live("prometheus"), CURRENT));
-    const broken = { ...pipeline.files, [FILES.rule("critical")]: "groups:\n  - name: broken\n    rules:\n      - alert: Broken\n        expr: up ==\n" };
+    const broken = (tree: FileTree) => ({ ...tree, [FILES.rule("critical")]: "groups:\n  - name: broken\n    rules:\n      - alert: Broken\n        expr: up ==\n" });
     await assert.rejects(pipeline.apply(pipeline.settings, broken), (e: Error) => {
       assert.ok(e instanceof SyncError);
       assert.match(e.message, /critical\.yml/);
@@ -109,7 +110,7 @@ describe("e2e: validated reload on loopback (real prometheus + alertmanager)", f
   });
 
   it("refuses a broken Alertmanager configuration with amtool's message", async () => {
-    const broken = { ...pipeline.files, [FILES.alertmanagerConfig]: pipeline.files[FILES.alertmanagerConfig].replace("receiver: watchdog", "receiver: nobody-by-that-name") };
+    const broken = (tree: FileTree) => ({ ...tree, [FILES.alertmanagerConfig]: tree[FILES.alertmanagerConfig].replace("receiver: watchdog", "receiver: nobody-by-that-name") });
     await assert.rejects(pipeline.apply(pipeline.settings, broken), /undefined receiver "nobody-by-that-name"[\s\S]*alertmanager: refused the new configuration; the running one is unchanged/);
     const status = await get<{ config: { original: string } }>(`${pipeline.alertmanagerUrl}/api/v2/status`);
     assert.doesNotMatch(status.config.original, /nobody-by-that-name/);

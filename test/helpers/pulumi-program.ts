@@ -78,7 +78,13 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     const failed = options.syncFailure && name.endsWith(`-${options.syncFailure.service}-sync`);
     return failed ? { exitCode: 1, containerLogs: options.syncFailure!.logs } : { exitCode: 0, containerLogs: `${name}: reloaded v1` };
   }
-  if (type === "random:index/randomPassword:RandomPassword") return { result: `random-${name}` };
+  if (type === "random:index/randomPassword:RandomPassword") return { result: `random-${name}`, bcryptHash: `$2a$10$bcrypt-of-random-${name}` };
+  // PEM-shaped, so the policy pack sees private keys where they sit.
+  if (type === "tls:index/privateKey:PrivateKey") return { privateKeyPem: `-----BEGIN EC PRIVATE KEY-----\n${name}\n-----END EC PRIVATE KEY-----\n` };
+  if (type === "tls:index/certRequest:CertRequest") return { certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\n${name}\n-----END CERTIFICATE REQUEST-----\n` };
+  if (type === "tls:index/selfSignedCert:SelfSignedCert" || type === "tls:index/locallySignedCert:LocallySignedCert") {
+    return { certPem: `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n` };
+  }
   return {};
 }
 

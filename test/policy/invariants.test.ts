@@ -82,6 +82,10 @@ describe("policy no-plaintext-secrets", () => {
       [],
     );
     assert.deepEqual(await violations(p, PARAMETER, { type: "SecureString", value: WEBHOOK }), []);
+    const key = "-----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY-----\n";
+    assert.deepEqual(await violations(p, "tls:index/certRequest:CertRequest", { privateKeyPem: key, ipAddresses: ["10.0.0.1"] }), []);
+    assert.deepEqual(await violations(p, "tls:index/locallySignedCert:LocallySignedCert", { caPrivateKeyPem: key, certRequestPem: "-----BEGIN CERTIFICATE REQUEST-----" }), []);
+    assert.equal((await violations(p, CONTAINER, { envs: [`KEY=${key}`] })).length, 1, "a key outside the TLS resources is a leak");
   });
 });
 

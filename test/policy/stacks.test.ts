@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
-import { INVARIANTS } from "../../policy/invariants";
+import { INVARIANTS, TLS_KEY_INPUTS } from "../../policy/invariants";
 import { slackTeams } from "../../monitoring/cloudwatch/forwarders";
 import { findSecrets } from "../../policy/secret-shapes";
-import { PolicyView, Secrets, policyViewOf } from "../helpers/pulumi-program";
+import { PolicyView, ProgramOptions, Secrets, policyViewOf } from "../helpers/pulumi-program";
 import { settingsOf } from "../helpers/tools";
 import { violations } from "./policy-args";
 
@@ -18,14 +18,26 @@ const SHAPED: Secrets = {
 
 const isSink = (r: PolicyView, path: string): boolean =>
   (r.type === "aws:ssm/parameter:Parameter" && path === "value") ||
+  TLS_KEY_INPUTS[r.type] === path ||
   (r.type === "docker:index/container:Container" && /^uploads\[\d+\]\.content$/.test(path) && String((r.props.uploads as { file: string }[])[Number(path.match(/\d+/)![0])].file).startsWith("/staging/secrets/"));
 
-for (const stack of ["dev", "prod"]) {
-  describe(`the policy pack on every resource of the ${stack} stack`, function () {
+const HA_HOSTS = [
+  { name: "a", host: "ssh://ops@mon-a.internal", address: "10.0.0.1" },
+  { name: "b", host: "ssh://ops@mon-b.internal", address: "10.0.0.2" },
+];
+
+const VARIANTS: { stack: string; label: string; options: ProgramOptions }[] = [
+  { stack: "dev", label: "dev", options: { secrets: { smtpPassword: SHAPED.smtpPassword, grafanaAdminPassword: SHAPED.grafanaAdminPassword } } },
+  { stack: "prod", label: "prod", options: { secrets: SHAPED } },
+  { stack: "prod", label: "prod with docker.hosts (HA)", options: { secrets: SHAPED, config: { docker: { hosts: HA_HOSTS } } } },
+];
+
+for (const { stack, label, options } of VARIANTS) {
+  describe(`the policy pack on every resource of the ${label} stack`, function () {
     this.timeout(60_000);
     let resources: PolicyView[];
     before(async () => {
-      resources = await policyViewOf(stack, { secrets: stack === "prod" ? SHAPED : { smtpPassword: SHAPED.smtpPassword, grafanaAdminPassword: SHAPED.grafanaAdminPassword } });
+      resources = await policyViewOf(stack, options);
     });
 
     it("reports no violation", async () => {
@@ -39,12 +51,15 @@ for (const stack of ["dev", "prod"]) {
       const found = resources.flatMap((r) => findSecrets(r.props).map((f) => ({ r, f })));
       const outside = found.filter(({ r, f }) => !isSink(r, f.path)).map(({ r, f }) => `${r.name} ${f.path}: ${f.kind}`);
       assert.deepEqual(outside, []);
-      const inSink = (type: string) => found.filter(({ r }) => r.type === type).length;
+      const inSink = (type: string) => found.filter(({ r, f }) => r.type === type && f.kind !== "a private key").length;
       // Alertmanager's secret files hold the routing key and every team's webhook; on AWS, the
       // SecureStrings hold the routing key and the webhooks of the teams the topics post to.
       const settings = settingsOf(stack);
-      assert.equal(inSink("docker:index/container:Container"), settings.aws.enabled ? 1 + TEAMS.length : 0);
+      assert.equal(inSink("docker:index/container:Container"), settings.aws.enabled ? (1 + TEAMS.length) * (options.config ? HA_HOSTS.length : 1) : 0);
       assert.equal(inSink("aws:ssm/parameter:Parameter"), settings.aws.enabled ? 1 + slackTeams(settings).length : 0);
+      // HA: each peer's own key in its secret files (the TLS resources take them as their inputs).
+      const keys = found.filter(({ r, f }) => r.type === "docker:index/container:Container" && f.kind === "a private key").length;
+      assert.equal(keys, options.config ? HA_HOSTS.length : 0);
     });
   });
 }

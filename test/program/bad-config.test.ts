@@ -80,6 +80,13 @@ const CASES: BadCase[] = [
   { what: "unknown notification mode", stack: "dev", options: { config: { notifications: { mode: "staging" } } }, key: "ananta-monitoring:notifications.mode", value: '"staging"' },
   { what: "ECS services without a cluster", stack: "prod", options: { secrets: prodSecrets, config: { aws: { enabled: true, ecs: { services: [{ name: "cns-service", plane: "app" }] } } } }, key: "ananta-monitoring:aws.ecs.clusterName", value: "(not set)" },
   { what: "CloudWatch log retention not offered by AWS", stack: "prod", options: { secrets: prodSecrets, config: { aws: { enabled: true, logRetentionDays: 10 } } }, key: "ananta-monitoring:aws.logRetentionDays", value: "10" },
+  // HA: two or more hosts, each its own address; never mixed with the single-host keys.
+  { what: "one HA host", stack: "dev", options: { config: { docker: { hosts: [{ name: "a", host: "ssh://ops@a", address: "10.0.0.1" }] } } }, key: "ananta-monitoring:docker.hosts", value: '["a"]' },
+  { what: "an HA host on every interface", stack: "dev", options: { config: { docker: { hosts: [{ name: "a", host: "ssh://ops@a", address: "0.0.0.0" }, { name: "b", host: "ssh://ops@b", address: "10.0.0.2" }] } } }, key: "ananta-monitoring:docker.hosts[0].address", value: '"0.0.0.0"' },
+  { what: "two HA hosts with one address", stack: "dev", options: { config: { docker: { hosts: [{ name: "a", host: "ssh://ops@a", address: "10.0.0.1" }, { name: "b", host: "ssh://ops@b", address: "10.0.0.1" }] } } }, key: "ananta-monitoring:docker.hosts[1].address", value: '"10.0.0.1"' },
+  { what: "an HA host name with a dash", stack: "dev", options: { config: { docker: { hosts: [{ name: "mon-a", host: "ssh://ops@a", address: "10.0.0.1" }, { name: "b", host: "ssh://ops@b", address: "10.0.0.2" }] } } }, key: "ananta-monitoring:docker.hosts[0].name", value: '"mon-a"' },
+  { what: "a group interval the last HA peer's wait does not fit in", stack: "dev", options: { config: { alertmanager: { groupInterval: "40s" }, docker: { hosts: [{ name: "a", host: "ssh://ops@a", address: "10.0.0.1" }, { name: "b", host: "ssh://ops@b", address: "10.0.0.2" }, { name: "c", host: "ssh://ops@c", address: "10.0.0.3" }] } } }, key: "ananta-monitoring:alertmanager.groupInterval", value: '"40s"' },
+  { what: "docker.host beside docker.hosts", stack: "dev", options: { config: { docker: { host: "ssh://ops@x", hosts: [{ name: "a", host: "ssh://ops@a", address: "10.0.0.1" }, { name: "b", host: "ssh://ops@b", address: "10.0.0.2" }] } } }, key: "ananta-monitoring:docker.host", value: '"ssh://ops@x"' },
 ];
 
 describe("bad configuration fails before any resource is registered", () => {
