@@ -15,5 +15,8 @@ export const grafanaAdminPassword = stack.grafanaAdminPassword;
 /** Secret, when the APIs require credentials (HA, or a non-loopback bindAddress): user `monitoring`. */
 export const apiPassword = stack.apiPassword;
 export const snsTopicArns = stack.snsTopicArns;
+/** With aws.amp.enabled: the AMP workspace and its Prometheus endpoint (query API, remote write). */
+export const ampWorkspaceId = stack.ampWorkspaceId;
+export const ampEndpoint = stack.ampEndpoint;
 /** What each sync step made live; `pulumi up` fails here when a service refused its new files. */
 export const configuration = stack.configuration;

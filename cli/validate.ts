@@ -6,14 +6,16 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { ampAlertmanager, offlineTopicArns, type SnsReceiver } from "../monitoring/amp/alertmanager";
 import { renderFiles } from "../monitoring/files";
 import { FILES } from "../monitoring/layout";
-import { missingSecrets, presenceFromPulumiJson, routeTestArgs, routingCases, smokeRuleTest } from "../local/validation";
+import { ampRouteProblem, missingSecrets, presenceFromPulumiJson, routeTestArgs, routingCases, smokeRuleTest, type RouteCase } from "../local/validation";
 import { MissingBinaryError, findBinary } from "../local/processes";
 import { ToolRunner, toolRunner } from "../local/tool-runner";
-import { parseSettings, readStackFile } from "../settings";
+import { parseSettings, readStackFile, type Settings } from "../settings";
 import { ROOT, parseArgs, runMain, stackFilePath, stackOptions } from "./args";
-import { writeTree } from "../local/write-tree";
+import { writeAmpAlertmanager, writeTree } from "../local/write-tree";
 
 const USAGE = "npm run validate -- (--stack <name> | --config <stack-file>) [--tree <rendered-folder>]";
 
@@ -51,6 +53,32 @@ function secretsRow(stack: string | undefined, raw: ReturnType<typeof readStackF
   return missing.length === 0 ? row("PASS", `set: ${needed.join(", ")}`) : row("FAIL", `not set: ${missing.join(", ")} (pulumi config set --secret ...)`);
 }
 
+const routeLabel = (c: RouteCase) => `amtool routes: ${c.labels.alertname} ${c.labels.severity}${c.labels.plane ? ` ${c.labels.plane}` : ""}`;
+
+/** The stack's Alertmanager: check-config, then amtool verifying each routing case's receivers. */
+function alertmanagerRows(runner: ToolRunner, settings: Settings, config: string): Row[] {
+  return [
+    toolRow(runner, "amtool check-config", FILES.alertmanagerConfig, "amtool", ["check-config", config]),
+    ...routingCases(settings).map((c) => toolRow(runner, routeLabel(c), FILES.alertmanagerConfig, "amtool", routeTestArgs(config, c))),
+  ];
+}
+
+/** With AMP: its Alertmanager definition (for the stack's topic names), and that each case pages exactly when it should. */
+function ampRows(runner: ToolRunner, settings: Settings, work: string): Row[] {
+  const file = "AMP Alertmanager definition";
+  const arns = offlineTopicArns(settings);
+  const config = writeAmpAlertmanager(path.join(work, "amp"), ampAlertmanager(settings, arns, settings.awsRegion!));
+  const receivers = (parseYaml(fs.readFileSync(config, "utf8")) as { receivers: SnsReceiver[] }).receivers;
+  return [
+    toolRow(runner, "amtool check-config", file, "amtool", ["check-config", config]),
+    ...routingCases(settings).map((c): Row => {
+      const r = runner.run("amtool", routeTestArgs(config, c, false));
+      const problem = r.code === 0 ? ampRouteProblem(settings, arns, receivers, c, r.output) : firstLines(r.output);
+      return { check: routeLabel(c), file, result: problem ? "FAIL" : "PASS", detail: problem ?? "" };
+    }),
+  ];
+}
+
 function printTable(rows: Row[]): void {
   const w = { check: Math.max(5, ...rows.map((r) => r.check.length)), file: Math.max(4, ...rows.map((r) => r.file.length)) };
   console.log(`${"CHECK".padEnd(w.check)}  ${"FILE".padEnd(w.file)}  RESULT`);
@@ -81,16 +109,12 @@ runMain(USAGE, (argv) => {
     const ruleFiles = fs.existsSync(at("prometheus/rules")) ? fs.readdirSync(at("prometheus/rules")).filter((f) => f.endsWith(".yml")).sort().map((f) => `prometheus/rules/${f}`) : [];
     const smoke = path.join(work, "smoke.test.yml");
     fs.writeFileSync(smoke, smokeRuleTest(settings, ruleFiles.map(at)));
-    const amConfig = at(FILES.alertmanagerConfig);
 
     const rows: Row[] = [
       toolRow(runner, "promtool check config", FILES.prometheusConfig, "promtool", ["check", "config", "--syntax-only", at(FILES.prometheusConfig)]),
       ...ruleFiles.map((f) => toolRow(runner, "promtool check rules", f, "promtool", ["check", "rules", at(f)])),
       toolRow(runner, "promtool test rules (ServiceDown, Watchdog)", "smoke.test.yml (generated)", "promtool", ["test", "rules", smoke]),
-      toolRow(runner, "amtool check-config", FILES.alertmanagerConfig, "amtool", ["check-config", amConfig]),
-      ...routingCases(settings).map((c) =>
-        toolRow(runner, `amtool routes: ${c.labels.alertname} ${c.labels.severity}${c.labels.plane ? ` ${c.labels.plane}` : ""}`, FILES.alertmanagerConfig, "amtool", routeTestArgs(amConfig, c)),
-      ),
+      ...(settings.aws.amp.enabled ? ampRows(runner, settings, work) : alertmanagerRows(runner, settings, at(FILES.alertmanagerConfig))),
       secretsRow(values.stack, raw),
     ];
     console.log(`validate ${path.basename(stackFile)}: ${values.tree ? `tree ${tree}` : "freshly rendered"}; tools: ${runner.how}\n`);

@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ENV, FORWARDERS, Forwarder as ForwarderKind } from "../lambdas/contract";
 import { inventoryAlarms } from "../monitoring/cloudwatch/alarms";
-import { keyViaServices, pagerdutySeverities, parameterNames, slackTeams, topicIds } from "../monitoring/cloudwatch/forwarders";
+import { keyViaServices, pagerdutySeverities, parameterNames, slackTeams, topicIds, topicName } from "../monitoring/cloudwatch/forwarders";
 import { PROJECT, SecretValues, setSecretCommand, Settings, TopicId } from "../settings";
 import { Forwarder } from "./forwarder";
 import { metricAlarm } from "./metric-alarm";
@@ -60,11 +60,14 @@ export class AwsAlerting extends pulumi.ComponentResource {
   readonly topicArns: Record<TopicId, pulumi.Output<string>>;
   readonly keyArn: pulumi.Output<string>;
   readonly forwarderArns: Record<ForwarderKind, pulumi.Output<string>>;
+  /** The tags every AWS resource of the stack carries. */
+  readonly tags: Record<string, string>;
 
   constructor(name: string, args: AwsAlertingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ananta:aws:AwsAlerting", name, {}, opts);
     const { settings, secrets } = args;
     const tags = { ...settings.aws.tags, Environment: settings.environment, ManagedBy: "pulumi" };
+    this.tags = tags;
     const child = { parent: this };
 
     // The key policy is its own resource: it names the forwarder roles, which are created later.
@@ -72,7 +75,7 @@ export class AwsAlerting extends pulumi.ComponentResource {
     new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${name}-alerting`, targetKeyId: key.keyId }, child);
 
     const ids = topicIds(settings);
-    const topics = Object.fromEntries(ids.map((t) => [t, new aws.sns.Topic(`${name}-${t}`, { name: `${name}-${t}`, kmsMasterKeyId: key.arn, tags }, child)]));
+    const topics = Object.fromEntries(ids.map((t) => [t, new aws.sns.Topic(`${name}-${t}`, { name: topicName(settings, t), kmsMasterKeyId: key.arn, tags }, child)]));
     this.topicArns = Object.fromEntries(ids.map((t) => [t, topics[t].arn]));
 
     for (const spec of inventoryAlarms(settings)) metricAlarm(spec, this.topicArns, tags, this);
@@ -128,6 +131,10 @@ export class AwsAlerting extends pulumi.ComponentResource {
             { Sid: "AccountAdministersAndUsesKeyThroughIam", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` }, Action: ACCOUNT_KEY_ACTIONS, Resource: "*" },
             // Alarms cannot publish to topics under alias/aws/sns; they need this on the CMK.
             { Sid: "CloudWatchAlarmsPublishToEncryptedTopics", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" },
+            // AMP's Alertmanager publishes to the same topics (which workspace may is the topic policies' say).
+            ...(settings.aws.amp.enabled
+              ? [{ Sid: "AmpAlertmanagerPublishesToEncryptedTopics", Effect: "Allow", Principal: { Service: "aps.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" }]
+              : []),
             {
               Sid: "SnsUsesKeyForThisAccountsTopics",
               Effect: "Allow",

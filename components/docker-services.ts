@@ -9,7 +9,7 @@ import type { Settings } from "../settings";
 import { clusterFlags } from "../monitoring/alertmanager/cluster";
 import { API_PASSWORD, API_USER, WEB_CONFIG } from "../monitoring/api-auth";
 import { StackHost, apiAuthRequired, hostPort, isHa, stackHosts } from "../monitoring/hosts";
-import { CURRENT, Configured, DOCKER_PEERS, FILES, MOUNTS, Peers, SECRETS, STAGING, containerPath } from "../monitoring/layout";
+import { AWS_CREDENTIALS, CURRENT, Configured, DOCKER_PEERS, FILES, MOUNTS, Peers, SECRETS, STAGING, containerPath } from "../monitoring/layout";
 import { CHECKS, RELOADS, syncScript, wgetBasicAuth } from "../monitoring/sync";
 
 export type Role = keyof Peers;
@@ -61,7 +61,7 @@ const live = (service: Configured, sub: string) => `${MOUNTS[service]}/${CURRENT
 /** Inside the Alertmanager container: gossip on every interface of the container, published on the host's address only. */
 const CLUSTER_LISTEN = "0.0.0.0";
 
-/** The containers one host runs, in start order. Grafana runs on the first host only. */
+/** The containers one host runs, in start order. Grafana runs on the first host only; Alertmanager not with AMP, whose Alertmanager sends. */
 export function serviceSpecs(settings: Settings, host: StackHost = stackHosts(settings)[0]): ServiceSpec[] {
   const d = settings.docker;
   const hosts = stackHosts(settings);
@@ -87,7 +87,8 @@ export function serviceSpecs(settings: Settings, host: StackHost = stackHosts(se
       user: USERS.prometheus,
       // --web.enable-lifecycle: the sync step reloads through POST /-/reload.
       command: [`--config.file=${containerPath(FILES.prometheusConfig)}`, "--storage.tsdb.path=/prometheus", "--web.enable-lifecycle", ...webConfig("prometheus"), ...retention],
-      envs: [],
+      // AMP: remote write signs with the key in this secret file (the variable holds its path only).
+      envs: settings.aws.amp.enabled ? [`AWS_SHARED_CREDENTIALS_FILE=${live("prometheus", AWS_CREDENTIALS)}`] : [],
       dataPath: "/prometheus",
       hostMounts: [],
       healthPath: "/-/ready",
@@ -95,7 +96,9 @@ export function serviceSpecs(settings: Settings, host: StackHost = stackHosts(se
       apiAuth: auth,
       stopSeconds: 60,
     },
-    {
+  ];
+  if (!settings.aws.amp.enabled) {
+    specs.push({
       role: "alertmanager",
       image: d.images.alertmanager,
       ...peer("alertmanager"),
@@ -113,8 +116,8 @@ export function serviceSpecs(settings: Settings, host: StackHost = stackHosts(se
       config: "alertmanager",
       apiAuth: auth,
       stopSeconds: 30,
-    },
-  ];
+    });
+  }
   if (host.name === hosts[0].name) {
     specs.push({
       role: "grafana",

@@ -10,19 +10,23 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { type SecretValues, setSecretCommand, type Settings } from "../settings";
-import type { FileTree } from "../monitoring/files";
 import { CLUSTER_TLS_FILES } from "../monitoring/alertmanager/cluster";
 import { API_PASSWORD, WEB_CONFIG, webConfig } from "../monitoring/api-auth";
 import { StackHost, apiAuthRequired, isHa, stackHosts } from "../monitoring/hosts";
-import { Configured, FILES, MOUNTS, SECRETS, STAGING, SecretFile, alertmanagerSecretFiles, filesOf } from "../monitoring/layout";
+import { AWS_CREDENTIALS, Configured, FILES, MOUNTS, SECRETS, STAGING, SecretFile, alertmanagerSecretFiles, filesOf } from "../monitoring/layout";
 import { clusterCertificates } from "./cluster-certificates";
 import { GRAFANA_ADMIN_PASSWORD, ServiceSpec, SyncSpec, filesDigest, healthcheck, serviceSpecs, syncSpec, urlOf } from "./docker-services";
+
+/** A rendered tree whose contents may wait for another resource (with AMP, its endpoint in prometheus.yml). */
+export type DeployedTree = Record<string, pulumi.Input<string>>;
 
 export interface MonitoringStackArgs {
   settings: Settings;
   /** Each host's rendered tree, by host name (monitoring/files.ts hostTrees). */
-  trees: Record<string, FileTree>;
+  trees: Record<string, DeployedTree>;
   secrets: SecretValues;
+  /** With AMP: Prometheus's AWS credentials for remote write, a secret (components/managed-prometheus.ts). */
+  remoteWriteCredentials?: pulumi.Output<string>;
 }
 
 /** A file whose content is a secret, by its path inside the service's configuration folder. */
@@ -31,7 +35,6 @@ interface SecretUpload {
   content: pulumi.Output<string>;
 }
 
-const REQUIRED_FILES = [FILES.prometheusConfig, FILES.alertmanagerConfig];
 
 function secretValue(secrets: SecretValues, key: SecretFile["secret"]): pulumi.Output<string> {
   const [root, id] = key.split(".") as [keyof SecretValues, string | undefined];
@@ -46,11 +49,12 @@ const hostPrefix = (name: string, host: StackHost): string => (host.name ? `${na
 export class MonitoringStack extends pulumi.ComponentResource {
   /** The first host's URLs (the only host's, without HA). */
   readonly prometheusUrl: pulumi.Output<string>;
-  readonly alertmanagerUrl: pulumi.Output<string>;
+  /** None with AMP, whose Alertmanager sends. */
+  readonly alertmanagerUrl?: pulumi.Output<string>;
   readonly grafanaUrl: pulumi.Output<string>;
   /** Every host's Prometheus and Alertmanager, by host name ("" for the single host). */
   readonly prometheusUrls: pulumi.Output<Record<string, string>>;
-  readonly alertmanagerUrls: pulumi.Output<Record<string, string>>;
+  readonly alertmanagerUrls?: pulumi.Output<Record<string, string>>;
   /** The Grafana admin password: the configured secret, or a generated one. */
   readonly grafanaAdminPassword: pulumi.Output<string>;
   /** The API user's password when the APIs require one (HA, or a non-loopback bindAddress). */
@@ -62,8 +66,11 @@ export class MonitoringStack extends pulumi.ComponentResource {
     super("ananta:monitoring:MonitoringStack", name, {}, opts);
     const { settings, trees, secrets } = args;
     const hosts = stackHosts(settings);
+    const alertmanager = !settings.aws.amp.enabled;
+    if (!alertmanager && !args.remoteWriteCredentials) throw new Error("MonitoringStack: with aws.amp.enabled, Prometheus needs the remote-write credentials (ManagedPrometheus.remoteWriteCredentials)");
+    const required = [FILES.prometheusConfig, ...(alertmanager ? [FILES.alertmanagerConfig] : [])];
     for (const h of hosts) {
-      const missing = REQUIRED_FILES.filter((f) => !(f in (trees[h.name] ?? {})));
+      const missing = required.filter((f) => !(f in (trees[h.name] ?? {})));
       if (missing.length > 0) throw new Error(`MonitoringStack: the rendered file tree${h.name ? ` of host ${h.name}` : ""} lacks ${missing.join(", ")}`);
     }
     const d = settings.docker;
@@ -78,7 +85,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
       api
         ? [{ path: API_PASSWORD, content: pulumi.secret(api.result) }, ...(withServer ? [{ path: WEB_CONFIG, content: pulumi.secret(api.bcryptHash.apply(webConfig)) }] : [])]
         : [];
-    const certificates = isHa(settings) ? clusterCertificates(name, hosts, { parent: this }) : {};
+    const certificates = isHa(settings) && alertmanager ? clusterCertificates(name, hosts, { parent: this }) : {};
     const peerFiles = (host: StackHost): SecretUpload[] => {
       const c = certificates[host.name];
       if (!c) return [];
@@ -94,7 +101,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
     for (const host of hosts) {
       const prefix = hostPrefix(name, host);
       const secretFiles: Record<Configured, SecretUpload[]> = {
-        prometheus: apiFiles(true),
+        prometheus: [...apiFiles(true), ...(args.remoteWriteCredentials ? [{ path: AWS_CREDENTIALS, content: pulumi.secret(args.remoteWriteCredentials) }] : [])],
         alertmanager: [...amSecrets, ...apiFiles(true), ...peerFiles(host)],
         grafana: [{ path: GRAFANA_ADMIN_PASSWORD, content: this.grafanaAdminPassword }, ...apiFiles(false)],
       };
@@ -132,9 +139,9 @@ export class MonitoringStack extends pulumi.ComponentResource {
 
     const urls = (port: number) => pulumi.output(Object.fromEntries(hosts.map((h) => [h.name, urlOf(h.address, port)])));
     this.prometheusUrls = urls(d.ports.prometheus);
-    this.alertmanagerUrls = urls(d.ports.alertmanager);
+    this.alertmanagerUrls = alertmanager ? urls(d.ports.alertmanager) : undefined;
     this.prometheusUrl = pulumi.output(urlOf(hosts[0].address, d.ports.prometheus));
-    this.alertmanagerUrl = pulumi.output(urlOf(hosts[0].address, d.ports.alertmanager));
+    this.alertmanagerUrl = alertmanager ? pulumi.output(urlOf(hosts[0].address, d.ports.alertmanager)) : undefined;
     this.grafanaUrl = pulumi.output(urlOf(hosts[0].address, d.ports.grafana));
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,
@@ -160,7 +167,7 @@ function syncContainer(
   image: docker.RemoteImage,
   volume: docker.Volume,
   network: docker.Network,
-  files: FileTree,
+  files: DeployedTree,
   secrets: SecretUpload[],
   opts: pulumi.CustomResourceOptions,
 ): docker.Container {
@@ -180,7 +187,7 @@ function syncContainer(
       ],
       labels: [
         { label: "ananta.role", value: `${spec.service}-sync` },
-        { label: "ananta.files-sha256", value: filesDigest(plain) },
+        { label: "ananta.files-sha256", value: pulumi.all(plain.map(([, content]) => content)).apply((contents) => filesDigest(plain.map(([path], i) => [path, contents[i]]))) },
       ],
       // Run once to the end and report the exit code and what it printed; the exited container
       // stays (auto-removal would drop it from the state and re-run it at every `up`).

@@ -18,4 +18,32 @@ export const ENV = {
 } as const;
 
 export const PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
-export type PagerDutySeverity = "critical" | "error" | "warning" | "info";
+export const PAGERDUTY_SEVERITIES = ["critical", "error", "warning", "info"] as const;
+export type PagerDutySeverity = (typeof PAGERDUTY_SEVERITIES)[number];
+
+/**
+ * The JSON document Alertmanager (AMP's, through SNS) publishes for one alert group: the
+ * forwarders read it (lambdas/shared/alertmanager.ts), the stack's template writes it
+ * (monitoring/amp/message.ts). Field names follow Alertmanager's webhook payload.
+ */
+export const ALERTMANAGER_MESSAGE_VERSION = "ananta.alertmanager/1";
+
+export interface AlertmanagerMessage {
+  version: typeof ALERTMANAGER_MESSAGE_VERSION;
+  status: "firing" | "resolved";
+  /** With groupLabels, names the alert group (Alertmanager's templates have no group key). */
+  receiver: string;
+  externalURL: string;
+  groupLabels: Record<string, string>;
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  alerts: {
+    status: "firing" | "resolved";
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    startsAt: string;
+    endsAt: string;
+    generatorURL: string;
+    fingerprint: string;
+  }[];
+}

@@ -6,8 +6,9 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { durationSeconds } from "../monitoring/duration";
 import { expectedReceivers } from "../monitoring/alertmanager/routes";
-import { LABELS, WATCHDOG_ALERT } from "../monitoring/conventions";
-import { PROJECT, RawConfig, SecretPresence, SettingsError, Settings, noSecrets, parseSettings } from "../settings";
+import type { SnsReceiver } from "../monitoring/amp/alertmanager";
+import { LABELS, RECEIVERS, WATCHDOG_ALERT } from "../monitoring/conventions";
+import { PROJECT, RawConfig, SecretPresence, SettingsError, Settings, TopicId, noSecrets, parseSettings } from "../settings";
 
 const STEP_SECONDS = 15;
 const HEALTHY_MINUTES = 5;
@@ -68,15 +69,31 @@ export function routingCases(settings: Settings): RouteCase[] {
   ];
 }
 
-/** `amtool config routes test` arguments for one case. */
-export const routeTestArgs = (configFile: string, c: RouteCase): string[] => [
+/** `amtool config routes test` arguments for one case; without `verify`, amtool only says where it goes. */
+export const routeTestArgs = (configFile: string, c: RouteCase, verify = true): string[] => [
   "config",
   "routes",
   "test",
   `--config.file=${configFile}`,
-  `--verify.receivers=${c.receivers.join(",")}`,
+  ...(verify ? [`--verify.receivers=${c.receivers.join(",")}`] : []),
   ...Object.entries(c.labels).map(([k, v]) => `${k}=${v}`),
 ];
+
+/**
+ * With AMP, what is wrong with where amtool says a case goes (its output), if anything: the
+ * alert must page through exactly one topic when the routing data pages it, and through none
+ * otherwise (README "Managed Prometheus (AMP)" says which Slack channels it then reaches).
+ */
+export function ampRouteProblem(settings: Settings, topicArns: Record<TopicId, string>, receivers: SnsReceiver[], c: RouteCase, amtoolOutput: string): string | undefined {
+  // amtool prints the receivers on its first line (warnings follow on stderr).
+  const reached = amtoolOutput.trim().split("\n")[0].split(",").filter(Boolean);
+  if (reached.length !== 1) return `reaches ${reached.join(", ") || "no receiver"}, not one receiver`;
+  const arns = (receivers.find((r) => r.name === reached[0])?.sns_configs ?? []).map((s) => s.topic_arn);
+  const paging = Object.keys(topicArns).filter((id) => settings.aws.topics[id].pagerduty && arns.includes(topicArns[id]));
+  const pages = c.receivers.includes(RECEIVERS.pagerduty);
+  if (paging.length !== (pages ? 1 : 0)) return `${reached[0]} pages through ${paging.length} topic(s); the routing data ${pages ? "pages it once" : "does not page it"}`;
+  return undefined;
+}
 
 /** Secret presence from `pulumi config --stack <s> --json` (values are never shown, only `secret: true`). */
 export function presenceFromPulumiJson(json: string): SecretPresence {

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { AmpAlertmanager } from "../monitoring/amp/alertmanager";
 import type { FileTree } from "../monitoring/files";
 
 /**
@@ -15,4 +16,13 @@ export function writeTree(dir: string, tree: FileTree): string[] {
     fs.writeFileSync(target, content);
   }
   return Object.keys(tree);
+}
+
+/** AMP's Alertmanager definition as Alertmanager loads it: alertmanager.yml with its templates beside it. Returns the configuration's path. */
+export function writeAmpAlertmanager(dir: string, am: AmpAlertmanager): string {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(am.templates)) fs.writeFileSync(path.join(dir, name), text);
+  const file = path.join(dir, "alertmanager.yml");
+  fs.writeFileSync(file, am.config);
+  return file;
 }

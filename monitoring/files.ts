@@ -18,25 +18,33 @@ export type FileTree = Record<string, string>;
 export function renderFiles(settings: Settings, options: RenderOptions = dockerRenderOptions(settings, stackHosts(settings)[0])): FileTree {
   const tree: FileTree = {
     [FILES.prometheusConfig]: prometheusConfig(settings, options),
-    [FILES.rule(RULE_FILES.slos)]: sloRules(settings),
-    ...Object.fromEntries(Object.entries(alertRuleFiles(settings)).map(([name, text]) => [FILES.rule(name), text])),
-    [FILES.alertmanagerConfig]: alertmanagerConfig(settings, options),
-    ...(options.cluster ? { [FILES.clusterTls]: clusterTlsConfig(options.secretsDir) } : {}),
-    ...Object.fromEntries(Object.entries(alertmanagerTemplates()).map(([name, text]) => [FILES.template(name), text])),
+    ...Object.fromEntries(Object.entries(ruleFiles(settings)).map(([name, text]) => [FILES.rule(name), text])),
+    // With AMP, AMP's Alertmanager sends (monitoring/amp/): the stack runs none.
+    ...(settings.aws.amp.enabled
+      ? {}
+      : {
+          [FILES.alertmanagerConfig]: alertmanagerConfig(settings, options),
+          ...(options.cluster ? { [FILES.clusterTls]: clusterTlsConfig(options.secretsDir) } : {}),
+          ...Object.fromEntries(Object.entries(alertmanagerTemplates()).map(([name, text]) => [FILES.template(name), text])),
+        }),
     ...grafanaFiles(settings, options),
   };
   return Object.fromEntries(Object.entries(tree).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** The options each Docker host renders with: its replica and peers in HA, and whether the APIs need credentials. */
-export function dockerRenderOptions(settings: Settings, host: StackHost): RenderOptions {
+/** The rule files Prometheus loads (and AMP's rule namespaces hold), by name: prometheus/rules/<name>.yml. */
+export const ruleFiles = (settings: Settings): Record<string, string> => ({ [RULE_FILES.slos]: sloRules(settings), ...alertRuleFiles(settings) });
+
+/** The options each Docker host renders with: its replica and peers in HA, whether the APIs need credentials, AMP's endpoint. */
+export function dockerRenderOptions(settings: Settings, host: StackHost, ampEndpoint?: string): RenderOptions {
   return {
     ...DOCKER_RENDER,
     cluster: dockerCluster(settings, host),
     apiAuth: apiAuthRequired(settings),
+    ...(ampEndpoint ? { ampEndpoint } : {}),
   };
 }
 
 /** Each Docker host's tree, by host name (one, named "", for the single host). */
-export const hostTrees = (settings: Settings): Record<string, FileTree> =>
-  Object.fromEntries(stackHosts(settings).map((h) => [h.name, renderFiles(settings, dockerRenderOptions(settings, h))]));
+export const hostTrees = (settings: Settings, ampEndpoint?: string): Record<string, FileTree> =>
+  Object.fromEntries(stackHosts(settings).map((h) => [h.name, renderFiles(settings, dockerRenderOptions(settings, h, ampEndpoint))]));

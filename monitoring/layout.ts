@@ -47,10 +47,10 @@ export function ownerOf(file: string): { service: Configured; path: string } {
 }
 
 /** The rendered files of one service's configuration: path inside its folder → content. */
-export function filesOf(service: Configured, files: Record<string, string>): [string, string][] {
+export function filesOf<T>(service: Configured, files: Record<string, T>): [string, T][] {
   return Object.entries(files)
     .filter(([f]) => ownerOf(f).service === service)
-    .map(([f, content]): [string, string] => [ownerOf(f).path, content])
+    .map(([f, content]): [string, T] => [ownerOf(f).path, content])
     .sort(([a], [b]) => a.localeCompare(b));
 }
 
@@ -108,7 +108,12 @@ export interface RenderOptions {
   cluster?: ClusterPeers;
   /** Whether the APIs require the API user's credentials (api-auth.ts). */
   apiAuth?: boolean;
+  /** With aws.amp.enabled: the workspace's Prometheus endpoint, once it exists (amp/remote-write.ts). */
+  ampEndpoint?: string;
 }
+
+/** Prometheus's AWS credentials for remote write to AMP: a secret file, named by AWS_SHARED_CREDENTIALS_FILE. */
+export const AWS_CREDENTIALS = `${SECRETS}/aws_credentials`;
 
 export const DOCKER_RENDER: RenderOptions = { secretsDir: ALERTMANAGER_SECRETS_DIR, peers: DOCKER_PEERS };
 

@@ -37,10 +37,9 @@ export function scrapeJobs(settings: Settings, peers: Peers = DOCKER_PEERS, clus
   // HA: every replica scrapes every replica and peer; one of them down is a warning
   // (PrometheusReplicaDown, AlertmanagerPeerDown), not a page, while the others carry on.
   const ha = isHa(settings);
-  const jobs: ScrapeJob[] = [
-    { ...infra(SELF_JOBS.prometheus, cluster?.prometheus ?? [peers.prometheus], SELF_JOBS.prometheus, false), api: true },
-    { ...infra(SELF_JOBS.alertmanager, cluster?.alertmanager ?? [peers.alertmanager], SELF_JOBS.alertmanager, !ha), api: true },
-  ];
+  const jobs: ScrapeJob[] = [{ ...infra(SELF_JOBS.prometheus, cluster?.prometheus ?? [peers.prometheus], SELF_JOBS.prometheus, false), api: true }];
+  // With AMP, its Alertmanager sends: the stack runs none.
+  if (!settings.aws.amp.enabled) jobs.push({ ...infra(SELF_JOBS.alertmanager, cluster?.alertmanager ?? [peers.alertmanager], SELF_JOBS.alertmanager, !ha), api: true });
   if (settings.docker.exporters.nodeExporter) jobs.push({ ...infra(SELF_JOBS.nodeExporter, [peers.nodeExporter]), perHost: true });
   if (settings.docker.exporters.cadvisor) jobs.push({ ...infra(SELF_JOBS.cadvisor, [peers.cadvisor]), perHost: true });
   for (const [kind, job] of Object.entries(EXPORTER_JOBS) as [keyof typeof EXPORTER_JOBS, string][]) {

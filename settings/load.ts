@@ -274,9 +274,10 @@ function crossProblems(s: RawSettings, raw: RawConfig, requireSecrets: boolean):
       });
     }
   };
-  const production = n.mode === "production";
-  if (production && n.pagerduty.enabled) need("pagerdutyKey", raw.secrets.pagerdutyKey, "when notifications.pagerduty.enabled is true");
-  if (production) {
+  // The stack's Alertmanager sends with these secrets; with AMP there is none (AMP sends through SNS).
+  const alertmanagerSends = n.mode === "production" && !s.aws.amp.enabled;
+  if (alertmanagerSends && n.pagerduty.enabled) need("pagerdutyKey", raw.secrets.pagerdutyKey, "when notifications.pagerduty.enabled is true");
+  if (alertmanagerSends) {
     for (const [id, team] of Object.entries(teams)) {
       if (team.slack) need(`slackWebhooks.${id}`, raw.secrets.slackWebhooks.includes(id), `for Slack channel ${team.slack.channel} (team ${id})`);
     }
@@ -284,7 +285,7 @@ function crossProblems(s: RawSettings, raw: RawConfig, requireSecrets: boolean):
   if (n.email.enabled) {
     if (!n.email.from) problem(["notifications", "email", "from"], undefined, "is required when notifications.email.enabled is true (the sender address)");
     if (!n.email.smarthost) problem(["notifications", "email", "smarthost"], undefined, "is required when notifications.email.enabled is true (the SMTP server host:port)");
-    if (n.email.username) need("smtpPassword", raw.secrets.smtpPassword, "when notifications.email.username is set");
+    if (n.email.username && alertmanagerSends) need("smtpPassword", raw.secrets.smtpPassword, "when notifications.email.username is set");
   }
   const hosts = s.docker.hosts;
   if (hosts.length > 0) {
@@ -309,13 +310,17 @@ function crossProblems(s: RawSettings, raw: RawConfig, requireSecrets: boolean):
   s.aws.rds.forEach((d, i) => inPlanes(["aws", "rds", i, "plane"], d.plane));
   s.aws.elasticache.forEach((c, i) => inPlanes(["aws", "elasticache", i, "plane"], c.plane));
   s.aws.ecs.services.forEach((e, i) => inPlanes(["aws", "ecs", "services", i, "plane"], e.plane));
+  if (s.aws.amp.enabled && !s.aws.enabled) problem(["aws", "amp", "enabled"], true, "must not be true without aws.enabled: AMP's Alertmanager delivers through the stack's SNS topics and forwarders");
+  if (s.aws.amp.workspaceId && !s.aws.amp.enabled) problem(["aws", "amp", "workspaceId"], s.aws.amp.workspaceId, "must not be set without aws.amp.enabled");
+  // AMP's Alertmanager has SNS receivers only: a heartbeat to a dead man's switch would silently stop.
+  if (s.aws.amp.enabled && n.watchdog.url) problem(["notifications", "watchdog", "url"], n.watchdog.url, "must not be set with aws.amp.enabled: AMP's Alertmanager sends only to SNS topics, so the Watchdog heartbeat cannot reach it (see README \"Managed Prometheus (AMP)\")");
   if (s.aws.enabled) {
     if (!raw.awsRegion) problems.push({ key: "aws:region", value: undefined, message: "is required when aws.enabled is true (e.g. us-east-1)" });
     need("pagerdutyKey", raw.secrets.pagerdutyKey, "when aws.enabled is true (the PagerDuty forwarder Lambda)");
     const topics = Object.entries(s.aws.topics);
     for (const [id, topic] of topics) {
       routedTo(["aws", "topics", id, "slack"], topic.slack, "slack");
-      if (teams[topic.slack]?.slack && !(production && hasReceivers(topic.slack))) {
+      if (teams[topic.slack]?.slack && !(alertmanagerSends && hasReceivers(topic.slack))) {
         need(`slackWebhooks.${topic.slack}`, raw.secrets.slackWebhooks.includes(topic.slack), `when aws.enabled is true (the Slack forwarder posts topic ${id} to ${teams[topic.slack].slack!.channel})`);
       }
     }

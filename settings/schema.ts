@@ -418,6 +418,15 @@ const awsSchema = z.strictObject({
   // forwarder never has to report itself (PagerDuty's to a topic without a pagerduty severity).
   forwarderAlarmTopics: z.strictObject({ pagerduty: z.string().default("infrastructure"), slack: z.string().default("critical") }).prefault({}),
   tags: z.record(z.string(), z.string()).default({}),
+  // Amazon Managed Service for Prometheus: rules evaluated and alerts sent there (through the
+  // SNS topics and the forwarders), the Docker Prometheus remote-writing to it.
+  amp: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** An existing workspace to use instead of creating one. */
+      workspaceId: z.string().regex(/^ws-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: "must be an AMP workspace id such as ws-12345678-abcd-1234-abcd-123456789012" }).optional(),
+    })
+    .prefault({}),
 }).superRefine((aws, ctx) => {
   // CloudWatch alarm names are <prefix>-<inventory name>-<metric>: a name used twice would collide.
   const entries = [

@@ -1,9 +1,12 @@
-// CloudWatch notification → PagerDuty Events API v2 event. ALARM triggers and OK resolves the
-// incident keyed by the alarm ARN; INSUFFICIENT_DATA pages nobody (see README "Forwarder
-// Lambdas"); any other SNS message triggers an incident keyed by its SNS message id.
+// CloudWatch or Alertmanager notification → PagerDuty Events API v2 event. ALARM triggers and OK
+// resolves the incident keyed by the alarm ARN; INSUFFICIENT_DATA pages nobody (see README
+// "Forwarder Lambdas"); an Alertmanager group triggers while it fires and resolves once all its
+// alerts have, keyed by the group; any other SNS message triggers an incident keyed by its SNS
+// message id.
 import { createHash } from "node:crypto";
-import { PagerDutySeverity } from "../contract";
+import { PAGERDUTY_SEVERITIES, PagerDutySeverity } from "../contract";
 import { Alarm, Notification } from "../shared/alarm";
+import { AlertGroup, groupKey, groupText, groupTitle, runbooks, startedAt } from "../shared/alertmanager";
 import { metricNamesText, metricText, namespacesText, resourcesText, thresholdText } from "../shared/describe";
 import { consoleUrl } from "../shared/region";
 import { firstLine, truncate } from "../shared/text";
@@ -45,6 +48,7 @@ export function dedupKey(id: string): string {
 
 export function pagerDutyAction(n: Notification, severity: PagerDutySeverity): PagerDutyAction {
   if (n.kind === "message") return { event: messageEvent(n, severity) };
+  if (n.kind === "alertmanager") return { event: alertGroupEvent(n.group, n.topicArn, severity) };
   const { alarm } = n;
   switch (alarm.state) {
     case "OK":
@@ -86,6 +90,41 @@ function alarmEvent(a: Alarm, topicArn: string, severity: PagerDutySeverity): Un
     client: "AWS CloudWatch",
     client_url: url,
     links: url ? [{ href: url, text: `CloudWatch alarm ${a.name}` }] : undefined,
+  };
+}
+
+/**
+ * What the stack's Alertmanager sends PagerDuty, for a group AMP's Alertmanager published. The
+ * alerts' own severity, as the stack's Alertmanager pages with; the topic's when they have none.
+ */
+function alertGroupEvent(g: AlertGroup, topicArn: string, topicSeverity: PagerDutySeverity): UnroutedEvent {
+  const dedup_key = dedupKey(groupKey(g));
+  if (g.status === "resolved") return { event_action: "resolve", dedup_key };
+  const c = g.commonLabels;
+  const severity = PAGERDUTY_SEVERITIES.find((s) => s === c.severity) ?? topicSeverity;
+  const links = runbooks(g).map((href) => ({ href, text: "Runbook" }));
+  return {
+    event_action: "trigger",
+    dedup_key,
+    payload: {
+      summary: truncate(`${groupTitle(g)}${g.commonAnnotations.summary ? `: ${g.commonAnnotations.summary}` : ""}`, SUMMARY_MAX),
+      source: c.service ?? c.instance ?? g.externalURL,
+      severity,
+      timestamp: startedAt(g),
+      component: c.service ? `${c.service}${c.slo ? ` (SLO ${c.slo})` : ""}` : undefined,
+      group: c.plane,
+      class: c.category,
+      custom_details: {
+        alerts: truncate(groupText(g), MESSAGE_MAX),
+        num_firing: g.alerts.filter((a) => a.status === "firing").length,
+        num_resolved: g.alerts.filter((a) => a.status === "resolved").length,
+        labels: c,
+        topic: topicArn,
+      },
+    },
+    client: "Alertmanager (Amazon Managed Service for Prometheus)",
+    client_url: URL.canParse(g.externalURL) ? g.externalURL : undefined,
+    links: links.length > 0 ? links : undefined,
   };
 }
 

@@ -1,11 +1,10 @@
 // PagerDuty forwarder: CloudWatch alarm notifications from SNS → Events API v2.
-import { ENV, PAGERDUTY_EVENTS_URL, PagerDutySeverity } from "../contract";
+import { ENV, PAGERDUTY_EVENTS_URL, PAGERDUTY_SEVERITIES, PagerDutySeverity } from "../contract";
 import { optionalUrl, requiredString, stringMap } from "../shared/config";
 import { FailureCause } from "../shared/delivery";
 import { createForwarder, ForwarderOptions, ForwarderSpec, Handler } from "../shared/forwarder";
 import { pagerDutyAction } from "./event";
 
-export const SEVERITIES = ["critical", "error", "warning", "info"] as const satisfies readonly PagerDutySeverity[];
 /** For a topic missing from TOPIC_SEVERITIES: still urgent enough to page, below "critical". */
 export const DEFAULT_SEVERITY: PagerDutySeverity = "error";
 
@@ -23,7 +22,7 @@ const spec: ForwarderSpec<PagerDutyConfig> = {
   name: "pagerduty",
   readConfig: (env) => ({
     keyParameter: requiredString(env, ENV.pagerdutyKeyParameter),
-    severities: stringMap(env, ENV.topicSeverities, { required: false, allowed: SEVERITIES }),
+    severities: stringMap(env, ENV.topicSeverities, { required: false, allowed: PAGERDUTY_SEVERITIES }),
     eventsUrl: optionalUrl(env, ENV.pagerdutyEventsUrl, PAGERDUTY_EVENTS_URL),
   }),
   async forward(n, { config, log, post, withSecret }) {

@@ -1,6 +1,8 @@
-// Reads one SNS record into a notification: a CloudWatch alarm state change when the message is
-// one, otherwise the message as sent (subject and body), so that nothing we cannot interpret is
-// dropped. A record without an SNS message at all cannot be forwarded and is rejected.
+// Reads one SNS record into a notification: a CloudWatch alarm state change, or an Alertmanager
+// notification in the stack's format (AMP's Alertmanager), when the message is one; otherwise the
+// message as sent (subject and body), so that nothing we cannot interpret is dropped. A record
+// without an SNS message at all cannot be forwarded and is rejected.
+import { AlertGroup, looksLikeAlertGroup, readAlertGroup } from "./alertmanager";
 import { regionOf } from "./region";
 
 export const ALARM_STATES = ["ALARM", "OK", "INSUFFICIENT_DATA"] as const;
@@ -66,10 +68,13 @@ interface SnsEnvelope {
 
 export type Notification =
   | (SnsEnvelope & { kind: "alarm"; alarm: Alarm })
+  | (SnsEnvelope & { kind: "alertmanager"; group: AlertGroup })
   | (SnsEnvelope & {
       kind: "message";
       body: string;
-      /** Why a message that looked like an alarm could not be read as one (empty for plain messages). */
+      /** What the message looked like (`a CloudWatch alarm`), when it could not be read as one. */
+      lookedLike?: string;
+      /** Why it could not be read as what it looked like (empty for plain messages). */
       problems: string[];
     });
 
@@ -100,9 +105,20 @@ export function parseRecord(record: unknown): Notification {
   };
   const body = sns.Message as string;
   const message = parseJson(body);
-  if (!isObject(message) || !looksLikeAlarm(message)) return { ...envelope, kind: "message", body, problems: [] };
-  const alarm = readAlarm(message);
-  return Array.isArray(alarm) ? { ...envelope, kind: "message", body, problems: alarm } : { ...envelope, kind: "alarm", alarm };
+  if (isObject(message) && looksLikeAlertGroup(message)) {
+    const group = readAlertGroup(message);
+    return Array.isArray(group) ? { ...envelope, kind: "message", body, lookedLike: "an Alertmanager notification", problems: group } : { ...envelope, kind: "alertmanager", group };
+  }
+  if (isObject(message) && looksLikeAlarm(message)) {
+    const alarm = readAlarm(message);
+    return Array.isArray(alarm) ? { ...envelope, kind: "message", body, lookedLike: "a CloudWatch alarm", problems: alarm } : { ...envelope, kind: "alarm", alarm };
+  }
+  // Alertmanager cuts a message over SNS's 256 KB limit (attribute `truncated`): no longer JSON,
+  // it is forwarded as it is, saying so.
+  const truncated = isObject(sns.MessageAttributes) && isObject(sns.MessageAttributes.truncated);
+  return truncated
+    ? { ...envelope, kind: "message", body, lookedLike: "an Alertmanager notification", problems: ["Alertmanager cut the message to fit SNS's 256 KB limit"] }
+    : { ...envelope, kind: "message", body, problems: [] };
 }
 
 function parseJson(text: string): unknown {

@@ -60,7 +60,14 @@ const errorFields = (error: unknown): LogFields =>
 
 function notificationFields(n: Notification): LogFields {
   const base = { messageId: n.messageId, topicArn: n.topicArn, kind: n.kind };
-  return n.kind === "alarm" ? { ...base, alarm: n.alarm.name, state: n.alarm.state } : { ...base, subject: n.subject };
+  switch (n.kind) {
+    case "alarm":
+      return { ...base, alarm: n.alarm.name, state: n.alarm.state };
+    case "alertmanager":
+      return { ...base, group: n.group.groupLabels, status: n.group.status, alerts: n.group.alerts.length };
+    case "message":
+      return { ...base, subject: n.subject };
+  }
 }
 
 export function createForwarder<C>(spec: ForwarderSpec<C>, options: ForwarderOptions = {}): Handler {
@@ -81,7 +88,7 @@ export function createForwarder<C>(spec: ForwarderSpec<C>, options: ForwarderOpt
     }
     const nlog = rlog.with({ record: index, ...notificationFields(notification) });
     if (notification.kind === "message" && notification.problems.length > 0) {
-      nlog.warn("message looks like a CloudWatch alarm but cannot be read as one; forwarding it as a plain message", { problems: notification.problems });
+      nlog.warn(`message looks like ${notification.lookedLike} but cannot be read as one; forwarding it as a plain message`, { problems: notification.problems });
     }
     try {
       const outcome = await spec.forward(notification, { ...deps, log: nlog });

@@ -1,6 +1,7 @@
-// CloudWatch notification → Slack Block Kit message with a plain-text fallback. Every text is
-// escaped for mrkdwn and cut to Slack's limits (header 150, section 3000, field 2000).
+// CloudWatch or Alertmanager notification → Slack Block Kit message with a plain-text fallback.
+// Every text is escaped for mrkdwn and cut to Slack's limits (header 150, section 3000, field 2000).
 import { Alarm, AlarmState, Notification } from "../shared/alarm";
+import { AlertGroup, groupText, groupTitle, runbooks } from "../shared/alertmanager";
 import { metricText, thresholdText } from "../shared/describe";
 import { consoleUrl } from "../shared/region";
 import { firstLine, truncate } from "../shared/text";
@@ -41,7 +42,14 @@ const header = (text: string): Block => ({ type: "header", text: { type: "plain_
 const labelled = (label: string, value: string, max: number): string => `*${label}*\n${mrkdwn(value, max - label.length - 3)}`;
 
 export function slackMessage(n: Notification): SlackMessage {
-  return n.kind === "alarm" ? alarmMessage(n.alarm, n.topicArn) : plainMessage(n);
+  switch (n.kind) {
+    case "alarm":
+      return alarmMessage(n.alarm, n.topicArn);
+    case "alertmanager":
+      return alertGroupMessage(n.group, n.topicArn);
+    case "message":
+      return plainMessage(n);
+  }
 }
 
 function regionText(a: Alarm): string | undefined {
@@ -70,10 +78,22 @@ function alarmMessage(a: Alarm, topicArn: string): SlackMessage {
   return { text: mrkdwn(`${look.emoji} ${look.title}: ${a.name}: ${a.reason}`, FALLBACK_MAX), blocks };
 }
 
+/** What the stack's Alertmanager posts to Slack (title, then the alerts), with links to the runbooks and Alertmanager. */
+function alertGroupMessage(g: AlertGroup, topicArn: string): SlackMessage {
+  const title = groupTitle(g);
+  const links = [...runbooks(g).map((url) => `<${url}|Runbook>`), ...(URL.canParse(g.externalURL) ? [`<${g.externalURL}|Alertmanager>`] : [])];
+  const blocks: Block[] = [
+    header(`${g.status === "firing" ? LOOK.ALARM.emoji : LOOK.OK.emoji} ${title}`),
+    { type: "section", text: md(mrkdwn(groupText(g), SECTION_TEXT_MAX)) },
+    { type: "context", elements: [...(links.length > 0 ? [md(links.join(" · "))] : []), md(mrkdwn(`Topic: ${topicArn}`, SECTION_TEXT_MAX))] },
+  ];
+  return { text: mrkdwn(`${title}${g.commonAnnotations.summary ? `: ${g.commonAnnotations.summary}` : ""}`, FALLBACK_MAX), blocks };
+}
+
 function plainMessage(n: Extract<Notification, { kind: "message" }>): SlackMessage {
   const title = n.subject ?? "SNS notification";
   const context = [
-    ...(n.problems.length > 0 ? [md(mrkdwn(`Not readable as a CloudWatch alarm: ${n.problems.join("; ")}`, SECTION_TEXT_MAX))] : []),
+    ...(n.problems.length > 0 ? [md(mrkdwn(`Not readable as ${n.lookedLike ?? "a notification"}: ${n.problems.join("; ")}`, SECTION_TEXT_MAX))] : []),
     md(mrkdwn(`Topic: ${n.topicArn}`, SECTION_TEXT_MAX)),
   ];
   const blocks: Block[] = [

@@ -34,7 +34,8 @@ interface Owner {
   match: Match[];
 }
 
-const matchers = (match: Match[]): string[] => match.map((m) => oneOf(m.label, m.values));
+/** The matchers of an owner rule. */
+export const ownerMatchers = (match: Match[]): string[] => match.map((m) => oneOf(m.label, m.values));
 const matches = (match: Match[], labels: Record<string, string>): boolean => match.every((m) => m.values.includes(labels[m.label] ?? ""));
 
 /** Every receiver listed gets the alert (in this order), and matching goes on after them. */
@@ -65,7 +66,7 @@ export function owners(settings: Settings, { categories = true } = {}): Owner[] 
 /** Owner routes; a receiver already notified on the way (its tier) is not notified twice. */
 function ownerRoutes(settings: Settings, notified: readonly string[], options?: { categories: boolean }): Route[] {
   return owners(settings, options).map(({ team, match }) => ({
-    ...(match.length > 0 ? { matchers: matchers(match) } : {}),
+    ...(match.length > 0 ? { matchers: ownerMatchers(match) } : {}),
     routes: fanOut(teamReceivers(settings, team).filter((r) => !notified.includes(r))),
   }));
 }
@@ -77,7 +78,7 @@ export function tierReceivers(settings: Settings, severity: Severity): string[] 
   return [...(tier.pagerduty ? [RECEIVERS.pagerduty] : []), ...tier.slack.map(RECEIVERS.slack), ...tier.email.map(RECEIVERS.email)];
 }
 
-const POLICY_MATCHER = `${LABELS.policyAction}=~".+"`;
+export const POLICY_MATCHER = `${LABELS.policyAction}=~".+"`;
 
 /** Budget-policy alerts: the SLO team (the `slo` category's owner), then the owner of the service. */
 function policyRoute(settings: Settings): Route {
@@ -91,7 +92,7 @@ function policyRoute(settings: Settings): Route {
 }
 
 /** One notification (and one PagerDuty incident) per alert, service and SLO. */
-const GROUP_BY = ["alertname", LABELS.plane, LABELS.service, LABELS.slo];
+export const GROUP_BY = ["alertname", LABELS.plane, LABELS.service, LABELS.slo];
 
 export function routingTree(settings: Settings): Route {
   const { groupWait, groupInterval, repeatInterval } = settings.alertmanager;

@@ -29,7 +29,40 @@ export const monitoringAlerts: AlertGenerator = (settings) => {
       summary: "Prometheus fails to evaluate rules",
       description: `{{ $value | humanize }} evaluations of rule group {{ $labels.rule_group }} failed in the last 5m on {{ $labels.instance }}; its alerts cannot fire.`,
     },
-    ha
+    {
+      ...prometheus,
+      alert: "PrometheusConfigReloadFailed",
+      severity: "warning",
+      expr: "prometheus_config_last_reload_successful == 0",
+      for: a.configReloadFor,
+      summary: "Prometheus configuration reload failed",
+      description: `{{ $labels.instance }} rejected its last configuration reload (successful = {{ $value }}) and still runs the previous configuration.`,
+    },
+  ];
+  // With AMP, AMP's Alertmanager sends: nothing is sent from here, and there are no peers.
+  if (!settings.aws.amp.enabled) alerts.push(...deliveryAlerts(settings));
+  if (ha) alerts.push(...haAlerts(settings));
+  for (const { job, owner, up } of scrapeJobs(settings).filter((j) => j.watched)) {
+    alerts.push({
+      category: "monitoring",
+      owner,
+      alert: "TargetMissing",
+      severity: "critical",
+      expr: `absent(${up}{job=${promString(job)}})`,
+      for: a.targetMissingFor,
+      summary: `No target of ${owner.service ?? job} is scraped`,
+      description: `Prometheus has no ${up} series for job ${job} for ${a.targetMissingFor}: the target left the scrape configuration or service discovery, so ServiceDown cannot fire for it.`,
+    });
+  }
+  return alerts;
+};
+
+/** Alerts leaving Prometheus and notifications leaving Alertmanager: the stack's own delivery path. */
+function deliveryAlerts(settings: Settings): AlertSpec[] {
+  const a = settings.alerts;
+  const prometheus = { category: "monitoring" as const, owner: infraOwner("prometheus") };
+  return [
+    isHa(settings)
       ? {
           // With peers, one peer unreachable is AlertmanagerPeerDown; this pages when a replica reaches none.
           ...prometheus,
@@ -50,15 +83,6 @@ export const monitoringAlerts: AlertGenerator = (settings) => {
           description: `{{ $value | humanizePercentage }} of alert batches from {{ $labels.instance }} to {{ $labels.alertmanager }} failed in the last 5m (threshold ${percent(a.notificationsFailingRatio)}).`,
         },
     {
-      ...prometheus,
-      alert: "PrometheusConfigReloadFailed",
-      severity: "warning",
-      expr: "prometheus_config_last_reload_successful == 0",
-      for: a.configReloadFor,
-      summary: "Prometheus configuration reload failed",
-      description: `{{ $labels.instance }} rejected its last configuration reload (successful = {{ $value }}) and still runs the previous configuration.`,
-    },
-    {
       category: "monitoring",
       owner: infraOwner("alertmanager"),
       alert: "AlertmanagerNotificationsFailing",
@@ -71,21 +95,7 @@ export const monitoringAlerts: AlertGenerator = (settings) => {
       description: `{{ $value | humanizePercentage }} of {{ $labels.integration }} notifications from {{ $labels.instance }} failed in the last 5m (threshold ${percent(a.notificationsFailingRatio)}).`,
     },
   ];
-  if (ha) alerts.push(...haAlerts(settings));
-  for (const { job, owner, up } of scrapeJobs(settings).filter((j) => j.watched)) {
-    alerts.push({
-      category: "monitoring",
-      owner,
-      alert: "TargetMissing",
-      severity: "critical",
-      expr: `absent(${up}{job=${promString(job)}})`,
-      for: a.targetMissingFor,
-      summary: `No target of ${owner.service ?? job} is scraped`,
-      description: `Prometheus has no ${up} series for job ${job} for ${a.targetMissingFor}: the target left the scrape configuration or service discovery, so ServiceDown cannot fire for it.`,
-    });
-  }
-  return alerts;
-};
+}
 
 /**
  * HA: the redundancy itself. Each is a warning: the other replicas and peers still page, but one
@@ -93,17 +103,19 @@ export const monitoringAlerts: AlertGenerator = (settings) => {
  */
 function haAlerts(settings: Settings): AlertSpec[] {
   const a = settings.alerts;
+  const replicaDown: AlertSpec = {
+    category: "monitoring",
+    owner: infraOwner("prometheus"),
+    alert: "PrometheusReplicaDown",
+    severity: "warning",
+    expr: `up{job=${promString(SELF_JOBS.prometheus)}} == 0`,
+    for: a.peerDownFor,
+    summary: "A Prometheus replica is down",
+    description: `The replica at {{ $labels.instance }} has not answered scrapes for ${a.peerDownFor}: the others still evaluate every rule, but the stack runs without its redundancy.`,
+  };
+  if (settings.aws.amp.enabled) return [replicaDown];
   return [
-    {
-      category: "monitoring",
-      owner: infraOwner("prometheus"),
-      alert: "PrometheusReplicaDown",
-      severity: "warning",
-      expr: `up{job=${promString(SELF_JOBS.prometheus)}} == 0`,
-      for: a.peerDownFor,
-      summary: "A Prometheus replica is down",
-      description: `The replica at {{ $labels.instance }} has not answered scrapes for ${a.peerDownFor}: the others still evaluate every rule, but the stack runs without its redundancy.`,
-    },
+    replicaDown,
     {
       category: "monitoring",
       owner: infraOwner("alertmanager"),

@@ -7,6 +7,9 @@ import { namePrefix } from "../layout";
 /** The stack's SNS topics (settings aws.topics), in order. */
 export const topicIds = (settings: Settings): TopicId[] => Object.keys(settings.aws.topics);
 
+/** A topic's SNS name: <namePrefix>-<environment>-<topic>. */
+export const topicName = (settings: Settings, topic: TopicId): string => `${namePrefix(settings)}-${topic}`;
+
 /** Topics each forwarder subscribes to: PagerDuty those with a PagerDuty severity, Slack all. */
 export function forwarderTopics(settings: Settings, forwarder: Forwarder): TopicId[] {
   return topicIds(settings).filter((t) => forwarder === "slack" || settings.aws.topics[t].pagerduty);

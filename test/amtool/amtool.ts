@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { LABELS } from "../../monitoring/conventions";
 import { FILES } from "../../monitoring/layout";
 import { tool } from "../helpers/tools";
 
@@ -29,3 +30,31 @@ export const readConfig = (dir: string): Record<string, unknown> => parseYaml(fs
 
 /** Receiver names the config declares. */
 export const declaredReceivers = (dir: string): string[] => (readConfig(dir).receivers as { name: string }[]).map((r) => r.name);
+
+export interface AlertRule {
+  file: string;
+  alert: string;
+  labels: Labels;
+}
+
+/** Alert rules (name and static labels) of every rule file in a folder. */
+export function alertRules(rulesDir: string): AlertRule[] {
+  const files = fs.existsSync(rulesDir) ? fs.readdirSync(rulesDir).filter((f) => f.endsWith(".yml")) : [];
+  return files.flatMap((file) => {
+    const doc = parseYaml(fs.readFileSync(path.join(rulesDir, file), "utf8")) as { groups?: { rules?: { alert?: string; labels?: Labels }[] }[] };
+    return (doc.groups ?? []).flatMap((g) =>
+      (g.rules ?? []).filter((r) => r.alert).map((r) => ({ file, alert: r.alert as string, labels: { ...(r.labels ?? {}) } })),
+    );
+  });
+}
+
+/**
+ * The label sets an alert of the rule can carry: its static labels (templated values are only
+ * known at run time), and, when it sets no plane, those plus each service's scrape labels.
+ */
+export function labelSets(rule: AlertRule, services: { name: string; plane: string; team?: string }[]): Labels[] {
+  const fixed = Object.fromEntries(Object.entries(rule.labels).filter(([, v]) => !String(v).includes("{{")));
+  const base: Labels = { alertname: rule.alert, ...fixed };
+  if (base[LABELS.plane]) return [base];
+  return [base, ...services.map((s) => ({ [LABELS.service]: s.name, [LABELS.plane]: s.plane, ...(s.team ? { [LABELS.team]: s.team } : {}), ...base }))];
+}

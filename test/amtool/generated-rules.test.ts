@@ -1,43 +1,12 @@
 // Every alert rule the project generates (all of prometheus/rules/*.yml, whoever writes them)
 // reaches a receiver, and every receiver is reached by some generated alert.
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { expectedReceivers } from "../../monitoring/alertmanager/routes";
 import { LABELS, RECEIVERS, WATCHDOG_ALERT } from "../../monitoring/conventions";
 import { renderTo, settingsOf } from "../helpers/tools";
-import { configIn, declaredReceivers, readConfig, receiversFor, type Labels } from "./amtool";
+import { alertRules, configIn, declaredReceivers, labelSets, readConfig, receiversFor, type AlertRule } from "./amtool";
 import { STACKS } from "./stacks";
-
-interface AlertRule {
-  file: string;
-  alert: string;
-  labels: Labels;
-}
-
-/** Alert rules (name and static labels) of every rendered rule file. */
-function alertRules(dir: string): AlertRule[] {
-  const rulesDir = path.join(dir, "prometheus/rules");
-  const files = fs.existsSync(rulesDir) ? fs.readdirSync(rulesDir).filter((f) => f.endsWith(".yml")) : [];
-  return files.flatMap((file) => {
-    const doc = parseYaml(fs.readFileSync(path.join(rulesDir, file), "utf8")) as { groups?: { rules?: { alert?: string; labels?: Labels }[] }[] };
-    return (doc.groups ?? []).flatMap((g) =>
-      (g.rules ?? []).filter((r) => r.alert).map((r) => ({ file, alert: r.alert as string, labels: { ...(r.labels ?? {}) } })),
-    );
-  });
-}
-
-/**
- * The label sets an alert of the rule can carry: its static labels (templated values are only
- * known at run time), and, when it sets no plane, those plus each service's scrape labels.
- */
-function labelSets(rule: AlertRule, services: { name: string; plane: string; team?: string }[]): Labels[] {
-  const fixed = Object.fromEntries(Object.entries(rule.labels).filter(([, v]) => !String(v).includes("{{")));
-  const base: Labels = { alertname: rule.alert, ...fixed };
-  if (base[LABELS.plane]) return [base];
-  return [base, ...services.map((s) => ({ [LABELS.service]: s.name, [LABELS.plane]: s.plane, ...(s.team ? { [LABELS.team]: s.team } : {}), ...base }))];
-}
 
 /** Alert names the inhibit rules name: each must be an alert some rule generates. */
 const inhibitAlertNames = (dir: string): string[] =>
@@ -54,7 +23,7 @@ describe("generated alert rules against the routing tree", () => {
       const reached = new Map<string, string>();
       before(() => {
         dir = renderTo(settingsOf(stack));
-        rules = alertRules(dir);
+        rules = alertRules(path.join(dir, "prometheus/rules"));
       });
 
       it("has alert rules to route", () => {

@@ -4,8 +4,10 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse as parseYaml, stringify } from "yaml";
 import { ROOT } from "../../cli/args";
-import { renderTo, settingsOf } from "../helpers/tools";
+import { stackFile } from "../helpers/pulumi-program";
+import { renderTo, settingsOf, tmpDir } from "../helpers/tools";
 
 const validate = (...args: string[]) => {
   const r = spawnSync(process.execPath, ["-r", "tsx/cjs", path.join(ROOT, "cli/validate.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
@@ -47,5 +49,18 @@ describe("npm run validate (real promtool and amtool)", () => {
     const { code, out } = validate("--stack", "prod", "--tree", tree);
     assert.equal(code, 1, out);
     assert.match(out, /amtool routes: ServiceDown critical app\s+alertmanager\/alertmanager\.yml\s+FAIL/);
+  });
+
+  it("checks AMP's Alertmanager definition instead of the stack's when aws.amp.enabled", () => {
+    const doc = parseYaml(fs.readFileSync(stackFile("prod"), "utf8")) as { config: Record<string, Record<string, unknown>> };
+    doc.config["ananta-monitoring:aws"].amp = { enabled: true };
+    const file = path.join(tmpDir("ananta-validate-amp-"), "Pulumi.amp.yaml");
+    fs.writeFileSync(file, stringify(doc));
+    const { code, out } = validate("--config", file);
+    assert.equal(code, 0, out);
+    assert.match(out, /amtool check-config\s+AMP Alertmanager definition\s+PASS/);
+    assert.match(out, /amtool routes: ServiceDown critical app\s+AMP Alertmanager definition\s+PASS/);
+    assert.match(out, /amtool routes: ErrorBudgetExhausted warning control\s+AMP Alertmanager definition\s+PASS/);
+    assert.doesNotMatch(out, /alertmanager\/alertmanager\.yml/);
   });
 });

@@ -65,9 +65,14 @@ export function redactSecrets(v: unknown): unknown {
 }
 
 const ACCOUNT = "123456789012";
+/** The id the mocked AMP workspace gets (a created one's `id` is the resource id the mock returns). */
+export const WORKSPACE_ID = "ws-11111111-2222-3333-4444-555555555555";
+const ampEndpoint = (region: string, id: string) => `https://aps-workspaces.${region}.amazonaws.com/workspaces/${id}/`;
 
 function computedState(type: string, name: string, inputs: Record<string, unknown>, region: string, options: ProgramOptions): Record<string, unknown> {
   const [pkg, mod] = type.split(":");
+  if (type === "aws:amp/workspace:Workspace") return { arn: `arn:aws:aps:${region}:${ACCOUNT}:workspace/${WORKSPACE_ID}`, prometheusEndpoint: ampEndpoint(region, WORKSPACE_ID) };
+  if (type === "aws:iam/accessKey:AccessKey") return { secret: `secret-of-${name}` };
   if (pkg === "aws") {
     const service = mod.split("/")[0];
     return { arn: `arn:aws:${service}:${region}:${ACCOUNT}:${inputs.name ?? name}`, name: inputs.name ?? name, keyId: `${name}-key-id` };
@@ -123,7 +128,8 @@ export async function setUp(stack: string, options: ProgramOptions = {}): Promis
     {
       newResource: (args) => {
         resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs, region, options) } };
+        const id = args.type === "aws:amp/workspace:Workspace" ? WORKSPACE_ID : args.type === "aws:iam/accessKey:AccessKey" ? "AKIAMOCKMOCKMOCKMOCK" : `${args.name}-id`;
+        return { id, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs, region, options) } };
       },
       call: (args) => {
         switch (args.token) {
@@ -133,6 +139,10 @@ export async function setUp(stack: string, options: ProgramOptions = {}): Promis
             return { name: region, id: region, region };
           case "aws:index/getPartition:getPartition":
             return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+          case "aws:amp/getWorkspace:getWorkspace": {
+            const id = String(args.inputs.workspaceId);
+            return { id, workspaceId: id, arn: `arn:aws:aps:${region}:${ACCOUNT}:workspace/${id}`, prometheusEndpoint: ampEndpoint(region, id), status: "ACTIVE" };
+          }
           default:
             return args.inputs;
         }

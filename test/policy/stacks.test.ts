@@ -26,13 +26,14 @@ const HA_HOSTS = [
   { name: "b", host: "ssh://ops@mon-b.internal", address: "10.0.0.2" },
 ];
 
-const VARIANTS: { stack: string; label: string; options: ProgramOptions }[] = [
+const VARIANTS: { stack: string; label: string; options: ProgramOptions; hosts?: number; amp?: boolean }[] = [
   { stack: "dev", label: "dev", options: { secrets: { smtpPassword: SHAPED.smtpPassword, grafanaAdminPassword: SHAPED.grafanaAdminPassword } } },
   { stack: "prod", label: "prod", options: { secrets: SHAPED } },
-  { stack: "prod", label: "prod with docker.hosts (HA)", options: { secrets: SHAPED, config: { docker: { hosts: HA_HOSTS } } } },
+  { stack: "prod", label: "prod with docker.hosts (HA)", options: { secrets: SHAPED, config: { docker: { hosts: HA_HOSTS } } }, hosts: HA_HOSTS.length },
+  { stack: "prod", label: "prod with aws.amp.enabled", options: { secrets: SHAPED, config: { aws: { ...settingsOf("prod").aws, amp: { enabled: true } } } }, amp: true },
 ];
 
-for (const { stack, label, options } of VARIANTS) {
+for (const { stack, label, options, hosts = 1, amp = false } of VARIANTS) {
   describe(`the policy pack on every resource of the ${label} stack`, function () {
     this.timeout(60_000);
     let resources: PolicyView[];
@@ -52,14 +53,15 @@ for (const { stack, label, options } of VARIANTS) {
       const outside = found.filter(({ r, f }) => !isSink(r, f.path)).map(({ r, f }) => `${r.name} ${f.path}: ${f.kind}`);
       assert.deepEqual(outside, []);
       const inSink = (type: string) => found.filter(({ r, f }) => r.type === type && f.kind !== "a private key").length;
-      // Alertmanager's secret files hold the routing key and every team's webhook; on AWS, the
-      // SecureStrings hold the routing key and the webhooks of the teams the topics post to.
+      // Alertmanager's secret files hold the routing key and every team's webhook (with AMP there is
+      // no Alertmanager, and Prometheus's AWS key is the one); on AWS, the SecureStrings hold the
+      // routing key and the webhooks of the teams the topics post to.
       const settings = settingsOf(stack);
-      assert.equal(inSink("docker:index/container:Container"), settings.aws.enabled ? (1 + TEAMS.length) * (options.config ? HA_HOSTS.length : 1) : 0);
+      assert.equal(inSink("docker:index/container:Container"), amp ? 1 : settings.aws.enabled ? (1 + TEAMS.length) * hosts : 0);
       assert.equal(inSink("aws:ssm/parameter:Parameter"), settings.aws.enabled ? 1 + slackTeams(settings).length : 0);
       // HA: each peer's own key in its secret files (the TLS resources take them as their inputs).
       const keys = found.filter(({ r, f }) => r.type === "docker:index/container:Container" && f.kind === "a private key").length;
-      assert.equal(keys, options.config ? HA_HOSTS.length : 0);
+      assert.equal(keys, hosts > 1 ? hosts : 0);
     });
   });
 }

@@ -79,6 +79,10 @@ const CASES: BadCase[] = [
   { what: "environment name too long for AWS names", stack: "prod", options: { secrets: prodSecrets, config: { environment: `prod-${"x".repeat(30)}` } }, key: "ananta-monitoring:environment", value: `"prod-${"x".repeat(30)}"` },
   { what: "unknown notification mode", stack: "dev", options: { config: { notifications: { mode: "staging" } } }, key: "ananta-monitoring:notifications.mode", value: '"staging"' },
   { what: "ECS services without a cluster", stack: "prod", options: { secrets: prodSecrets, config: { aws: { enabled: true, ecs: { services: [{ name: "cns-service", plane: "app" }] } } } }, key: "ananta-monitoring:aws.ecs.clusterName", value: "(not set)" },
+  // AMP delivers through the AWS side; its workspace ids have one shape; it has no path to a dead man's switch.
+  { what: "AMP without the AWS side", stack: "dev", options: { config: { aws: { amp: { enabled: true } } } }, key: "ananta-monitoring:aws.amp.enabled", value: "true" },
+  { what: "a malformed AMP workspace id", stack: "prod", options: { secrets: prodSecrets, config: { aws: { ...prodAws, amp: { enabled: true, workspaceId: "my-workspace" } } } }, key: "ananta-monitoring:aws.amp.workspaceId", value: '"my-workspace"' },
+  { what: "a Watchdog URL with AMP", stack: "prod", options: { secrets: prodSecrets, config: { aws: { ...prodAws, amp: { enabled: true } }, notifications: { ...settingsOf("prod").notifications, watchdog: { url: "https://hc-ping.com/abc" } } } }, key: "ananta-monitoring:notifications.watchdog.url", value: '"https://hc-ping.com/abc"' },
   { what: "CloudWatch log retention not offered by AWS", stack: "prod", options: { secrets: prodSecrets, config: { aws: { enabled: true, logRetentionDays: 10 } } }, key: "ananta-monitoring:aws.logRetentionDays", value: "10" },
   // HA: two or more hosts, each its own address; never mixed with the single-host keys.
   { what: "one HA host", stack: "dev", options: { config: { docker: { hosts: [{ name: "a", host: "ssh://ops@a", address: "10.0.0.1" }] } } }, key: "ananta-monitoring:docker.hosts", value: '["a"]' },
