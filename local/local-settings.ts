@@ -50,6 +50,9 @@ export function localSettings(raw: RawConfig, source: string, endpoints: LocalEn
     },
     // Nor are the stack's database and cache exporters reachable from here.
     exporterTargets: { postgres: [], redis: [] },
+    // AMP's path (SNS and the forwarders) does not run here: the stack's own Alertmanager shows
+    // its routing with the same data (test/e2e/amp.test.ts runs AMP's configuration).
+    aws: { ...obj(v.aws), amp: { enabled: false } },
     alerts: { ...obj(v.alerts), ...LOCAL_TIMING.alerts },
     alertmanager: { ...obj(v.alertmanager), ...LOCAL_TIMING.alertmanager },
     notifications: {

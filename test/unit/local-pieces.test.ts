@@ -56,6 +56,14 @@ describe("local settings", () => {
     assert.equal(s.notifications.teams.appPlane.email, "app-plane-team@ananta.io");
   });
 
+  it("runs a stack that uses AMP with its own Alertmanager, routed by the same data", () => {
+    const raw = readStackFile(stackFile("prod"));
+    const amp = { ...raw, values: { ...raw.values, aws: { ...(raw.values.aws as object), amp: { enabled: true } } } };
+    const s = localSettings(amp, "prod", endpoints);
+    assert.equal(s.aws.amp.enabled, false);
+    assert.deepEqual(s.notifications.routing, settingsOf("prod").notifications.routing);
+  });
+
   it("gives the dev stack's webhooks the local sink", () => {
     const s = localSettings(readStackFile(stackFile("dev")), "dev", endpoints);
     assert.equal(s.notifications.localWebhookUrl, endpoints.webhookBaseUrl);
