@@ -3,6 +3,7 @@
 // message as sent (subject and body), so that nothing we cannot interpret is dropped. A record
 // without an SNS message at all cannot be forwarded and is rejected.
 import { AlertGroup, looksLikeAlertGroup, readAlertGroup } from "./alertmanager";
+import { isObject, type Json } from "./json";
 import { regionOf } from "./region";
 
 export const ALARM_STATES = ["ALARM", "OK", "INSUFFICIENT_DATA"] as const;
@@ -83,8 +84,6 @@ export class InvalidRecordError extends Error {
   override name = "InvalidRecordError";
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 

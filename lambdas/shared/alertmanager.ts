@@ -3,12 +3,11 @@
 // stack's own Alertmanager templates (monitoring/alertmanager/templates.ts): the title
 // `[FIRING:2] HighLatency cns-service (app plane), SLO p99`, then one block per alert.
 import { ALERTMANAGER_MESSAGE_VERSION, type AlertmanagerMessage } from "../contract";
+import { isObject, type Json } from "./json";
 
 export type AlertGroup = AlertmanagerMessage;
 export type GroupAlert = AlertGroup["alerts"][number];
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const STATUSES = ["firing", "resolved"] as const;
 const isStatus = (v: unknown): v is AlertGroup["status"] => STATUSES.includes(v as AlertGroup["status"]);
 const isLabels = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((x) => typeof x === "string");

@@ -5,9 +5,8 @@
 // rolling windows of whole days, can be expressed; anything else is refused, naming it.
 import { rateOfCounters } from "../promql";
 import { ImportError, ImportedService, ImportedSlo, byService, percentOf } from "./entries";
+import { isObject, type Json } from "./json";
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const obj = (v: unknown): Json => (isObject(v) ? v : {});
 
 /** bad = total - good, windows kept as they are. */

@@ -2,9 +2,7 @@
 // total_query, with {{.window}}). Sloth's period is a generator flag (30 days unless told),
 // not part of the spec, so it is given here. Raw error-ratio SLIs and plugins are refused.
 import { ImportError, ImportedService, byService } from "./entries";
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+import { isObject } from "./json";
 
 export function fromSloth(doc: unknown, where: string, periodDays: number): ImportedService[] {
   if (!isObject(doc) || doc.version !== "prometheus/v1") {
