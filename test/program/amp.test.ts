@@ -165,6 +165,23 @@ describe("AMP on the prod stack (Pulumi mocks)", function () {
     assert.equal(run.values.alertmanagerUrls, undefined);
   });
 
+  it("with HA hosts, runs a remote-writing replica per host and no peer, certificate or gossip port", async () => {
+    const hosts = [
+      { name: "a", host: "ssh://ops@mon-a.internal", address: "10.0.0.1" },
+      { name: "b", host: "ssh://ops@mon-b.internal", address: "10.0.0.2" },
+    ];
+    const { config } = withAmp({ enabled: true });
+    const ha = await runProgram("prod", { secrets: PROD_SECRETS, config: { ...config, docker: { hosts } } });
+    const names = ha.ofType(T.container).map((c) => c.name);
+    assert.deepEqual(names.filter((n) => n.includes("alertmanager")), []);
+    assert.deepEqual(ha.resources.filter((r) => r.type.startsWith("tls:")), []);
+    for (const h of hosts) {
+      const prom = parseYaml(String(uploaded(ha.named(`ananta-prod-${h.name}-prometheus-sync`), "prometheus.yml")!.content));
+      assert.deepEqual(prom.global.external_labels, { environment: "prod", cluster: "ananta-prod", __replica__: h.name });
+      assert.equal(prom.remote_write[0].url, `${ENDPOINT}api/v1/remote_write`);
+    }
+  });
+
   it("with an existing workspace, creates none and fills that one", async () => {
     const existing = "ws-99999999-8888-7777-6666-555555555555";
     const other = await runProgram("prod", withAmp({ enabled: true, workspaceId: existing }));

@@ -11,7 +11,8 @@ import { RECEIVERS, SELF_JOBS } from "../../monitoring/conventions";
 import { dockerRenderOptions, hostTrees, renderFiles, ruleFiles } from "../../monitoring/files";
 import { stackHosts } from "../../monitoring/hosts";
 import { FILES } from "../../monitoring/layout";
-import type { Settings } from "../../settings";
+import { parseSettings, readStackFile, SettingsError, type Settings } from "../../settings";
+import { stackFile } from "../helpers/pulumi-program";
 import { settingsOf, settingsWith } from "../helpers/tools";
 
 const WORKSPACE = "ws-0a1b2c3d-0000-4000-8000-123456789abc";
@@ -174,5 +175,21 @@ describe("AMP: npm run validate's routing check", () => {
     assert.match(ampRouteProblem(settings, arns, receivers, page, "sns-warning")!, /pages through 0 topic\(s\); the routing data pages it once/);
     assert.match(ampRouteProblem(settings, arns, receivers, ticket, "sns-critical")!, /pages through 1 topic\(s\); the routing data does not page it/);
     assert.match(ampRouteProblem(settings, arns, receivers, page, "sns-critical,sns-slo")!, /not one receiver/);
+  });
+});
+
+describe("AMP: the secrets a stack needs", () => {
+  const raw = readStackFile(stackFile("prod"));
+  const withAmp = (enabled: boolean) => ({ ...raw, values: { ...raw.values, aws: { ...(raw.values.aws as object), amp: { enabled } } } });
+  // The forwarders' secrets only: the routing key and the webhooks of the teams the topics post for.
+  const forwarders = { pagerdutyKey: true, slackWebhooks: ["critical", "platform", "slo", "infrastructure"], smtpPassword: false, grafanaAdminPassword: false };
+  const load = (enabled: boolean) => parseSettings({ ...withAmp(enabled), secrets: forwarders }, "prod", { requireSecrets: true });
+
+  it("needs only the forwarders' with AMP, where the stack runs no Alertmanager of its own", () => {
+    assert.equal(load(true).aws.amp.enabled, true);
+  });
+
+  it("still needs every team's webhook and the SMTP password when the stack's Alertmanager sends", () => {
+    assert.throws(() => load(false), (e: Error) => e instanceof SettingsError && /slackWebhooks\.database/.test(e.message) && /smtpPassword/.test(e.message));
   });
 });
