@@ -35,7 +35,6 @@ interface SecretUpload {
   content: pulumi.Output<string>;
 }
 
-
 function secretValue(secrets: SecretValues, key: SecretFile["secret"]): pulumi.Output<string> {
   const [root, id] = key.split(".") as [keyof SecretValues, string | undefined];
   const value = id ? (secrets.slackWebhooks as Record<string, pulumi.Output<string> | undefined>)[id] : (secrets[root] as pulumi.Output<string> | undefined);

@@ -424,7 +424,7 @@ const awsSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(false),
       /** An existing workspace to use instead of creating one. */
-      workspaceId: z.string().regex(/^ws-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: "must be an AMP workspace id such as ws-12345678-abcd-1234-abcd-123456789012" }).optional(),
+      workspaceId: z.string().regex(/^ws-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, { message: "must be an AMP workspace id such as ws-12345678-abcd-1234-abcd-123456789012" }).optional(),
     })
     .prefault({}),
 }).superRefine((aws, ctx) => {

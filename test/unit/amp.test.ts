@@ -48,9 +48,11 @@ describe("AMP: the Docker side when AMP evaluates and sends", () => {
     assert.doesNotMatch(tree[FILES.prometheusConfig], /access_key|secret_key/);
   });
 
-  it("an existing workspace's id names the endpoint before deployment", () => {
+  it("an existing workspace's id names the endpoint before deployment, in either case AWS writes its ids", () => {
     const given = ampSettings({ enabled: true, workspaceId: WORKSPACE });
     assert.equal(ampRemoteWrite(given).url, `https://aps-workspaces.us-east-1.amazonaws.com/workspaces/${WORKSPACE}/api/v1/remote_write`);
+    const upper = "ws-C6DCB907-F2D7-4D96-957B-66691F865D8B";
+    assert.equal(ampSettings({ enabled: true, workspaceId: upper }).aws.amp.workspaceId, upper);
   });
 
   it("does not remote-write what AMP records itself: recorded series and ALERTS", () => {
