@@ -182,25 +182,43 @@ export interface PolicyView {
   opts: { additionalSecretOutputs: string[]; deleteBeforeReplace?: boolean; protect: boolean; ignoreChanges: string[] };
 }
 
+/** What a stack transformation sees of a resource: the options mocks do not pass on. */
+interface SeenOptions {
+  parent?: string;
+  opts: PolicyView["opts"];
+}
+
 /**
  * Runs program.ts inside a root stack (mocks expose no resource options; a stack transformation
- * sees them) and returns every resource as the policy engine would hand it to a policy.
+ * sees them) and returns every registered resource with its parent's name and options.
  */
-export async function policyViewOf(stack: string, options: ProgramOptions = {}): Promise<PolicyView[]> {
+async function runInStack(stack: string, options: ProgramOptions): Promise<(Registered & SeenOptions)[]> {
   const resources = await setUp(stack, options);
-  const opts = new Map<string, PolicyView["opts"]>();
+  const seen = new Map<string, SeenOptions>();
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
       const o = args.opts as pulumi.CustomResourceOptions;
-      opts.set(`${args.type}::${args.name}`, { additionalSecretOutputs: o.additionalSecretOutputs ?? [], deleteBeforeReplace: o.deleteBeforeReplace, protect: o.protect ?? false, ignoreChanges: o.ignoreChanges ?? [] });
+      const parent = (o.parent as unknown as { __name?: string } | undefined)?.__name;
+      seen.set(`${args.type}::${args.name}`, {
+        ...(parent ? { parent } : {}),
+        opts: { additionalSecretOutputs: o.additionalSecretOutputs ?? [], deleteBeforeReplace: o.deleteBeforeReplace, protect: o.protect ?? false, ignoreChanges: o.ignoreChanges ?? [] },
+      });
       return undefined;
     });
     return defineStack();
   });
   await settle();
-  return resources
-    .filter((r) => opts.has(`${r.type}::${r.name}`))
-    .map((r) => ({ type: r.type, name: r.name, props: unwrapSecrets(r.inputs) as Record<string, unknown>, opts: opts.get(`${r.type}::${r.name}`)! }));
+  return resources.filter((r) => seen.has(`${r.type}::${r.name}`)).map((r) => ({ ...r, ...seen.get(`${r.type}::${r.name}`)! }));
+}
+
+/** Every resource as the policy engine would hand it to a policy: secrets unwrapped, and the options it was given. */
+export async function policyViewOf(stack: string, options: ProgramOptions = {}): Promise<PolicyView[]> {
+  return (await runInStack(stack, options)).map((r) => ({ type: r.type, name: r.name, props: unwrapSecrets(r.inputs) as Record<string, unknown>, opts: r.opts }));
+}
+
+/** Every resource with its parent's name, secrets still wrapped: what a resource snapshot shows. */
+export async function resourceTreeOf(stack: string, options: ProgramOptions = {}): Promise<(Registered & { parent?: string })[]> {
+  return (await runInStack(stack, options)).map(({ type, name, inputs, parent }) => ({ type, name, inputs, ...(parent ? { parent } : {}) }));
 }
 
 /** Runs a program that must fail; returns its error and whatever it registered before failing. */
