@@ -1,7 +1,7 @@
 // Credentials of the Prometheus and Alertmanager APIs when they are reachable beyond loopback
 // (hosts.ts, apiAuthRequired): one user, whose password every client reads from a 0400 file and
 // whose bcrypt hash the servers' web configuration holds. Both files are secret files.
-import { stringify } from "yaml";
+import { toYaml } from "./yaml";
 import { SECRETS } from "./layout";
 
 export const API_USER = "monitoring";
@@ -11,7 +11,7 @@ export const API_PASSWORD = `${SECRETS}/api_password`;
 export const WEB_CONFIG = `${SECRETS}/web.yml`;
 
 /** The web configuration (exporter-toolkit): basic auth for the one API user. */
-export const webConfig = (bcryptHash: string): string => stringify({ basic_auth_users: { [API_USER]: bcryptHash } });
+export const webConfig = (bcryptHash: string): string => toYaml({ basic_auth_users: { [API_USER]: bcryptHash } });
 
 /** A Prometheus client's basic auth: the password read from the version's file (paths in prometheus.yml are relative to it). */
 export const prometheusBasicAuth = { basic_auth: { username: API_USER, password_file: API_PASSWORD } };

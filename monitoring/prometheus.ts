@@ -1,5 +1,5 @@
 // prometheus.yml: global intervals, rule files, Alertmanager, and the scrape jobs of scrape-jobs.ts.
-import { stringify } from "yaml";
+import { toYaml } from "./yaml";
 import type { Settings } from "../settings";
 import { prometheusBasicAuth } from "./api-auth";
 import { REPLICA_LABEL } from "./hosts";
@@ -59,5 +59,5 @@ export function prometheusConfig(settings: Settings, options: RenderOptions): st
         }),
     scrape_configs: scrape,
   };
-  return stringify(config, { lineWidth: 0 });
+  return toYaml(config);
 }

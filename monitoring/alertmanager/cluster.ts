@@ -3,7 +3,7 @@
 // unauthenticated could silence every page; with TLS only holders of a certificate signed by
 // the stack's cluster CA are peers. Alertmanager's TLS transport carries memberlist's packets over
 // TCP streams, so the cluster port is TCP only.
-import { stringify } from "yaml";
+import { toYaml } from "../yaml";
 
 /** The peer's certificate files, in its secrets folder. */
 export const CLUSTER_TLS_FILES = { ca: "cluster_ca.pem", cert: "cluster_cert.pem", key: "cluster_key.pem" } as const;
@@ -12,7 +12,7 @@ export const CLUSTER_TLS_FILES = { ca: "cluster_ca.pem", cert: "cluster_cert.pem
 export function clusterTlsConfig(secretsDir: string): string {
   const file = (f: string) => `${secretsDir}/${f}`;
   const own = { cert_file: file(CLUSTER_TLS_FILES.cert), key_file: file(CLUSTER_TLS_FILES.key) };
-  return stringify({
+  return toYaml({
     tls_server_config: { ...own, client_auth_type: "RequireAndVerifyClientCert", client_ca_file: file(CLUSTER_TLS_FILES.ca) },
     tls_client_config: { ...own, ca_file: file(CLUSTER_TLS_FILES.ca) },
   });

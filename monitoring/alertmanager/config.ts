@@ -1,5 +1,5 @@
 // alertmanager.yml and its templates, from settings.
-import { stringify } from "yaml";
+import { toYaml } from "../yaml";
 import type { Settings } from "../../settings";
 import type { RenderOptions } from "../layout";
 import { inhibitRules } from "./inhibitions";
@@ -17,7 +17,7 @@ export function alertmanagerConfig(settings: Settings, options: RenderOptions): 
     receivers: receivers(settings, options),
   };
   // No YAML anchors: routes that share matchers stay readable on their own.
-  return stringify(config, { lineWidth: 0, aliasDuplicateObjects: false });
+  return toYaml(config);
 }
 
 /** Template file name (without .tmpl) → content. */

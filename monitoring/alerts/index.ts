@@ -1,6 +1,6 @@
 // The critical and warning alerts: one generator per category, rendered into two rule files
 // (critical.yml pages people; warnings.yml holds warning and info alerts, the Watchdog among them).
-import { stringify } from "yaml";
+import { toYaml } from "../yaml";
 import type { Settings } from "../../settings";
 import { CATEGORIES, RULE_FILES } from "../conventions";
 import { availabilityAlerts } from "./availability";
@@ -41,6 +41,6 @@ function groups(settings: Settings, specs: AlertSpec[], file: AlertRuleFile) {
 /** Rule file name (see RULE_FILES) → YAML text. */
 export function alertRuleFiles(settings: Settings): Record<AlertRuleFile, string> {
   const specs = GENERATORS.flatMap((generate) => generate(settings));
-  const render = (file: AlertRuleFile) => stringify({ groups: groups(settings, specs.filter((s) => fileOf(s) === file), file) }, { lineWidth: 0 });
+  const render = (file: AlertRuleFile) => toYaml({ groups: groups(settings, specs.filter((s) => fileOf(s) === file), file) });
   return { [RULE_FILES.critical]: render(RULE_FILES.critical), [RULE_FILES.warnings]: render(RULE_FILES.warnings) };
 }

@@ -7,7 +7,7 @@
 //   - an alert that must not page (no tier paging, budget policy) never reaches a paging topic;
 //   - an alert that would reach no topic goes to the default team's, then the first Slack-only
 //     topic: nothing is dropped. E-mail has no SNS path (README "Managed Prometheus (AMP)").
-import { stringify } from "yaml";
+import { toYaml } from "../yaml";
 import { SEVERITIES, type Settings, type TeamId, type TopicId } from "../../settings";
 import { topicName } from "../cloudwatch/forwarders";
 import { LABELS, RECEIVERS, WATCHDOG_ALERT } from "../conventions";
@@ -112,7 +112,7 @@ export function ampAlertmanager(settings: Settings, topicArns: Record<TopicId, s
     receivers: [...receivers.values()],
   };
   return {
-    config: stringify(config, { lineWidth: 0, aliasDuplicateObjects: false }),
+    config: toYaml(config),
     templates: { [SNS_TEMPLATE_FILE]: SNS_TEMPLATE_TEXT },
   };
 }
@@ -125,4 +125,4 @@ export const offlineTopicArns = (settings: Settings): Record<TopicId, string> =>
   Object.fromEntries(Object.keys(settings.aws.topics).map((t) => [t, `arn:aws:sns:${settings.awsRegion}:000000000000:${topicName(settings, t)}`]));
 
 /** The definition document of aws.amp.AlertManagerDefinition. */
-export const ampAlertmanagerDefinition = (am: AmpAlertmanager): string => stringify({ template_files: am.templates, alertmanager_config: am.config }, { lineWidth: 0 });
+export const ampAlertmanagerDefinition = (am: AmpAlertmanager): string => toYaml({ template_files: am.templates, alertmanager_config: am.config });

@@ -4,7 +4,8 @@
 // alone is too big into consecutive parts at rule boundaries: rules keep their order, their
 // expressions and labels, and the group its interval. A rule reading a series recorded in an
 // earlier part then reads it one evaluation later, as rules of different groups always do.
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
+import { toYaml } from "../yaml";
 
 /** AMP's quota for one rule groups namespace definition is 1 MB; this leaves room. */
 export const NAMESPACE_MAX_BYTES = 900_000;
@@ -23,9 +24,8 @@ interface RuleGroup {
 
 const HEADER = "groups:\n";
 // No anchors: every rule is written out in full, as in the rule files.
-const yaml = (value: unknown) => stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 /** Bytes one group adds to a `groups:` list. */
-const groupBytes = (group: RuleGroup) => Buffer.byteLength(yaml({ groups: [group] })) - HEADER.length;
+const groupBytes = (group: RuleGroup) => Buffer.byteLength(toYaml({ groups: [group] })) - HEADER.length;
 
 /** A group cut into consecutive parts of at most `maxBytes` each (as a namespace's only group). */
 function groupParts(group: RuleGroup, maxBytes: number): RuleGroup[] {
@@ -67,6 +67,6 @@ export function ruleNamespaces(files: Record<string, string>, maxBytes = NAMESPA
         bytes = size;
       }
     }
-    return chunks.map((chunk, i) => ({ name: `${file}-${i + 1}`, data: yaml({ groups: chunk }) }));
+    return chunks.map((chunk, i) => ({ name: `${file}-${i + 1}`, data: toYaml({ groups: chunk }) }));
   });
 }

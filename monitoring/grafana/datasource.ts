@@ -1,6 +1,6 @@
 // The provisioned Prometheus datasource. Its uid is fixed so that every dashboard panel can
 // name it, and a re-provisioned Grafana keeps the same reference.
-import { stringify } from "yaml";
+import { toYaml } from "../yaml";
 import type { Settings } from "../../settings";
 import { API_PASSWORD, API_USER } from "../api-auth";
 import { CURRENT, MOUNTS, type RenderOptions } from "../layout";
@@ -8,7 +8,7 @@ import { CURRENT, MOUNTS, type RenderOptions } from "../layout";
 export const PROMETHEUS_DATASOURCE = { type: "prometheus", uid: "ananta-prometheus" } as const;
 
 export function datasourceProvisioning(settings: Settings, options: RenderOptions): string {
-  return stringify(
+  return toYaml(
     {
       apiVersion: 1,
       datasources: [
@@ -29,6 +29,5 @@ export function datasourceProvisioning(settings: Settings, options: RenderOption
         },
       ],
     },
-    { lineWidth: 0 },
   );
 }

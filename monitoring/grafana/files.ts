@@ -1,7 +1,7 @@
 // Grafana's part of the rendered tree: the datasource and dashboard provider provisioning
 // files, and the dashboards they load.
 import * as path from "node:path";
-import { stringify } from "yaml";
+import { toYaml } from "../yaml";
 import type { Settings } from "../../settings";
 import { FILES, RenderOptions, containerPath } from "../layout";
 import { alertsOverview } from "./dashboards/alerts-overview";
@@ -20,7 +20,7 @@ export const GRAFANA_PROVISIONING = {
 export const dashboardsDir = (): string => path.posix.dirname(containerPath(FILES.dashboard("any")));
 
 function dashboardProvider(): string {
-  return stringify({
+  return toYaml({
     apiVersion: 1,
     providers: [
       {

@@ -1,5 +1,5 @@
 // prometheus/rules/slos.yml: SLO recording rules, burn-rate alerts and the error budget policy.
-import { stringify } from "yaml";
+import { toYaml } from "../yaml";
 import type { Settings } from "../../settings";
 import { budgetPolicyAlerts, burnRateAlerts, inTotalsGroup, noDataAlerts } from "./alerts";
 import { slosOf } from "./objectives";
@@ -43,5 +43,5 @@ export function sloRuleGroups(settings: Settings): RuleGroup[] {
 }
 
 export function sloRules(settings: Settings): string {
-  return stringify({ groups: sloRuleGroups(settings) }, { lineWidth: 0, aliasDuplicateObjects: false });
+  return toYaml({ groups: sloRuleGroups(settings) });
 }

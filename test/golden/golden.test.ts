@@ -15,6 +15,11 @@ describe("golden files", () => {
     committed = committedFiles();
   });
 
+  it("no generated YAML file uses anchors or aliases (one YAML writer, monitoring/yaml.ts)", () => {
+    const anchored = Object.entries(rendered).filter(([f, text]) => /\.ya?ml$/.test(f) && /:\s+[&*]a\d+\b|-\s+[&*]a\d+\b/.test(text));
+    assert.deepEqual(anchored.map(([f]) => f), []);
+  });
+
   for (const variant of Object.keys(variants())) {
     it(`${variant}: every rendered file, container spec and resource equals its golden copy`, () => {
       const mine = (files: Record<string, string>) => Object.keys(files).filter((f) => f.startsWith(`${variant}/`)).sort();
