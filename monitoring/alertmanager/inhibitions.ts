@@ -1,6 +1,6 @@
 // Inhibition: a firing source alert mutes target alerts that share the `equal` labels, so one
 // fault pages once instead of through every symptom.
-import { LABELS, type Category } from "../conventions";
+import { BURN_ALERTS, LABELS, SLO_ALERTS, type Category } from "../conventions";
 import { equals, oneOf } from "./matchers";
 
 export interface InhibitRule {
@@ -10,6 +10,9 @@ export interface InhibitRule {
 }
 
 const SYMPTOMS_OF_DOWN: Category[] = ["errors", "latency"];
+
+/** Alerts on an SLO's SLI with a fixed threshold; each carries the `slo` label of that SLO. */
+const THRESHOLD_ALERTS = ["CriticalErrorRate", "HighErrorRate", "HighLatency"];
 
 export function inhibitRules(): InhibitRule[] {
   return [
@@ -29,6 +32,20 @@ export function inhibitRules(): InhibitRule[] {
     {
       source_matchers: [equals("alertname", "CriticalErrorRate")],
       target_matchers: [equals("alertname", "HighErrorRate")],
+      equal: [LABELS.service],
+    },
+    // One page per incident: while an SLO's budget burns fast, the threshold alerts on the same
+    // SLI (CriticalErrorRate and HighErrorRate on availability, HighLatency on a latency SLO) add
+    // nothing; the burn rate is the page (SRE workbook, Sloth, Pyrra).
+    {
+      source_matchers: [equals("alertname", BURN_ALERTS.page)],
+      target_matchers: [oneOf("alertname", THRESHOLD_ALERTS)],
+      equal: [LABELS.service, LABELS.slo],
+    },
+    // A service that is down has no SLI data: its SLOMetricMissing warnings are the outage itself.
+    {
+      source_matchers: [equals("alertname", "ServiceDown")],
+      target_matchers: [equals("alertname", SLO_ALERTS.noData)],
       equal: [LABELS.service],
     },
     // The fast burn of an SLO covers its slow burn.

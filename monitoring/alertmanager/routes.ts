@@ -38,8 +38,13 @@ interface Owner {
 export const ownerMatchers = (match: Match[]): string[] => match.map((m) => oneOf(m.label, m.values));
 const matches = (match: Match[], labels: Record<string, string>): boolean => match.every((m) => m.values.includes(labels[m.label] ?? ""));
 
-/** Every receiver listed gets the alert (in this order), and matching goes on after them. */
-const fanOut = (receivers: readonly string[]): Route[] => receivers.map((receiver) => ({ receiver, continue: true }));
+/**
+ * Every receiver listed gets the alert (in this order), and matching goes on after them. PagerDuty
+ * groups by service: its incident key is the group's, so every page of one service's fault (a
+ * burn rate on two SLOs, a threshold alert that fired first) updates one incident.
+ */
+const fanOut = (receivers: readonly string[]): Route[] =>
+  receivers.map((receiver) => (receiver === RECEIVERS.pagerduty ? { receiver, group_by: PAGE_GROUP_BY, continue: true } : { receiver, continue: true }));
 
 /** A team's receivers: its Slack channel, then its e-mail. */
 function teamReceivers(settings: Settings, team: TeamId): string[] {
@@ -91,8 +96,11 @@ function policyRoute(settings: Settings): Route {
   };
 }
 
-/** One notification (and one PagerDuty incident) per alert, service and SLO. */
+/** One notification per alert, service and SLO. */
 export const GROUP_BY = ["alertname", LABELS.plane, LABELS.service, LABELS.slo];
+
+/** One PagerDuty incident per service in trouble, whichever of its alerts page. */
+export const PAGE_GROUP_BY = [LABELS.plane, LABELS.service];
 
 export function routingTree(settings: Settings): Route {
   const { groupWait, groupInterval, repeatInterval } = settings.alertmanager;

@@ -21,9 +21,10 @@ export const use = (name: string, data = "."): string => `{{ template "${name}" 
 const TIME = `"2006-01-02 15:04:05 MST"`;
 
 export const TEMPLATE_TEXT = `{{/* Title: [FIRING:2] HighLatency cns-service (app plane), SLO p99. The SLO tells apart alerts
-     of one name about different SLOs of one service (p95 and p99, availability and p99). */}}
+     of one name about different SLOs of one service (p95 and p99, availability and p99). A page
+     groups a service's alerts of several names: the first one's name "and others". */}}
 {{ define "${TEMPLATE.title}" -}}
-[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}
+[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ if .CommonLabels.alertname }}{{ .CommonLabels.alertname }}{{ else }}{{ (index .Alerts 0).Labels.alertname }} and others{{ end }}
 {{- if .CommonLabels.service }} {{ .CommonLabels.service }}{{ end }}
 {{- if .CommonLabels.plane }} ({{ .CommonLabels.plane }} plane){{ end }}
 {{- if .CommonLabels.${LABELS.slo} }}, SLO {{ .CommonLabels.${LABELS.slo} }}{{ end }}

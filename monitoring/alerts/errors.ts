@@ -2,6 +2,7 @@
 // incident the 5m ratio takes up to one window to fall from above the critical ratio to below
 // the warning one; CriticalErrorRate stays firing for that window, so its inhibition of
 // HighErrorRate holds while the ratio decays and recovery does not post a fresh warning.
+import { AVAILABILITY_SLO, LABELS } from "../conventions";
 import { AlertGenerator, percent, serviceOwner } from "./rule";
 import { errorRatio, httpServices, RATE_WINDOW } from "./service-metrics";
 
@@ -17,6 +18,8 @@ export const errorAlerts: AlertGenerator = (settings) => {
       severity: level.severity,
       category: "errors" as const,
       owner: serviceOwner(svc),
+      // The SLO whose SLI it reads: its burn-rate page mutes this alert (alertmanager/inhibitions.ts).
+      labels: { [LABELS.slo]: AVAILABILITY_SLO },
       expr: `${errorRatio(svc)} > ${level.ratio}`,
       for: level.for,
       keepFiringFor: level.keepFiringFor,

@@ -13,7 +13,7 @@ import { topicName } from "../cloudwatch/forwarders";
 import { LABELS, RECEIVERS, WATCHDOG_ALERT } from "../conventions";
 import { inhibitRules } from "../alertmanager/inhibitions";
 import { equals } from "../alertmanager/matchers";
-import { GROUP_BY, POLICY_MATCHER, ownerMatchers, owners, type Route } from "../alertmanager/routes";
+import { GROUP_BY, PAGE_GROUP_BY, POLICY_MATCHER, ownerMatchers, owners, type Route } from "../alertmanager/routes";
 import { use } from "../alertmanager/templates";
 import { SNS_TEMPLATE, SNS_TEMPLATE_FILE, SNS_TEMPLATE_TEXT } from "./message";
 
@@ -87,7 +87,8 @@ export function ampAlertmanager(settings: Settings, topicArns: Record<TopicId, s
   const tiers = SEVERITIES.flatMap((severity) => {
     const tier = routing.severities[severity];
     if (!tier) return [];
-    return [{ matchers: [equals(LABELS.severity, severity)], receiver: receiverFor(tier.pagerduty, tier.slack), repeat_interval: repeatInterval[severity], routes: ownedBy(tier.pagerduty, tier.slack) }];
+    // A paging tier groups by service, as the stack's own PagerDuty route does: one incident per service in trouble.
+    return [{ matchers: [equals(LABELS.severity, severity)], ...(tier.pagerduty ? { group_by: PAGE_GROUP_BY } : {}), receiver: receiverFor(tier.pagerduty, tier.slack), repeat_interval: repeatInterval[severity], routes: ownedBy(tier.pagerduty, tier.slack) }];
   });
   const sloTeam = routing.categories.slo ? [routing.categories.slo] : [];
   const route: Route = {

@@ -32,8 +32,12 @@ export function rawRules(settings: Settings, slos: Slo[]): RecordingRule[] {
 /** The total's previous value: a slot ago, or after a restart its last value within RESUME_WINDOW. */
 const previous = (series: string) => `(${series} offset ${SLOT} or last_over_time(${series}[${RESUME_WINDOW}] offset ${SLOT}))`;
 
-/** A running total: this slot's amount plus the previous total (or the amount alone at the start). */
-const total = (amount: string, series: string) => `(${amount}) + on () ${previous(series)} or (${amount})`;
+/**
+ * A running total: this slot's amount plus the previous total, the amount alone at the start, or
+ * the previous total unchanged while the SLI has no data (a service down, a metric gone): the
+ * budget keeps being reported through an outage instead of vanishing with the SLI.
+ */
+const total = (amount: string, series: string) => `(${amount}) + on () ${previous(series)} or (${amount}) or sum(${previous(series)})`;
 
 /**
  * What a running total added over the last `window`: its value now minus its value a window ago

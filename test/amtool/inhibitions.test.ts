@@ -28,11 +28,12 @@ function probeConfig(rules: InhibitRule[]): string {
 }
 
 const down: Labels = { alertname: "ServiceDown", severity: "critical", category: "availability", plane: "app", service: "cns-service" };
-const errors: Labels = { alertname: "HighErrorRate", severity: "warning", category: "errors", plane: "app", service: "cns-service" };
-const criticalErrors: Labels = { alertname: "CriticalErrorRate", severity: "critical", category: "errors", plane: "app", service: "cns-service" };
+const errors: Labels = { alertname: "HighErrorRate", severity: "warning", category: "errors", plane: "app", service: "cns-service", slo: "availability" };
+const criticalErrors: Labels = { alertname: "CriticalErrorRate", severity: "critical", category: "errors", plane: "app", service: "cns-service", slo: "availability" };
 const latency: Labels = { alertname: "HighLatency", severity: "critical", category: "latency", plane: "app", service: "cns-service", slo: "p99" };
 const fast: Labels = { alertname: "ErrorBudgetBurningFast", severity: "critical", category: "slo", plane: "app", service: "cns-service", slo: "availability" };
 const slow: Labels = { alertname: "ErrorBudgetBurningSlow", severity: "warning", category: "slo", plane: "app", service: "cns-service", slo: "availability" };
+const missing: Labels = { alertname: "SLOMetricMissing", severity: "warning", category: "slo", plane: "app", service: "cns-service", slo: "availability" };
 const other = (a: Labels, changes: Labels): Labels => ({ ...a, ...changes });
 const warningOf = (a: Labels): Labels => other(a, { severity: "warning" });
 
@@ -77,8 +78,28 @@ const INTENTS: Intent[] = [
     ],
   },
   {
-    rule: "ErrorBudgetBurningFast mutes ErrorBudgetBurningSlow of the same SLO",
+    rule: "ErrorBudgetBurningFast mutes the threshold alerts on the same SLO's SLI",
     index: 3,
+    muted: [[fast, criticalErrors], [fast, errors], [other(fast, { slo: "p99" }), latency]],
+    notMuted: [
+      [fast, latency], // another SLO of the service
+      [other(fast, { slo: "p99" }), criticalErrors],
+      [fast, other(criticalErrors, { service: "customer-portal-api" })],
+      [criticalErrors, fast],
+    ],
+  },
+  {
+    rule: "ServiceDown mutes SLOMetricMissing of that service",
+    index: 4,
+    muted: [[down, missing], [down, other(missing, { slo: "p99" })]],
+    notMuted: [
+      [down, other(missing, { service: "customer-portal-api" })],
+      [missing, down],
+    ],
+  },
+  {
+    rule: "ErrorBudgetBurningFast mutes ErrorBudgetBurningSlow of the same SLO",
+    index: 5,
     muted: [[fast, slow]],
     notMuted: [
       [fast, other(slow, { slo: "p99" })],

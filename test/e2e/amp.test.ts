@@ -158,7 +158,8 @@ describe("e2e: AMP's Alertmanager → SNS → forwarder Lambdas → PagerDuty an
     assert.equal(group.externalURL, amUrl);
 
     const key = groupKey(group);
-    assert.equal(key, `alertmanager:${amUrl}:{alertname="ServiceDown", plane="app", service="cns-service"}`);
+    // A paging tier groups by service (one incident per service in trouble).
+    assert.equal(key, `alertmanager:${amUrl}:{plane="app", service="cns-service"}`);
     const [trigger, resolve] = pdEvents();
     assert.deepEqual([trigger.event_action, trigger.dedup_key, trigger.routing_key, trigger.payload?.severity], ["trigger", key, ROUTING_KEY, "critical"]);
     assert.equal(trigger.payload?.summary, "[FIRING:1] ServiceDown cns-service (app plane): cns-service is down");

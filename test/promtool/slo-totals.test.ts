@@ -10,7 +10,7 @@ import { SLO_SERIES } from "../../monitoring/conventions";
 import { slosOf } from "../../monitoring/slo/objectives";
 import { allOver, badOver } from "../../monitoring/slo/recording";
 import { settingsOf, settingsWith, tmpDir } from "../helpers/tools";
-import { check, MIN, rulesFileOf, series } from "./slo/scenario";
+import { check, MIN, remaining, rulesFileOf, series } from "./slo/scenario";
 import { serviceTraffic } from "./slo/traffic";
 
 describe("SLO running totals (promtool test rules)", function () {
@@ -47,5 +47,25 @@ describe("SLO running totals (promtool test rules)", function () {
     const increases = new Map(chain.map((k) => [at - k * MIN, k + 1]));
     assert.equal(totals(increases, [at]).get(at), chain.reduce((a, k) => a + k + 1, 0));
     assert.equal(totals(increases, [at - 60 * MIN]).get(at - 60 * MIN), 61, "the chain starts at its first increase");
+  });
+
+  it("keep the budget reported through an outage: no SLI data for 25 minutes leaves it at its last value", () => {
+    const s = settingsOf("dev");
+    const [svc, other] = s.services;
+    const gap = 25;
+    // An hour of traffic with an incident, then the target stops answering: no samples at all.
+    const before = serviceTraffic(svc, [{ steps: 20, requests: 600, errors: 60 }, { steps: 41, requests: 600 }]);
+    const down = before.map((x) => ({ ...x, values: `${x.values} _x${gap}` }));
+    const at = (61 + gap) * MIN;
+    check(rulesFileOf(s), {
+      interval: MIN,
+      evaluation: MIN,
+      series: [...down, ...serviceTraffic(other, [{ steps: 61 + gap, requests: 10 }])],
+      tests: [
+        // Present at the end of the gap, equal to what it read before the SLI went missing.
+        { expr: `count(abs(${remaining(svc.name, "availability")} - ${remaining(svc.name, "availability")} offset ${gap}m) < 1e-9)`, at, expect: [{ labels: "{}", value: 1 }] },
+        { expr: `count(${remaining(svc.name, "availability")} < 1)`, at, expect: [{ labels: "{}", value: 1 }] },
+      ],
+    });
   });
 });

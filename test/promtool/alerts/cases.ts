@@ -126,7 +126,7 @@ export const ALERT_CASES: Record<string, AlertCases> = {
       eval_time: "10m",
       exp_alerts: [
         {
-          exp_labels: { job: "app-plane-cns-service", ...CNS, severity: "warning", category: "errors" },
+          exp_labels: { job: "app-plane-cns-service", ...CNS, severity: "warning", category: "errors", slo: "availability" },
           exp_annotations: {
             summary: "More than 1% of cns-service requests fail",
             description: "2% of cns-service requests failed (code 5..) over the last 5m, above 1% for 5m.",
@@ -148,7 +148,7 @@ export const ALERT_CASES: Record<string, AlertCases> = {
       eval_time: "5m",
       exp_alerts: [
         {
-          exp_labels: { job: "app-plane-cns-service", ...CNS, severity: "critical", category: "errors" },
+          exp_labels: { job: "app-plane-cns-service", ...CNS, severity: "critical", category: "errors", slo: "availability" },
           exp_annotations: {
             summary: "More than 5% of cns-service requests fail",
             description: "10% of cns-service requests failed (code 5..) over the last 5m, above 5% for 2m.",
