@@ -9,8 +9,11 @@ import { isObject, type Json } from "./json";
 
 const obj = (v: unknown): Json => (isObject(v) ? v : {});
 
-/** bad = total - good, windows kept as they are. */
-const badFromGood = (good: string, total: string) => `(${total}) - (${good})`;
+/**
+ * bad = total - good, each side summed first: a failing request's series (code="500") exists only
+ * on the total side, so a series-by-series subtraction would drop every failure.
+ */
+const badFromGood = (good: string, total: string) => `sum(${total}) - sum(${good})`;
 
 function days(where: string, count: unknown, unit: unknown): number {
   const perUnit: Record<string, number> = { Day: 1, Week: 7, d: 1, w: 7 };

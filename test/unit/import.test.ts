@@ -69,7 +69,8 @@ describe("npm run import", () => {
     assert.deepEqual([e.name, e.objective, e.periodDays], ["sloth-slo-my-service", 99.9, 28]);
     assert.equal(
       e.errors,
-      '(sum(rate(http_request_duration_seconds_count{job="myservice"}[{{.window}}]))) - (sum(rate(http_request_duration_seconds_count{job="myservice",code!~"(5..|429)"}[{{.window}}])))',
+      // Each side summed before subtracting: series only on the total side (the failures) count.
+      'sum(sum(rate(http_request_duration_seconds_count{job="myservice"}[{{.window}}]))) - sum(sum(rate(http_request_duration_seconds_count{job="myservice",code!~"(5..|429)"}[{{.window}}])))',
     );
     loadsAndRenders(yaml);
   });
