@@ -9,6 +9,7 @@
 // every notifications mode.
 import { SEVERITIES, type Settings, type Severity, type TeamId } from "../../settings";
 import { LABELS, RECEIVERS, WATCHDOG_ALERT, type Category } from "../conventions";
+import { durationSeconds } from "../duration";
 import { equals, oneOf } from "./matchers";
 
 export interface Route {
@@ -102,6 +103,14 @@ export const GROUP_BY = ["alertname", LABELS.plane, LABELS.service, LABELS.slo];
 /** One PagerDuty incident per service in trouble, whichever of its alerts page. */
 export const PAGE_GROUP_BY = [LABELS.plane, LABELS.service];
 
+/**
+ * Alertmanager repeats a group at a flush (every group_interval) only when more than
+ * repeat_interval has passed since the last notification; with both equal the next flush comes a
+ * hair too early and the heartbeat goes out every other interval. A repeat_interval 10% shorter
+ * makes every flush repeat it: the Watchdog notifies once per `repeatInterval.watchdog`.
+ */
+export const watchdogRepeat = (every: string): string => `${Math.max(1, Math.floor(durationSeconds(every) * 0.9))}s`;
+
 export function routingTree(settings: Settings): Route {
   const { groupWait, groupInterval, repeatInterval } = settings.alertmanager;
   const tiers = SEVERITIES.filter((severity) => settings.notifications.routing.severities[severity]).map((severity) => {
@@ -126,7 +135,7 @@ export function routingTree(settings: Settings): Route {
         receiver: RECEIVERS.watchdog,
         group_wait: "0s",
         group_interval: repeatInterval.watchdog,
-        repeat_interval: repeatInterval.watchdog,
+        repeat_interval: watchdogRepeat(repeatInterval.watchdog),
       },
       policyRoute(settings),
       ...tiers,
