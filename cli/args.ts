@@ -31,10 +31,21 @@ export function settingsFromArgs(values: { stack?: string; config?: string }, op
 
 export class UsageError extends Error {}
 
-/** Runs a command's main, printing configuration and usage errors without a stack trace. */
-export function runMain(usage: string, main: (argv: string[]) => Promise<number | void> | number | void): void {
+/** What --help prints: the usage line, then what the command does and its options. */
+export const helpText = (usage: string, about: string): string => `usage: ${usage}\n\n${about.trim()}\n`;
+
+/**
+ * Runs a command's main, printing configuration and usage errors without a stack trace; `--help`
+ * (or `-h`) anywhere prints the usage and `about` and exits 0.
+ */
+export function runMain(usage: string, main: (argv: string[]) => Promise<number | void> | number | void, about: string): void {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(helpText(usage, about));
+    return;
+  }
   Promise.resolve()
-    .then(() => main(process.argv.slice(2)))
+    .then(() => main(argv))
     .then((code) => {
       process.exitCode = code ?? 0;
     })

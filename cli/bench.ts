@@ -7,6 +7,15 @@ const PARTS: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   lambdas: () => import("../bench/lambdas"),
 };
 
+const ABOUT = `
+Benchmarks, each beside a baseline measured in the same run, reported as ratios: \`rules\` (the
+SLO rules against Sloth's and Pyrra's rule shapes on real Prometheus: samples read, recorded
+series, accuracy) and \`lambdas\` (forwarder bundle size and import time). Without a part, runs all.
+
+  rules | lambdas            the parts to run
+  --help, -h                 this text
+`;
+
 runMain(`npm run bench [-- ${Object.keys(PARTS).join(" | ")}]`, async (argv) => {
   const unknown = argv.filter((p) => !(p in PARTS));
   if (unknown.length > 0) throw new UsageError(`unknown benchmark part: ${unknown.join(", ")}`);
@@ -14,4 +23,4 @@ runMain(`npm run bench [-- ${Object.keys(PARTS).join(" | ")}]`, async (argv) => 
     console.log(`\n== bench: ${part}`);
     await (await PARTS[part]()).run();
   }
-});
+}, ABOUT);

@@ -7,6 +7,17 @@ import { UsageError, parseArgs, runMain } from "./args";
 
 const USAGE = `npm run import -- --from ${SOURCES.join("|")} <file> [--plane <plane>] [--period-days <days, Sloth only; default 30>]`;
 
+const ABOUT = `
+Prints service entries (for \`services\` in a stack file) from SLOs written for Sloth
+(prometheus/v1, or the Kubernetes PrometheusServiceLevel form) or in OpenSLO (v1alpha, v1).
+Anything the stack cannot express is refused with the document, field and reason.
+
+  --from sloth|openslo       the format of <file> (required)
+  --plane <plane>            the plane of the imported services (default the first default plane)
+  --period-days <days>       Sloth only: the SLO period (default 30)
+  --help, -h                 this text
+`;
+
 runMain(USAGE, (argv) => {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -33,4 +44,4 @@ runMain(USAGE, (argv) => {
     console.error(err.message);
     return 1;
   }
-});
+}, ABOUT);

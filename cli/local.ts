@@ -7,6 +7,7 @@ import * as readline from "node:readline";
 import { CONTROL_HELP, ControlError, statusTable } from "../local/demo-control";
 import { LocalPipeline, SyncError } from "../local/pipeline";
 import { SettingsError, StackFileError } from "../settings";
+import { readPipelineState } from "../local/pipeline-state";
 import { MissingBinaryError } from "../local/processes";
 import { type Notification, duplicatesOf } from "../local/receivers";
 import { parseArgs, runMain, stackFilePath, stackOptions } from "./args";
@@ -26,10 +27,31 @@ const time = () => new Date().toTimeString().slice(0, 8);
 const print = (n: Notification) =>
   console.log(`${time()}  ${n.status === "firing" ? "FIRING  " : "RESOLVED"}  ${n.channel.padEnd(40)}  ${n.summary}`);
 
+const ABOUT = `
+Runs the stack on loopback: real prometheus and prometheus-alertmanager, a demo service for
+every service of the stack, and local stand-ins for PagerDuty, Slack and e-mail that print every
+notification. Type \`help\` once it runs for the commands that break and heal services. Needs
+\`apt-get install -y prometheus prometheus-alertmanager\`. Ctrl-C stops everything it started.
+
+  --stack, -s <name>     the stack file to run (default dev)
+  --config, -c <file>    any stack file instead
+  --dir, -d <folder>     where it keeps its files and state (default .render/local); one pipeline per folder
+  --ha                   two Prometheus replicas and three Alertmanager peers instead of one each
+  --help, -h             this text
+
+While it runs: npm run test-alert posts a test alert to it; the other commands print its URLs.
+`;
+
 runMain(USAGE, async (argv) => {
   const { values } = parseArgs({ args: argv, options: { ...stackOptions, dir: { type: "string", short: "d" }, ha: { type: "boolean", default: false } }, strict: true });
   const stackFile = stackFilePath(values.stack || values.config ? values : { stack: "dev" });
   const dir = path.resolve(values.dir ?? LOCAL_DIR);
+  // Two pipelines in one folder would share live files and one state file: refuse the second.
+  const running = readPipelineState(dir);
+  if ("state" in running) {
+    console.error(`a local pipeline (pid ${running.state.pid}, ${path.basename(running.state.stackFile)}) is already running from ${dir}; stop it, or start this one in its own folder with --dir <folder>`);
+    return 1;
+  }
 
   let pipeline: LocalPipeline;
   try {
@@ -89,7 +111,7 @@ runMain(USAGE, async (argv) => {
   console.log("\nstopping prometheus, alertmanager, the demo service and the receivers...");
   await pipeline.stop();
   console.log("stopped.");
-});
+}, ABOUT);
 
 /** The HA commands; false when the words are not one. */
 function haCommand(pipeline: LocalPipeline, words: string[]): boolean {

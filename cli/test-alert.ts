@@ -4,13 +4,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { API_USER } from "../monitoring/api-auth";
-import { AlertInputError, postAlerts, testAlert } from "../local/alert-api";
+import { AlertInputError, alertState, postAlerts, testAlert } from "../local/alert-api";
 import { readPipelineState } from "../local/pipeline-state";
-import { ROOT, UsageError, parseArgs, runMain } from "./args";
+import { loadStackFile, type Settings } from "../settings";
+import { ROOT, UsageError, parseArgs, runMain, stackFilePath, stackOptions } from "./args";
 import { LOCAL_DIR } from "./local-dir";
 
 const USAGE =
-  "npm run test-alert -- --severity critical|warning|info --plane <plane> --service <name> [--url http://127.0.0.1:9093 [--password-file <file>] | --dir <npm run local --dir>] [--alertname TestAlert] [--summary <text>] [--minutes 5]";
+  "npm run test-alert -- --severity critical|warning|info --plane <plane> --service <name> [--url http://127.0.0.1:9093 [--password-file <file>] [--stack <name> | --config <file>] | --dir <npm run local --dir>] [--alertname TestAlert] [--summary <text>] [--minutes 5]";
 
 /** The API password from a file (e.g. `pulumi stack output --show-secrets apiPassword > file`). */
 function readPassword(file: string): string {
@@ -21,14 +22,40 @@ function readPassword(file: string): string {
   }
 }
 
-/** The --url given, or the running local pipeline's Alertmanager (and its password file in HA). */
-function alertmanager(url: string | undefined, dir: string): { url: string; passwordFile?: string } {
+/** The --url given, or the running local pipeline's Alertmanager (its password file in HA, and the stack file it runs). */
+function alertmanager(url: string | undefined, dir: string): { url: string; passwordFile?: string; stackFile?: string } {
   if (url) return { url };
   const found = readPipelineState(dir);
-  if ("state" in found) return { url: found.state.alertmanagerUrl, passwordFile: found.state.apiPasswordFile };
+  if ("state" in found) return { url: found.state.alertmanagerUrl, passwordFile: found.state.apiPasswordFile, stackFile: found.state.stackFile };
   throw new AlertInputError(
     `${found.none}; start it with \`npm run local\` (or pass the --dir it runs with), or point at any Alertmanager with --url http://<host>:9093`,
   );
+}
+
+const ABOUT = `
+Posts one test alert to a running Alertmanager (the reference's "Send Test Alert"): by default
+the one npm run local is running (found through its --dir), else the one given with --url.
+
+  --severity <s>         critical, warning or info (required)
+  --plane <plane>        the alert's plane, e.g. app (required)
+  --service <name>       the alert's service, e.g. cns-service (required)
+  --url <url>            an Alertmanager, e.g. http://127.0.0.1:9093, instead of the local pipeline's
+  --password-file <f>    the API password when that Alertmanager requires the monitoring user
+                         (pulumi stack output --show-secrets apiPassword > f)
+  --dir <folder>         the folder of the npm run local to find (default .render/local)
+  --stack, -s <name>     check --plane and --service against this stack (the local pipeline's
+  --config, -c <file>    own stack is checked without them)
+  --alertname <name>     default TestAlert
+  --summary <text>       its summary annotation
+  --minutes <n>          how long it stays firing (default 5; 0 resolves an earlier test alert now)
+  --help, -h             this text
+`;
+
+/** A plane and service the stack has: a test alert for a typo would route as if it were real. */
+function knownToStack(settings: Settings, plane: string, service: string): void {
+  if (!settings.planes.includes(plane)) throw new AlertInputError(`--plane ${JSON.stringify(plane)} is not a plane of this stack; its planes: ${settings.planes.join(", ")}`);
+  const services = settings.services.map((s) => s.name);
+  if (!services.includes(service)) throw new AlertInputError(`--service ${JSON.stringify(service)} is not a service of this stack; its services: ${services.join(", ")}`);
 }
 
 runMain(USAGE, async (argv) => {
@@ -44,6 +71,7 @@ runMain(USAGE, async (argv) => {
       summary: { type: "string" },
       minutes: { type: "string" },
       "password-file": { type: "string" },
+      ...stackOptions,
     },
     strict: true,
   });
@@ -52,14 +80,24 @@ runMain(USAGE, async (argv) => {
   try {
     const alert = testAlert({ severity, plane, service, alertname: values.alertname, summary: values.summary, minutes: values.minutes === undefined ? undefined : Number(values.minutes) });
     const target = alertmanager(values.url, path.resolve(ROOT, values.dir));
+    const stack = values.stack || values.config ? stackFilePath(values) : target.stackFile;
+    if (stack) knownToStack(loadStackFile(stack), plane, service);
     const passwordFile = values["password-file"] ?? target.passwordFile;
     const url = target.url;
-    await postAlerts(url, [alert], passwordFile ? { user: API_USER, password: readPassword(passwordFile) } : undefined);
+    const credentials = passwordFile ? { user: API_USER, password: readPassword(passwordFile) } : undefined;
+    await postAlerts(url, [alert], credentials);
     const labels = Object.entries(alert.labels).map(([k, v]) => `${k}="${v}"`).join(", ");
+    if (alert.endsAt <= new Date().toISOString()) {
+      console.log(`resolved {${labels}} at ${url}`);
+      return;
+    }
     console.log(`posted {${labels}} to ${url}; it stays firing until ${alert.endsAt}`);
+    const now = await alertState(url, alert.labels, credentials);
+    if (now?.inhibitedBy.length) console.log(`it is inhibited (no notification) while these fire: ${now.inhibitedBy.join(", ")}`);
+    if (now?.silencedBy.length) console.log(`it is silenced (no notification) by silence ${now.silencedBy.join(", ")}`);
   } catch (err) {
     if (!(err instanceof AlertInputError)) throw err;
     console.error(err.message);
     return 1;
   }
-});
+}, ABOUT);

@@ -34,23 +34,28 @@ function toolRow(runner: ToolRunner, check: string, file: string, tool: "promtoo
   return { check, file, result: r.code === 0 ? "PASS" : "FAIL", detail: r.code === 0 ? "" : firstLines(r.output) };
 }
 
-/** Secrets through the Pulumi CLI, which lists keys and secret flags without values. */
-function secretsRow(stack: string | undefined, raw: ReturnType<typeof readStackFile>): Row {
+/**
+ * Secrets through the Pulumi CLI when it is here (it lists keys and secret flags without values),
+ * else from the stack file itself: `pulumi config set --secret` writes each as a `secure:` value.
+ */
+function secretsRow(stack: string | undefined, raw: ReturnType<typeof readStackFile>, stackFile: string): Row {
   const needed = missingSecrets(raw);
-  const row = (result: Result, detail: string): Row => ({ check: "secrets set", file: `stack ${stack ?? "(file)"}`, result, detail });
+  const row = (result: Result, detail: string): Row => ({ check: "secrets set", file: `stack ${stack ?? path.basename(stackFile)}`, result, detail });
   if (needed.length === 0) return row("PASS", "the stack needs no secret");
+  const verdict = (missing: string[], where: string) =>
+    missing.length === 0 ? row("PASS", `set (${where}): ${needed.join(", ")}`) : row("FAIL", `not set (${where}): ${missing.join(", ")} (pulumi config set --secret ...)`);
+  const offline = () => verdict(missingSecrets(raw, raw.secrets), `secure: values in ${path.basename(stackFile)}`);
   let pulumi: string;
   try {
     pulumi = findBinary("pulumi");
   } catch (err) {
     if (!(err instanceof MissingBinaryError)) throw err;
-    return row("SKIP", `could not check (Pulumi CLI not found); the stack needs: ${needed.join(", ")}`);
+    return offline();
   }
-  if (!stack) return row("SKIP", `could not check (name the stack with --stack); the stack needs: ${needed.join(", ")}`);
+  if (!stack) return offline();
   const r = spawnSync(pulumi, ["config", "--stack", stack, "--json"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
   if (r.status !== 0) return row("SKIP", `could not check: pulumi config failed: ${firstLines(r.stderr ?? String(r.error), 2)}`);
-  const missing = missingSecrets(raw, presenceFromPulumiJson(r.stdout));
-  return missing.length === 0 ? row("PASS", `set: ${needed.join(", ")}`) : row("FAIL", `not set: ${missing.join(", ")} (pulumi config set --secret ...)`);
+  return verdict(missingSecrets(raw, presenceFromPulumiJson(r.stdout)), "pulumi config");
 }
 
 const routeLabel = (c: RouteCase) => `amtool routes: ${c.labels.alertname} ${c.labels.severity}${c.labels.plane ? ` ${c.labels.plane}` : ""}`;
@@ -88,6 +93,18 @@ function printTable(rows: Row[]): void {
   }
 }
 
+const ABOUT = `
+Checks a stack as the engines will: renders it (or reads --tree), runs promtool check and test
+and amtool check-config and routes tests on it, checks that every secret the stack needs is set
+(from the Pulumi CLI when it is installed, else from the stack file's own secure: values), and
+prints a table ending in "N passed, M skipped, K failed". Exits 1 on any failure.
+
+  --stack, -s <name>     the stack file Pulumi.<name>.yaml at the project root
+  --config, -c <file>    any stack file instead
+  --tree <dir>           a folder npm run render wrote, instead of rendering
+  --help, -h             this text
+`;
+
 runMain(USAGE, (argv) => {
   const { values } = parseArgs({ args: argv, options: { ...stackOptions, tree: { type: "string", short: "t" } }, strict: true });
   const stackFile = stackFilePath(values);
@@ -115,14 +132,16 @@ runMain(USAGE, (argv) => {
       ...ruleFiles.map((f) => toolRow(runner, "promtool check rules", f, "promtool", ["check", "rules", at(f)])),
       toolRow(runner, "promtool test rules (ServiceDown, Watchdog)", "smoke.test.yml (generated)", "promtool", ["test", "rules", smoke]),
       ...(settings.aws.amp.enabled ? ampRows(runner, settings, work) : alertmanagerRows(runner, settings, at(FILES.alertmanagerConfig))),
-      secretsRow(values.stack, raw),
+      secretsRow(values.stack, raw, stackFile),
     ];
     console.log(`validate ${path.basename(stackFile)}: ${values.tree ? `tree ${tree}` : "freshly rendered"}; tools: ${runner.how}\n`);
     printTable(rows);
+    const count = (result: Result) => rows.filter((r) => r.result === result).length;
     const failed = rows.filter((r) => r.result === "FAIL");
-    console.log(failed.length === 0 ? "\nall checks passed" : `\n${failed.length} check(s) failed: ${[...new Set(failed.map((r) => r.file))].join(", ")}`);
+    console.log(`\n${count("PASS")} passed, ${count("SKIP")} skipped, ${count("FAIL")} failed`);
+    if (failed.length > 0) console.log(`failing: ${[...new Set(failed.map((r) => r.file))].join(", ")}`);
     return failed.length === 0 ? 0 : 1;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-});
+}, ABOUT);

@@ -30,7 +30,7 @@ export function testAlert(o: TestAlertOptions, now = new Date()): PostableAlert 
   if (!/^[a-z][a-z0-9]{0,19}$/.test(o.plane)) throw new AlertInputError(`--plane ${JSON.stringify(o.plane)} must be a plane name such as app (one of the stack's planes)`);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(o.service)) throw new AlertInputError(`--service ${JSON.stringify(o.service)} must be a service name such as cns-service`);
   const minutes = o.minutes ?? 5;
-  if (!(minutes > 0)) throw new AlertInputError(`--minutes ${minutes} must be greater than 0`);
+  if (!Number.isFinite(minutes) || minutes < 0) throw new AlertInputError(`--minutes ${o.minutes} must be a number of minutes, 0 or more (0 resolves an earlier test alert now)`);
   const alertname = o.alertname ?? "TestAlert";
   return {
     labels: { alertname, severity: o.severity, plane: o.plane, service: o.service },
@@ -62,5 +62,41 @@ export async function postAlerts(alertmanagerUrl: string, alerts: PostableAlert[
   } catch (err) {
     throw new AlertInputError(`could not reach Alertmanager at ${url}: ${(err as Error).cause ?? (err as Error).message}`);
   }
+  if (res.status === 401) throw new AlertInputError(unauthorized(url, credentials));
   if (!res.ok) throw new AlertInputError(`Alertmanager at ${url} answered ${res.status}: ${await res.text()}`);
+}
+
+const unauthorized = (url: string, credentials?: ApiCredentials) =>
+  credentials
+    ? `Alertmanager at ${url} refused the API user's password (401): check the file given with --password-file`
+    : `Alertmanager at ${url} requires the API user's password (401): pass --password-file <file> (pulumi stack output --show-secrets apiPassword > file)`;
+
+interface GettableAlert {
+  fingerprint: string;
+  labels: Record<string, string>;
+  status: { state: string; inhibitedBy: string[]; silencedBy: string[] };
+}
+
+/**
+ * What Alertmanager does with a posted alert now: active (it notifies), or suppressed, with the
+ * names of the alerts that inhibit it and the silences that silence it.
+ */
+export async function alertState(
+  alertmanagerUrl: string,
+  labels: Record<string, string>,
+  credentials?: ApiCredentials,
+): Promise<{ state: string; inhibitedBy: string[]; silencedBy: string[] } | undefined> {
+  const base = `${alertmanagerUrl.replace(/\/+$/, "")}/api/v2/alerts`;
+  const get = async (query: string): Promise<GettableAlert[]> => {
+    const res = await fetch(`${base}${query}`, { headers: credentials ? basicAuthHeader(credentials) : {}, signal: AbortSignal.timeout(10_000) });
+    if (res.status === 401) throw new AlertInputError(unauthorized(base, credentials));
+    if (!res.ok) throw new AlertInputError(`Alertmanager at ${base} answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as GettableAlert[];
+  };
+  const filter = Object.entries(labels).map(([k, v]) => `filter=${encodeURIComponent(`${k}=${JSON.stringify(v)}`)}`).join("&");
+  const [mine] = await get(`?${filter}`);
+  if (!mine) return undefined;
+  const { inhibitedBy, silencedBy, state } = mine.status;
+  const names = inhibitedBy.length > 0 ? new Map((await get("")).map((a) => [a.fingerprint, `${a.labels.alertname}${a.labels.service ? ` (${a.labels.service})` : ""}`])) : new Map<string, string>();
+  return { state, inhibitedBy: inhibitedBy.map((f) => names.get(f) ?? f), silencedBy };
 }

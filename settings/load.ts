@@ -8,6 +8,7 @@ import { durationSeconds } from "./duration";
 import { projectDefaults } from "./project";
 import { hasWindow, instantiate, promqlProblem } from "./promql";
 import { EventsSlo, LatencySlo, PROJECT, RawSettings, SECRET_KEYS, SecretKey, TeamId, settingsSchema } from "./schema";
+import { suggestKey } from "./suggest";
 
 /** Which secrets the stack has set. Values never pass through here. */
 export interface SecretPresence {
@@ -66,7 +67,9 @@ function schemaProblems(values: Record<string, unknown>, error: z.ZodError): Set
     if (issue.code === "unrecognized_keys") {
       for (const k of issue.keys) {
         const path = [...issue.path, k];
-        problems.push({ key: key(path), value: valueAt(values, path), message: "is not a known setting (see the configuration reference in README.md)" });
+        const meant = suggestKey(settingsSchema, issue.path, k);
+        const hint = meant ? `did you mean ${key([...issue.path, meant])}? ` : "";
+        problems.push({ key: key(path), value: valueAt(values, path), message: `is not a known setting (${hint}see the configuration reference in README.md)` });
       }
       continue;
     }

@@ -5,6 +5,7 @@
 import * as assert from "node:assert/strict";
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as path from "node:path";
 import { readPipelineState, stateFile } from "../../local/pipeline-state";
 import { ROOT } from "../helpers/pulumi-program";
@@ -52,6 +53,32 @@ describe("e2e: npm run local through a pipe, test-alert, Ctrl-C", function () {
     await until("the test alert to be delivered", () => /FIRING\s+.*TestAlert/.test(output()), 30_000, output);
   });
 
+  it("test-alert refuses a plane or service the running stack lacks, says when an alert is inhibited, and resolves with --minutes 0", async () => {
+    const run = (...args: string[]) => spawnSync(tsx("cli/test-alert.ts")[0], [...tsx("cli/test-alert.ts").slice(1), ...args, "--dir", path.join(dir, "run")], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+    const typo = run("--severity", "warning", "--plane", "app", "--service", "cns-servce");
+    assert.equal(typo.status, 1);
+    assert.match(typo.stderr, /--service "cns-servce" is not a service of this stack; its services: .*cns-service/);
+    const plane = run("--severity", "warning", "--plane", "data", "--service", "cns-service");
+    assert.equal(plane.status, 1);
+    assert.match(plane.stderr, /--plane "data" is not a plane of this stack; its planes: control, app/);
+    const labels = ["--plane", "app", "--service", "cns-service", "--alertname", "InhibitionProbe"];
+    assert.equal(run("--severity", "critical", ...labels).status, 0);
+    const warning = run("--severity", "warning", ...labels);
+    assert.equal(warning.status, 0, warning.stderr);
+    assert.match(warning.stdout, /it is inhibited \(no notification\) while these fire: InhibitionProbe \(cns-service\)/);
+    await until("the probe to fire", () => /FIRING\s+.*InhibitionProbe service=cns-service severity=critical/.test(output()), 30_000, output);
+    const resolved = run("--severity", "critical", ...labels, "--minutes", "0");
+    assert.equal(resolved.status, 0, resolved.stderr);
+    assert.match(resolved.stdout, /^resolved \{alertname="InhibitionProbe", severity="critical"/);
+    await until("the probe to resolve", () => /RESOLVED\s+.*InhibitionProbe service=cns-service severity=critical/.test(output()), 30_000, output);
+  });
+
+  it("refuses a second pipeline in the same folder, naming the one running", () => {
+    const r = spawnSync(tsx("cli/local.ts")[0], [...tsx("cli/local.ts").slice(1), "--dir", path.join(dir, "run")], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /a local pipeline \(pid \d+, Pulumi\.dev\.yaml\) is already running from .*; stop it, or start this one in its own folder with --dir <folder>/);
+  });
+
   it("lists its commands on help and prints status as a table", async () => {
     local.stdin!.write("help\nstatus\n");
     // The banner lists the commands indented; help prints them from the line start.
@@ -70,6 +97,25 @@ describe("e2e: npm run local through a pipe, test-alert, Ctrl-C", function () {
 });
 
 describe("npm run test-alert without a running local pipeline", () => {
+  it("points at --password-file when the Alertmanager answers 401", async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(401, { "www-authenticate": 'Basic realm="alertmanager"' });
+      res.end("Unauthorized");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const r = spawn(tsx("cli/test-alert.ts")[0], [...tsx("cli/test-alert.ts").slice(1), "--severity", "critical", "--plane", "app", "--service", "cns-service", "--url", url], { cwd: ROOT });
+      let stderr = "";
+      r.stderr!.on("data", (d) => (stderr += d));
+      const code = await new Promise((done) => r.once("exit", done));
+      assert.equal(code, 1);
+      assert.match(stderr, /requires the API user's password \(401\): pass --password-file <file>/);
+    } finally {
+      server.close();
+    }
+  });
+
   it("says none is running and how to point it elsewhere", () => {
     const dir = tmpDir();
     const r = spawnSync(tsx("cli/test-alert.ts")[0], [...tsx("cli/test-alert.ts").slice(1), "--severity", "critical", "--plane", "app", "--service", "cns-service", "--dir", dir], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });

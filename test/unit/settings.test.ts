@@ -134,6 +134,25 @@ describe("settings loader", () => {
     assert.doesNotThrow(() => loadStackFile(stackFile("prod")));
     assert.throws(() => loadStackFile(stackFile("prod"), { requireSecrets: true }), /pagerdutyKey = \(not set\): is required/);
   });
+
+  it("suggests the key a misspelt one stands for, at any depth", () => {
+    const problems = (extra: Record<string, unknown>) => {
+      try {
+        loadStackFile(writeStack({ ...minimal, ...extra }));
+      } catch (e) {
+        return (e as SettingsError).message;
+      }
+      assert.fail("expected the stack file to be refused");
+    };
+    assert.match(problems({ "ananta-monitoring:alerts": { serviceDownFr: "1m" } }), /alerts\.serviceDownFr = "1m": is not a known setting \(did you mean ananta-monitoring:alerts\.serviceDownFor\?/);
+    assert.match(problems({ "ananta-monitoring:slo": { periodDay: 28 } }), /did you mean ananta-monitoring:slo\.periodDays\?/);
+    assert.match(
+      problems({ "ananta-monitoring:services": [{ name: "cns-service", plane: "app", slo: { latency: [{ name: "p", thresholdSecond: 1, objective: 99 }] } }] }),
+      /did you mean ananta-monitoring:services\[0\]\.slo\.latency\[0\]\.thresholdSeconds\?/,
+    );
+    // Nothing close: no guess.
+    assert.doesNotMatch(problems({ "ananta-monitoring:alerts": { somethingElseEntirely: 1 } }), /did you mean/);
+  });
 });
 
 describe("Pulumi.yaml", () => {
