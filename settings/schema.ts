@@ -89,10 +89,18 @@ const metricName = z.string().regex(METRIC, { message: "must be a Prometheus met
 /** PromQL of an SLI, with the rate window written {{window}} (Sloth's {{.window}} too); checked by a PromQL parser in settings/promql-check.ts. */
 const sliQuery = z.string().min(1, { message: "must be a PromQL expression" });
 
+/**
+ * Longest latency threshold taken: a request SLO over a minute is a unit mistake (500 meant as
+ * milliseconds) far more often than a real objective, and would never page.
+ */
+export const MAX_LATENCY_THRESHOLD_SECONDS = 60;
+
 /** A latency SLO on any histogram: `objective`% of the events it counts are faster than `thresholdSeconds`. */
 export const latencySloSchema = z.strictObject({
   name: name("a latency SLO name"),
-  thresholdSeconds: positive,
+  thresholdSeconds: positive.max(MAX_LATENCY_THRESHOLD_SECONDS, {
+    message: `is in seconds (0.5 = 500 ms) and must be at most ${MAX_LATENCY_THRESHOLD_SECONDS}; a threshold over a minute is most likely milliseconds written as seconds`,
+  }),
   objective,
   periodDays: periodDays.optional(),
   /** The histogram, without _bucket/_count; default the service's metrics.duration. */

@@ -1,13 +1,31 @@
-// Sloth `prometheus/v1` specs: one service, its SLOs with `sli.events` (error_query and
-// total_query, with {{.window}}). Sloth's period is a generator flag (30 days unless told),
+// Sloth `prometheus/v1` specs, and the same in Sloth's Kubernetes form (PrometheusServiceLevel):
+// one service, its SLOs with `sli.events` (error_query and total_query, with {{.window}}). Sloth's period is a generator flag (30 days unless told),
 // not part of the spec, so it is given here. Raw error-ratio SLIs and plugins are refused.
 import { ImportError, ImportedService, byService } from "./entries";
-import { isObject } from "./json";
+import { isObject, type Json } from "./json";
 
-export function fromSloth(doc: unknown, where: string, periodDays: number): ImportedService[] {
+/** Sloth's Kubernetes form (CRD PrometheusServiceLevel: the spec under `spec`, camelCase SLI fields) as a prometheus/v1 spec. */
+function fromKubernetes(doc: Json): Json {
+  const spec = isObject(doc.spec) ? doc.spec : {};
+  const slos = (Array.isArray(spec.slos) ? spec.slos : []).map((raw) => {
+    const slo = isObject(raw) ? raw : {};
+    const sli = isObject(slo.sli) ? slo.sli : {};
+    const events = isObject(sli.events) ? { error_query: sli.events.errorQuery, total_query: sli.events.totalQuery } : undefined;
+    const rawSli = isObject(sli.raw) ? { error_ratio_query: sli.raw.errorRatioQuery } : undefined;
+    return { ...slo, sli: { ...(events ? { events } : {}), ...(rawSli ? { raw: rawSli } : {}), ...(sli.plugin ? { plugin: sli.plugin } : {}) } };
+  });
+  return { version: "prometheus/v1", service: spec.service, labels: spec.labels, slos };
+}
+
+const isKubernetes = (doc: unknown): doc is Json => isObject(doc) && doc.apiVersion === "sloth.slok.dev/v1" && doc.kind === "PrometheusServiceLevel";
+
+export function fromSloth(source: unknown, where: string, periodDays: number): ImportedService[] {
+  const doc = isKubernetes(source) ? fromKubernetes(source) : source;
   if (!isObject(doc) || doc.version !== "prometheus/v1") {
-    throw new ImportError(`${where}: not a Sloth spec (version must be "prometheus/v1", got ${JSON.stringify(isObject(doc) ? doc.version : doc)})`);
+    const got = isObject(doc) ? (doc.apiVersion !== undefined ? `apiVersion ${JSON.stringify(doc.apiVersion)}, kind ${JSON.stringify(doc.kind)}` : `version ${JSON.stringify(doc.version)}`) : JSON.stringify(doc);
+    throw new ImportError(`${where}: not a Sloth spec (version "prometheus/v1", or apiVersion sloth.slok.dev/v1 with kind PrometheusServiceLevel; got ${got})`);
   }
+  const owner = isObject(doc.labels) && typeof doc.labels.owner === "string" ? doc.labels.owner : undefined;
   const service = doc.service;
   if (typeof service !== "string" || service === "") throw new ImportError(`${where}: service is missing`);
   const slos = Array.isArray(doc.slos) ? doc.slos : [];
@@ -29,7 +47,10 @@ export function fromSloth(doc: unknown, where: string, periodDays: number): Impo
       if (!events || typeof events.error_query !== "string" || typeof events.total_query !== "string") {
         throw new ImportError(`${at} (${name}): sli.events needs error_query and total_query`);
       }
-      const notes = slo.alerting ? [`${name}: Sloth's alerting (names, labels, annotations) is not carried over; this stack names its burn-rate alerts and routes them by notifications.routing`] : [];
+      const notes = [
+        ...(slo.alerting ? [`${name}: Sloth's alerting (names, labels, annotations) is not carried over; this stack names its burn-rate alerts and routes them by notifications.routing`] : []),
+        ...(owner && i === 0 ? [`${service}: Sloth's owner label is ${JSON.stringify(owner)}; set the service's team to the notifications.teams entry of that team`] : []),
+      ];
       return { service, slo: { name, objective, periodDays, errors: events.error_query, total: events.total_query }, notes };
     }),
   );

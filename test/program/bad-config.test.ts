@@ -41,6 +41,7 @@ const CASES: BadCase[] = [
   { what: "duplicate service", stack: "dev", options: { config: { services: [...service({}), ...service({ plane: "control" })] } }, key: "ananta-monitoring:services[1].name", value: '"cns-service"' },
   { what: "no services", stack: "dev", options: { config: { services: [] } }, key: "ananta-monitoring:services", value: "[]" },
   { what: "latency threshold 0", stack: "dev", options: { config: { slo: { latency: [{ name: "p95", thresholdSeconds: 0, objective: 95 }] } } }, key: "ananta-monitoring:slo.latency[0].thresholdSeconds", value: "0" },
+  { what: "latency threshold in milliseconds by mistake", stack: "dev", options: { config: { services: service({ slo: { latency: [{ name: "p95", thresholdSeconds: 500, objective: 95 }] } }) } }, key: "ananta-monitoring:services[0].slo.latency[0].thresholdSeconds", value: "500" },
   { what: "negative latency threshold on a service", stack: "dev", options: { config: { services: service({ slo: { latency: [{ name: "p99", thresholdSeconds: -2, objective: 99 }] } }) } }, key: "ananta-monitoring:services[0].slo.latency[0].thresholdSeconds", value: "-2" },
   { what: "Slack channel without its webhook secret", stack: "prod", options: { secrets: { ...prodSecrets, slackWebhooks: webhooksWithoutDatabase } }, key: "ananta-monitoring:slackWebhooks.database", value: "(not set)" },
   { what: "prod without pagerdutyKey", stack: "prod", options: { secrets: secretsWithoutPagerduty }, key: "ananta-monitoring:pagerdutyKey", value: "(not set)" },
@@ -105,6 +106,11 @@ describe("bad configuration fails before any resource is registered", () => {
       assert.match(line, /: (must|is|duplicates|levels|looks|leaves)/, `no statement of what is allowed in: ${line}`);
     });
   }
+
+  it("spells out the unit of a latency threshold it refuses", async () => {
+    const { error } = await failProgram("dev", { config: { slo: { latency: [{ name: "p95", thresholdSeconds: 500, objective: 95 }] } } });
+    assert.match(error.message, /slo\.latency\[0\]\.thresholdSeconds = 500: is in seconds \(0\.5 = 500 ms\) and must be at most 60/);
+  });
 
   it("tells what a ratio-looking objective should have been", async () => {
     const { error } = await failProgram("dev", { config: { slo: { availability: { objective: 0.999 } } } });

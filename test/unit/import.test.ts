@@ -53,6 +53,19 @@ describe("npm run import", () => {
     assert.equal(entries(run("sloth", "sloth-getting-started.yml", { plane: "app", periodDays: 28 }))[0].slo.events[0].periodDays, 28);
   });
 
+  it("imports Sloth's Kubernetes form (PrometheusServiceLevel) as the same entries, noting the owner label", () => {
+    const yaml = run("sloth", "sloth-k8s-getting-started.yml");
+    assert.deepEqual(entries(yaml), entries(run("sloth", "sloth-getting-started.yml")));
+    assert.match(yaml, /# Note: myservice: Sloth's owner label is "myteam"; set the service's team/);
+    loadsAndRenders(yaml);
+  });
+
+  it("names what it got when a document is no Sloth spec", () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, "other.yml"), "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec: {}\n");
+    assert.throws(() => importSlos("sloth", fs.readFileSync(path.join(dir, "other.yml"), "utf8"), "other.yml", { plane: "app", periodDays: 30 }), /other\.yml: not a Sloth spec \(.*got apiVersion "monitoring\.coreos\.com\/v1", kind "PrometheusRule"\)/);
+  });
+
   it("keeps every SLO of a Sloth service in one entry (home-wifi)", () => {
     const yaml = run("sloth", "sloth-home-wifi.yml");
     const [wifi] = entries(yaml);
