@@ -7,6 +7,7 @@ import * as readline from "node:readline";
 import { CONTROL_HELP, ControlError, statusTable } from "../local/demo-control";
 import { LocalPipeline, SyncError } from "../local/pipeline";
 import { SettingsError, StackFileError } from "../settings";
+import { SLO_SERIES } from "../monitoring/conventions";
 import { readPipelineState } from "../local/pipeline-state";
 import { MissingBinaryError } from "../local/processes";
 import { type Notification, duplicatesOf } from "../local/receivers";
@@ -91,8 +92,16 @@ runMain(USAGE, async (argv) => {
     }
     try {
       const states = demo.run(words);
-      if (words[0] === "status") console.log(statusTable(states));
-      else console.log(`${time()}  demo: ${words.join(" ")}`);
+      if (words[0] === "status") {
+        console.log(statusTable(states));
+        pipeline.sloStatus().then(
+          ({ firing, budgets }) => {
+            console.log(`\nfiring alerts: ${firing.length === 0 ? "none" : ""}${firing.map((f) => `\n  ${f}`).join("")}`);
+            console.log(`\nerror budget left (${SLO_SERIES.budgetRemaining}):${budgets.map((b) => `\n  ${b.service.padEnd(32)} ${b.slo.padEnd(16)} ${(b.remaining * 100).toFixed(1)}%`).join("") || " no data yet"}`);
+          },
+          (err: Error) => console.log(`could not read Prometheus: ${err.message}`),
+        );
+      } else console.log(`${time()}  demo: ${words.join(" ")}`);
     } catch (err) {
       if (!(err instanceof ControlError)) throw err;
       console.log(err.message);

@@ -18,7 +18,7 @@ export const CONTROL_HELP = [
   "<service> errors <ratio>   answer this share of requests with 500, e.g. 0.5",
   "<service> latency <secs>   make every request take this long, e.g. 3",
   "<service> reset            healthy again (up, no errors, 0.05 s)",
-  "status                     print every service's state",
+  "status                     every service's state, the firing alerts and each SLO's budget left",
   "reload                     apply the stack file as it is now (checked, then reloaded)",
   "help                       print these commands",
 ].join("\n");

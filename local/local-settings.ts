@@ -12,6 +12,21 @@ export const LOCAL_TIMING = {
   alertmanager: { groupWait: "2s", groupInterval: "5s", peerTimeout: "1s" },
 } as const;
 
+/**
+ * The keys local mode replaces (LOCAL_TIMING) that this stack file sets itself, with both values:
+ * a reload applies everything else, and these are said rather than silently kept.
+ */
+export function localOverrides(raw: RawConfig): string[] {
+  const out: string[] = [];
+  for (const [section, keys] of Object.entries(LOCAL_TIMING) as [string, Record<string, string>][]) {
+    const own = obj(raw.values[section]);
+    for (const [k, local] of Object.entries(keys)) {
+      if (own[k] !== undefined && String(own[k]) !== local) out.push(`${section}.${k} (${String(own[k])} in the stack file, ${local} here)`);
+    }
+  }
+  return out;
+}
+
 export interface LocalEndpoints {
   demo: DemoEndpoint[];
   /** Dev mode: receivers post to <webhookBaseUrl><receiver-name>. */

@@ -12,12 +12,13 @@ import { hashSync } from "bcryptjs";
 import { CLUSTER_TLS_FILES, clusterFlags } from "../monitoring/alertmanager/cluster";
 import { basicAuthHeader } from "./alert-api";
 import { API_PASSWORD, API_USER, WEB_CONFIG, webConfig } from "../monitoring/api-auth";
+import { SLO_SERIES, WATCHDOG_ALERT } from "../monitoring/conventions";
 import { FileTree, renderFiles } from "../monitoring/files";
 import { CURRENT, FILES, Peers, SECRETS, alertmanagerSecretFiles, filesOf, ownerOf } from "../monitoring/layout";
 import { CHECKS, RELOADS, syncScript } from "../monitoring/sync";
 import { RawConfig, Settings, parseSettings, readStackFile } from "../settings";
 import { DemoService } from "./demo-service";
-import { localSettings } from "./local-settings";
+import { localOverrides, localSettings } from "./local-settings";
 import { removePipelineState, writePipelineState } from "./pipeline-state";
 import { PeerPem, makeClusterPki } from "./pki";
 import { LOOPBACK, freePorts } from "./ports";
@@ -298,7 +299,27 @@ export class LocalPipeline {
    * when a service refuses its new files, leaving that service's running configuration as it was.
    */
   async reload(): Promise<string[]> {
-    return this.apply(this.settingsFrom(readStackFile(this.stackFile), this.stackFile));
+    const raw = readStackFile(this.stackFile);
+    const said = await this.apply(this.settingsFrom(raw, this.stackFile));
+    const kept = localOverrides(raw);
+    return kept.length > 0 ? [...said, `local mode keeps its own timing for ${kept.join(", ")}; pulumi up applies the stack file's`] : said;
+  }
+
+  /** Firing alerts and each SLO's budget left, as the first Prometheus reports them (for `status`). */
+  async sloStatus(): Promise<{ firing: string[]; budgets: { service: string; slo: string; remaining: number }[] }> {
+    const get = async <T>(p: string): Promise<T> => {
+      const res = await fetch(`${this.prometheusUrl}${p}`, { headers: this.apiHeaders, signal: AbortSignal.timeout(5000) });
+      return ((await res.json()) as { data: T }).data;
+    };
+    const alerts = await get<{ alerts: { labels: Record<string, string>; state: string }[] }>("/api/v1/alerts");
+    const budget = await get<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(`/api/v1/query?query=${encodeURIComponent(SLO_SERIES.budgetRemaining)}`);
+    return {
+      firing: alerts.alerts
+        .filter((a) => a.state === "firing" && a.labels.alertname !== WATCHDOG_ALERT)
+        .map((a) => `${a.labels.alertname}${a.labels.service ? ` ${a.labels.service}` : ""}${a.labels.slo ? ` (SLO ${a.labels.slo})` : ""} [${a.labels.severity ?? "?"}]`)
+        .sort(),
+      budgets: budget.result.map((r) => ({ service: r.metric.service, slo: r.metric.slo, remaining: Number(r.value[1]) })).sort((a, b) => a.service.localeCompare(b.service) || a.slo.localeCompare(b.slo)),
+    };
   }
 
   /** Renders each instance's files (edited by `edit`, e.g. to break one), stages them with its secrets, and syncs. */

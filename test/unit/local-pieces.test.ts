@@ -6,7 +6,7 @@ import { ROOT } from "../../cli/args";
 import { AlertInputError, testAlert } from "../../local/alert-api";
 import { ControlError, HEALTHY, parseCommand } from "../../local/demo-control";
 import { bucketsFor } from "../../local/demo-service";
-import { LOCAL_TIMING, localSettings } from "../../local/local-settings";
+import { LOCAL_TIMING, localOverrides, localSettings } from "../../local/local-settings";
 import { MissingBinaryError, findBinary } from "../../local/processes";
 import { Receivers, channelsOfReceivers, statusOfText } from "../../local/receivers";
 import { toolCommand } from "../../local/tool-runner";
@@ -38,6 +38,12 @@ describe("demo service control commands", () => {
 describe("local settings", () => {
   const demo = [{ service: "cns-service", job: "app-plane-cns-service", target: "127.0.0.1:40001" }];
   const endpoints = { demo, webhookBaseUrl: "http://127.0.0.1:40002/webhook/", pagerdutyUrl: "http://127.0.0.1:40002/pagerduty/v2/enqueue", smarthost: "127.0.0.1:40003" };
+
+  it("names the keys the stack file sets that local mode replaces, with both values", () => {
+    const raw = readStackFile(stackFile("dev"));
+    const mine = { ...raw, values: { ...raw.values, alerts: { serviceDownFor: "2m", highErrorRatio: 0.02 }, alertmanager: { groupWait: "2s" } } };
+    assert.deepEqual(localOverrides(mine), ["alerts.serviceDownFor (2m in the stack file, 5s here)"]);
+  });
 
   it("points every target at the demo, every receiver at a stand-in, and shortens intervals", () => {
     const s = localSettings(readStackFile(stackFile("prod")), "prod", endpoints);
