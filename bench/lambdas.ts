@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { buildSync } from "esbuild";
 import { bundleLambda } from "../lambdas/bundle";
 import { FORWARDERS } from "../lambdas/contract";
-import { runnableDir, writeRunnable } from "../test/lambdas/bundled";
+import { runnableDir, writeRunnable } from "../tools/lambda-runnable";
 
 const REPO = path.resolve(__dirname, "..");
 const RUNS = 15;

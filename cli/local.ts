@@ -10,7 +10,7 @@ import { SettingsError, StackFileError } from "../settings";
 import { SLO_SERIES } from "../monitoring/conventions";
 import { readPipelineState } from "../local/pipeline-state";
 import { MissingBinaryError } from "../local/processes";
-import { type Notification, duplicatesOf } from "../local/receivers";
+import { type Notification, duplicatesOf, notificationLine } from "../local/receivers";
 import { parseArgs, runMain, stackFilePath, stackOptions } from "./args";
 import { LOCAL_DIR } from "./local-dir";
 
@@ -25,8 +25,7 @@ const HA_HELP = [
 
 const time = () => new Date().toTimeString().slice(0, 8);
 
-const print = (n: Notification) =>
-  console.log(`${time()}  ${n.status === "firing" ? "FIRING  " : "RESOLVED"}  ${n.channel.padEnd(40)}  ${n.summary}`);
+const print = (n: Notification) => console.log(notificationLine(n, time()));
 
 const ABOUT = `
 Runs the stack on loopback: real prometheus and prometheus-alertmanager, a demo service for

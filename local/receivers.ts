@@ -20,6 +20,10 @@ export interface Notification {
   receivedAt: number;
 }
 
+/** How npm run local prints a notification: time, status, channel, what it is about (README's sample is checked against it). */
+export const notificationLine = (n: Pick<Notification, "status" | "channel" | "summary">, time: string): string =>
+  `${time}  ${n.status === "firing" ? "FIRING  " : "RESOLVED"}  ${n.channel.padEnd(40)}  ${n.summary}`;
+
 /** Deliveries that repeat an earlier one to the same channel (same group, same alerts, same states). */
 export function duplicatesOf(notifications: Notification[]): Notification[] {
   const seen = new Set<string>();

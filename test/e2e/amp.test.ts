@@ -23,7 +23,7 @@ import { forwarderTopics, pagerdutySeverities, parameterNames, slackTeams } from
 import type { Settings } from "../../settings";
 import { type FakeSns, type SnsHandler, startFakeSns } from "../helpers/fake-sns";
 import { settingsOf, settingsWith, tmpDir } from "../helpers/tools";
-import { writeRunnable } from "../lambdas/bundled";
+import { writeRunnable } from "../../tools/lambda-runnable";
 import { type FakeServer, startServer, startSsm, useSsmEndpoint } from "../lambdas/servers";
 
 const REGION = "us-east-1";

@@ -6,7 +6,7 @@ import { renderFiles } from "../../monitoring/files";
 import { RenderOptions } from "../../monitoring/layout";
 import { loadStackFile, parseSettings, readStackFile, Settings } from "../../settings";
 import { stackFile } from "./pulumi-program";
-import { tmpDir } from "./temporary";
+import { tmpDir } from "../../tools/temporary";
 
 export const settingsOf = (stack: string): Settings => loadStackFile(stackFile(stack));
 
@@ -22,7 +22,7 @@ export function settingsWith(stack: string, overrides: Record<string, unknown>):
   return parseSettings({ ...raw, values }, `${stack} (test variant)`, { requireSecrets: false });
 }
 
-export { tmpDir } from "./temporary";
+export { tmpDir } from "../../tools/temporary";
 
 /** Renders settings into a fresh temporary folder and returns it. */
 export function renderTo(settings: Settings, options?: RenderOptions): string {

@@ -8,7 +8,7 @@ import { FORWARDERS } from "../../lambdas/contract";
 import { createPagerDutyHandler } from "../../lambdas/pagerduty";
 import { createSlackHandler } from "../../lambdas/slack";
 import { Handler } from "../../lambdas/shared/forwarder";
-import { writeRunnable } from "./bundled";
+import { writeRunnable } from "../../tools/lambda-runnable";
 import { lambdaContext, rdsAlarm, record, snsEvent } from "./events";
 import { bodies, Harness, startHarness } from "./harness";
 

@@ -3,7 +3,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { SECRET_KEYS, settingsSchema } from "../../settings";
+import { LOCAL_TIMING } from "../../local/local-settings";
+import { channelsOfReceivers, notificationLine } from "../../local/receivers";
 import { ROOT } from "../helpers/pulumi-program";
+import { settingsOf } from "../helpers/tools";
 
 /** How the README names the keys of each map-valued setting. */
 const MAP_KEY: Record<string, string> = {
@@ -61,6 +64,39 @@ describe("README", () => {
   it("gives commands that run as root without sudo (root machines have none), and says when sudo is needed", () => {
     const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Deploy"));
     assert.deepEqual([...quickStart.matchAll(/^sudo .*/gm)].map((m) => m[0]), [], "a quick-start command starts with sudo");
-    assert.match(quickStart, /`apt-get install` needs root: run it as root .* or prefix it with `sudo`/);
+    assert.match(quickStart, /`apt-get` needs root: run it as root .* or prefix it with `sudo`/);
+  });
+
+  it("updates the package lists before installing (a fresh image has none)", () => {
+    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Deploy"));
+    for (const m of quickStart.matchAll(/^.*apt-get install.*$/gm)) assert.match(m[0], /apt-get update && apt-get install/, m[0]);
+  });
+
+  it("shows the notification lines npm run local prints, on channels the dev stack has", () => {
+    const local = readme.slice(readme.indexOf("## Local pipeline"), readme.indexOf("## Validate"));
+    const block = /Every notification is printed with the channel it reached:\n\n```\n([\s\S]*?)\n```/.exec(local);
+    assert.ok(block, "the sample block");
+    const channels = Object.values(channelsOfReceivers(settingsOf("dev")));
+    for (const line of block[1].split("\n")) {
+      const m = /^(\d\d:\d\d:\d\d) {2}(FIRING {2}|RESOLVED) {2}(.{40}) {2}(.+)$/.exec(line);
+      assert.ok(m, `not a printed line: ${line}`);
+      const n = { status: m[2].trim() === "FIRING" ? ("firing" as const) : ("resolved" as const), channel: m[3].trim(), summary: m[4] };
+      assert.equal(notificationLine(n, m[1]), line);
+      assert.ok(channels.includes(n.channel), `${n.channel} is no channel of the dev stack (${channels.join(", ")})`);
+    }
+  });
+
+  it("lists every key local mode replaces, with its value", () => {
+    const local = readme.slice(readme.indexOf("## Local pipeline"), readme.indexOf("## Validate"));
+    for (const [section, keys] of Object.entries(LOCAL_TIMING)) {
+      for (const [k, v] of Object.entries(keys)) assert.ok(local.includes(`\`${section}.${k}\``) && local.includes(`(${v})`), `${section}.${k} (${v}) is not listed`);
+    }
+  });
+
+  it("documents every flag of every command", () => {
+    const flags: Record<string, string[]> = { validate: ["--config", "--tree"], local: ["--config", "--dir", "--ha"], "test-alert": ["--dir", "--url", "--password-file", "--minutes"], bench: ["--full"] };
+    for (const [command, names] of Object.entries(flags)) {
+      for (const f of names) assert.match(readme, new RegExp(`[\\s\`(\\[]${f}\\b`), `npm run ${command} ${f} is undocumented`);
+    }
   });
 });

@@ -2,9 +2,9 @@
 // whose only outside imports (@aws-sdk/*) resolve, as the nodejs22.x runtime provides them.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { tmpDir } from "../helpers/temporary";
+import { tmpDir } from "./temporary";
 
-const REPO = path.resolve(__dirname, "../..");
+const REPO = path.resolve(__dirname, "..");
 
 /** A fresh temporary folder in which the repository's packages resolve (removed at exit). */
 export function runnableDir(name: string): string {
