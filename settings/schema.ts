@@ -317,17 +317,22 @@ const ipv6 = z.ipv6({ message: "must be an IPv4 or IPv6 address such as 127.0.0.
 const dockerHost = z.string().regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/, { message: "must be a Docker host such as unix:///var/run/docker.sock or ssh://user@host" });
 const address = z.union([ipv4, ipv6], { message: "must be an IPv4 or IPv6 address such as 127.0.0.1" });
 
+/** One address of the host: a wildcard would publish Prometheus, Alertmanager and Grafana on every interface. */
+const specificAddress = address.refine((a) => !["0.0.0.0", "::"].includes(a), {
+  message: "must be one address of the host (127.0.0.1, or a private address behind your firewall), not a wildcard: 0.0.0.0 and :: publish Prometheus, Alertmanager and Grafana on every interface",
+});
+
 /** One host of an HA stack: a Prometheus replica and an Alertmanager peer run on each. */
 const haHostSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, { message: "must be 1-12 lower-case letters and digits, starting with a letter (it names the host's resources and its replica)" }),
   host: dockerHost,
   // Where the other hosts reach this one: its APIs and gossip port are published on it alone.
-  address: address.refine((a) => !["0.0.0.0", "::"].includes(a), { message: "must be the host's own address, not a wildcard (nothing is published on every interface)" }),
+  address: specificAddress,
 });
 
 const dockerSchema = z.strictObject({
   host: dockerHost.default("unix:///var/run/docker.sock"),
-  bindAddress: address.default("127.0.0.1"),
+  bindAddress: specificAddress.default("127.0.0.1"),
   hosts: z.array(haHostSchema).default([]),
   ports: z
     .strictObject({

@@ -104,13 +104,22 @@ async function snippet(response: Response, ms: number): Promise<string> {
   }
 }
 
+/** Retry-After in ms (seconds or an HTTP date); undefined when absent or unreadable (then plain backoff applies). */
 function retryAfterMs(error: Error): number | undefined {
   if (!(error instanceof HTTPError)) return undefined;
-  const header = error.response.headers.get("retry-after");
-  if (header === null) return undefined;
-  const seconds = Number(header);
-  return Number.isNaN(seconds) ? Math.max(0, Date.parse(header) - Date.now()) : seconds * 1000;
+  const header = error.response.headers.get("retry-after")?.trim();
+  if (!header) return undefined;
+  if (/^\d+(\.\d+)?$/.test(header)) return Number(header) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
+
+/** A retryable answer whose rate-limit header ky would read but that says nothing usable: ky would wait on NaN. */
+const unreadableRetryAfter = (error: Error): boolean =>
+  error instanceof HTTPError &&
+  RETRYABLE_STATUSES.includes(error.response.status) &&
+  ["retry-after", "ratelimit-reset", "x-ratelimit-retry-after", "x-ratelimit-reset", "x-rate-limit-reset"].some((h) => error.response.headers.has(h)) &&
+  retryAfterMs(error) === undefined;
 
 function networkCode(error: unknown): string | undefined {
   const cause = (error as { cause?: { code?: unknown } }).cause;
@@ -125,6 +134,8 @@ export async function postJson(url: string, body: unknown, deadline: Deadline, o
   try {
     const response = await ky.post(url, {
       json: body,
+      // A redirect is not the documented success: following it would POST nowhere (or GET) and log "delivered".
+      redirect: "manual",
       timeout: timeoutMs,
       signal: deadline.signal,
       fetch: options.fetch,
@@ -139,6 +150,8 @@ export async function postJson(url: string, body: unknown, deadline: Deadline, o
         jitter: (d) => options.random() * d,
         shouldRetry: ({ error }) => {
           if (deadline.signal.aborted) return false;
+          // true: retry with our backoff, not ky's reading of the header.
+          if (unreadableRetryAfter(error)) return true;
           const after = retryAfterMs(error);
           if (after !== undefined && Date.now() + after >= deadline.at && error instanceof HTTPError) {
             beyondDeadline = { cause: "retry-after-beyond-deadline", status: error.response.status, retryAfterMs: after };

@@ -7,6 +7,7 @@ import { SUMMARY_MAX } from "../../lambdas/pagerduty/event";
 import { ForwarderOptions } from "../../lambdas/shared/forwarder";
 import { fixture, fixtureAlarm, lambdaContext, rdsAlarm, record, snsEvent, TOPICS } from "./events";
 import { bodies, Harness, ROUTING_KEY, startHarness } from "./harness";
+import type { Reply } from "./servers";
 
 const FAST = { requestTimeoutMs: 300, backoffBaseMs: 5, backoffMaxMs: 50, safetyMarginMs: 200 };
 const RDS_ARN = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-db-cpu";
@@ -190,6 +191,25 @@ describe("lambdas: PagerDuty forwarder", () => {
     assert.equal(delivered?.json.attempts, 4);
     const [first, second] = h.pd.requests;
     assert.ok(second.at - first.at >= 950, `waited ${second.at - first.at} ms after "Retry-After: 1" (backoff alone is 5 ms)`);
+  });
+
+  it("treats an unreadable Retry-After as absent: retries with its own short backoff", async () => {
+    const answers: Reply[] = [{ status: 429, headers: { "retry-after": "soon" } }, { status: 503, headers: { "retry-after": "" } }, { status: 202 }];
+    h.pd.reply = () => answers.shift() ?? { status: 500 };
+    const started = Date.now();
+    await make()(snsEvent(record(rdsAlarm("ALARM"))), lambdaContext(20_000));
+    assert.equal(h.logs.find((l) => l.json.msg === "delivered")?.json.attempts, 3);
+    // Backoff here is 5-50 ms a retry; a misread header would wait until the deadline (or 24 days).
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+  });
+
+  it("treats a redirect as not delivered, and does not follow it", async () => {
+    h.pd.reply = () => ({ status: 302, headers: { location: "/v2/elsewhere" } });
+    await assert.rejects(make()(snsEvent(record(rdsAlarm("ALARM"))), lambdaContext()), /not delivered/);
+    assert.equal(h.pd.requests.length, 1, "the redirect was not followed");
+    const failed = h.logs.find((l) => l.json.msg === "delivery failed");
+    assert.deepEqual([failed?.json.cause, failed?.json.status], ["rejected", 302]);
+    assert.equal(h.logs.some((l) => l.json.msg === "delivered"), false);
   });
 
   it("gives up when Retry-After lies beyond the deadline, and ends every retry before the Lambda's timeout", async () => {
