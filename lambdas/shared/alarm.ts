@@ -4,6 +4,7 @@
 // without an SNS message at all cannot be forwarded and is rejected.
 import { AlertGroup, looksLikeAlertGroup, readAlertGroup } from "./alertmanager";
 import { isObject, type Json } from "./json";
+import { quoted } from "./text";
 import { regionOf } from "./region";
 
 export const ALARM_STATES = ["ALARM", "OK", "INSUFFICIENT_DATA"] as const;
@@ -137,8 +138,8 @@ function readAlarm(m: Json): Alarm | string[] {
   const state = ALARM_STATES.find((s) => s === m.NewStateValue);
   const problems = [
     !name && "AlarmName is missing",
-    !arn?.startsWith("arn:") && `AlarmArn ${JSON.stringify(m.AlarmArn)} is not an ARN`,
-    !state && `NewStateValue ${JSON.stringify(m.NewStateValue)} is not one of ${ALARM_STATES.join(", ")}`,
+    !arn?.startsWith("arn:") && `AlarmArn ${quoted(m.AlarmArn)} is not an ARN`,
+    !state && `NewStateValue ${quoted(m.NewStateValue)} is not one of ${ALARM_STATES.join(", ")}`,
   ].filter((p): p is string => typeof p === "string");
   if (!name || !arn?.startsWith("arn:") || !state) return problems;
   const trigger = isObject(m.Trigger) ? m.Trigger : {};

@@ -4,6 +4,7 @@
 // `[FIRING:2] HighLatency cns-service (app plane), SLO p99`, then one block per alert.
 import { ALERTMANAGER_MESSAGE_VERSION, type AlertmanagerMessage } from "../contract";
 import { isObject, type Json } from "./json";
+import { quoted } from "./text";
 
 export type AlertGroup = AlertmanagerMessage;
 export type GroupAlert = AlertGroup["alerts"][number];
@@ -18,8 +19,8 @@ export const looksLikeAlertGroup = (m: Json): boolean => typeof m.version === "s
 /** The alert group, or the reasons the document cannot be read as one. */
 export function readAlertGroup(m: Json): AlertGroup | string[] {
   const problems: string[] = [];
-  if (m.version !== ALERTMANAGER_MESSAGE_VERSION) problems.push(`version ${JSON.stringify(m.version)} is not ${ALERTMANAGER_MESSAGE_VERSION}`);
-  if (!isStatus(m.status)) problems.push(`status ${JSON.stringify(m.status)} is not firing or resolved`);
+  if (m.version !== ALERTMANAGER_MESSAGE_VERSION) problems.push(`version ${quoted(m.version)} is not ${ALERTMANAGER_MESSAGE_VERSION}`);
+  if (!isStatus(m.status)) problems.push(`status ${quoted(m.status)} is not firing or resolved`);
   for (const field of ["receiver", "externalURL"]) if (typeof m[field] !== "string") problems.push(`${field} is not a string`);
   for (const field of ["groupLabels", "commonLabels", "commonAnnotations"]) if (!isLabels(m[field])) problems.push(`${field} is not an object of strings`);
   if (!Array.isArray(m.alerts) || m.alerts.length === 0) problems.push("alerts is not a list of alerts");

@@ -118,7 +118,7 @@ export function createForwarder<C>(spec: ForwarderSpec<C>, options: ForwarderOpt
       config ??= spec.readConfig(env);
       secrets ??= createSecretStore(log, {
         // Region, credentials and endpoint override are the runtime's variables, not the forwarder's.
-        read: ssmParameterReader({ env: process.env, timeoutMs: tuning.requestTimeoutMs, retries: 2 }),
+        read: ssmParameterReader({ env: process.env, timeoutMs: tuning.requestTimeoutMs, retries: 5 }),
         ttlMs: secondsFrom(env, ENV.secretTtlSeconds, { fallback: DEFAULT_SECRET_TTL_MS / 1000, max: 3600 }) * 1000,
         now: options.now,
       });

@@ -1,5 +1,6 @@
 // GetParameter (with decryption) as one SigV4-signed HTTPS request: aws4fetch signs, ky sends
-// with a timeout per attempt and retries on throttling, 5xx and network errors. This replaces
+// with a timeout per attempt and retries on throttling (429, or SSM's 400 ThrottlingException),
+// 5xx and network errors. This replaces
 // the AWS SDK's SSM client, whose import alone took most of a cold start. Region, credentials
 // and an endpoint override (AWS_ENDPOINT_URL_SSM, as the SDK reads it) come from the
 // environment Lambda provides.
@@ -20,7 +21,9 @@ export interface SsmOptions {
 
 export type ParameterReader = (name: string, signal?: AbortSignal) => Promise<string>;
 
-const RETRYABLE = [429, 500, 502, 503, 504];
+/** 400 only for throttling (SSM answers ThrottlingException with a 400), see shouldRetry. */
+const RETRYABLE = [400, 429, 500, 502, 503, 504];
+const THROTTLED = new Set(["ThrottlingException", "TooManyUpdates", "RateExceeded"]);
 
 function endpointOf(env: Env, region: string): string {
   const override = env.AWS_ENDPOINT_URL_SSM?.trim() || env.AWS_ENDPOINT_URL?.trim();
@@ -28,9 +31,9 @@ function endpointOf(env: Env, region: string): string {
 }
 
 /** SSM's JSON error type without its namespace: `com.amazonaws.ssm#ParameterNotFound` → `ParameterNotFound`. */
-async function errorCode(error: HTTPError): Promise<string> {
+async function errorCode(error: HTTPError, peek = false): Promise<string> {
   try {
-    const body = (await error.response.json()) as { __type?: string };
+    const body = (await (peek ? error.response.clone() : error.response).json()) as { __type?: string };
     return body.__type?.split("#").pop() ?? `HTTP ${error.response.status}`;
   } catch {
     return `HTTP ${error.response.status}`;
@@ -61,7 +64,15 @@ export function ssmParameterReader(options: SsmOptions): ParameterReader {
       const answer = await ky(request, {
         timeout: options.timeoutMs,
         signal,
-        retry: { limit: options.retries, methods: ["post"], statusCodes: RETRYABLE, retryOnTimeout: true, backoffLimit: 1_000 },
+        retry: {
+          limit: options.retries,
+          methods: ["post"],
+          statusCodes: RETRYABLE,
+          retryOnTimeout: true,
+          backoffLimit: 1_000,
+          // A burst of cold forwarders is throttled: retry that 400, and no other (a missing parameter stays missing).
+          shouldRetry: async ({ error }) => (error instanceof HTTPError && error.response.status === 400 ? THROTTLED.has(await errorCode(error, true)) : undefined),
+        },
       }).json<{ Parameter?: { Value?: unknown } }>();
       value = answer.Parameter?.Value;
     } catch (error) {

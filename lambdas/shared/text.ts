@@ -13,3 +13,14 @@ export function truncate(text: string, max: number): string {
 
 /** The first non-empty line of a text, trimmed. */
 export const firstLine = (text: string): string => text.split(/\r?\n/).find((l) => l.trim() !== "")?.trim() ?? "";
+
+/**
+ * A value from an event, as a problem message quotes it: a string (cut) or a number as it is, an
+ * object or array by its kind only. Never serialises what a hostile event nests (deep nesting
+ * would overflow the stack; a large object would flood the log).
+ */
+export function quoted(v: unknown, max = 120): string {
+  if (typeof v === "string") return JSON.stringify(truncate(v, max));
+  if (v === null || typeof v === "number" || typeof v === "boolean" || v === undefined) return String(v);
+  return Array.isArray(v) ? "an array" : `a ${typeof v === "object" ? "JSON object" : typeof v}`;
+}

@@ -78,14 +78,41 @@ function alarmMessage(a: Alarm, topicArn: string): SlackMessage {
   return { text: mrkdwn(`${look.emoji} ${look.title}: ${a.name}: ${a.reason}`, FALLBACK_MAX), blocks };
 }
 
+/**
+ * A link Slack renders as <url|text>, from an http(s) URL that parses only, with every character
+ * that could end the link or start a mention (`|`, `<`, `>`) percent-encoded and `&` escaped:
+ * a runbook_url of `x|<!channel>` stays one inert link.
+ */
+export function slackLink(url: string, text: string): string | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const u = new URL(url);
+  if (u.protocol !== "https:" && u.protocol !== "http:") return undefined;
+  const href = u.href.replace(/\|/g, "%7C").replace(/</g, "%3C").replace(/>/g, "%3E").replace(/&/g, "&amp;");
+  return `<${href}|${escape(text)}>`;
+}
+
+/** Links joined with " · " up to `max` characters; the ones that do not fit are counted instead. */
+export function linkLine(links: string[], max: number): string {
+  const shown: string[] = [];
+  for (const [i, l] of links.entries()) {
+    const rest = links.length - i - 1;
+    const tail = rest > 0 ? ` · and ${rest} more` : "";
+    if ([...shown, l].join(" · ").length + tail.length > max) {
+      return `${shown.join(" · ")}${shown.length > 0 ? " · " : ""}and ${links.length - shown.length} more`;
+    }
+    shown.push(l);
+  }
+  return shown.join(" · ");
+}
+
 /** What the stack's Alertmanager posts to Slack (title, then the alerts), with links to the runbooks and Alertmanager. */
 function alertGroupMessage(g: AlertGroup, topicArn: string): SlackMessage {
   const title = groupTitle(g);
-  const links = [...runbooks(g).map((url) => `<${url}|Runbook>`), ...(URL.canParse(g.externalURL) ? [`<${g.externalURL}|Alertmanager>`] : [])];
+  const links = [...runbooks(g).map((url) => slackLink(url, "Runbook")), slackLink(g.externalURL, "Alertmanager")].filter((l): l is string => l !== undefined);
   const blocks: Block[] = [
     header(`${g.status === "firing" ? LOOK.ALARM.emoji : LOOK.OK.emoji} ${title}`),
     { type: "section", text: md(mrkdwn(groupText(g), SECTION_TEXT_MAX)) },
-    { type: "context", elements: [...(links.length > 0 ? [md(links.join(" · "))] : []), md(mrkdwn(`Topic: ${topicArn}`, SECTION_TEXT_MAX))] },
+    { type: "context", elements: [...(links.length > 0 ? [md(linkLine(links, SECTION_TEXT_MAX))] : []), md(mrkdwn(`Topic: ${topicArn}`, SECTION_TEXT_MAX))] },
   ];
   return { text: mrkdwn(`${title}${g.commonAnnotations.summary ? `: ${g.commonAnnotations.summary}` : ""}`, FALLBACK_MAX), blocks };
 }

@@ -121,6 +121,35 @@ describe("lambdas: Alertmanager notifications (AMP through SNS)", () => {
     assert.match(resolved.blocks[1].text!.text, /^Resolved \(1\):\n.*\n(.*\n)* {2}Started: 2026-12-05T10:00:00.000Z, resolved: 2026-12-05T10:20:00.000Z/);
   });
 
+  it("Slack: a hostile runbook_url or externalURL stays one inert link; no mention goes live", async () => {
+    const hostile = { ...alert("firing"), annotations: { ...alert("firing").annotations, runbook_url: "https://runbooks.example/x|<!channel>" } };
+    const bad = { ...group("firing", [hostile, { ...alert("firing", "cns-2"), annotations: { summary: "x", runbook_url: "javascript:alert(1)" } }]), externalURL: "https://am.example/<!here>&x" };
+    await slack()(published(bad), lambdaContext());
+    const [posted] = bodies(h.slack) as { blocks: { elements?: { text: string }[] }[] }[];
+    const links = posted.blocks[2].elements![0].text;
+    assert.equal(links, "<https://runbooks.example/x%7C%3C!channel%3E|Runbook> · <https://am.example/%3C!here%3E&amp;x|Alertmanager>");
+    assert.doesNotMatch(JSON.stringify(posted), /<!(channel|here|everyone)>/);
+  });
+
+  it("Slack: 300 alerts' runbook links stay within Slack's 3000 characters, counting the rest", async () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({ ...alert("firing", `cns-${i}`), annotations: { summary: "x", runbook_url: `https://runbooks.example/very/long/path/to/the/runbook/of/alert-${i}.md` } }));
+    await slack()(published(group("firing", many)), lambdaContext());
+    assert.equal(h.slack.requests.length, 1);
+    const [posted] = bodies(h.slack) as { blocks: { elements?: { text: string }[] }[] }[];
+    const links = posted.blocks[2].elements![0].text;
+    assert.ok(links.length <= 3000, `${links.length} characters`);
+    assert.match(links, / · and \d+ more$/);
+  });
+
+  it("forwards an alarm-shaped message with a deeply nested field as a plain message, not a dead letter", async () => {
+    const depth = 20_000;
+    const body = `{"AlarmName":"x","NewStateValue":"ALARM","AlarmArn":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}`;
+    await slack()(snsEvent(record(body, { topicArn: TOPICS.critical })), lambdaContext());
+    assert.equal(h.slack.requests.length, 1);
+    const [posted] = bodies(h.slack) as { blocks: { elements?: { text: string }[] }[] }[];
+    assert.match(JSON.stringify(posted), /AlarmArn a JSON object is not an ARN/);
+  });
+
   for (const [what, message, attributes, problem] of [
     ["a later version of the format", { ...group("firing"), version: "ananta.alertmanager/2" }, undefined, /version "ananta.alertmanager\/2" is not ananta.alertmanager\/1/],
     ["an alert without labels", { ...group("firing"), alerts: [{ ...alert("firing"), labels: undefined }] }, undefined, /alerts\[0\] lacks a readable labels/],

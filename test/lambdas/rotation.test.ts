@@ -43,6 +43,25 @@ describe("lambdas: rotated secrets", () => {
     assert.match(String(read.headers["x-amz-date"]), /^\d{8}T\d{6}Z$/);
   });
 
+  it("retries SSM's throttling (a 400 ThrottlingException, as a burst of cold forwarders gets), and no other 400", async () => {
+    const answer = h.ssm.reply;
+    const throttled: Reply = { status: 400, headers: { "content-type": "application/x-amz-json-1.1" }, body: JSON.stringify({ __type: "ThrottlingException", message: "Rate exceeded" }) };
+    let left = 3;
+    h.ssm.reply = (req) => (left-- > 0 ? throttled : answer(req));
+    try {
+      await pd()(alarm(), lambdaContext(20_000));
+      assert.equal(h.ssm.requests.length, 4);
+      assert.deepEqual(keysSent(), [ROUTING_KEY]);
+      // A parameter that does not exist is not throttling: one request, then the invocation fails.
+      h.reset();
+      h.ssm.reply = answer;
+      await assert.rejects(pd({ [ENV.pagerdutyKeyParameter]: "/ananta/missing" })(alarm(), lambdaContext(20_000)));
+      assert.equal(h.ssm.requests.length, 1);
+    } finally {
+      h.ssm.reply = answer;
+    }
+  });
+
   it("keeps a secret for the TTL (5 minutes by default), then reads the rotated value", async () => {
     assert.equal(DEFAULT_SECRET_TTL_MS, 300_000);
     const handler = pd();
