@@ -379,14 +379,37 @@ export interface ParseOptions {
 }
 
 /** Validates raw config, applies defaults and returns one read-only Settings object. */
+/** The one template placeholder settings may hold: an events SLI's window (`{{window}}` or Sloth's `{{.window}}`). */
+const WINDOW_PLACEHOLDER = /\{\{\s*\.?window\s*\}\}/g;
+const EVENTS_QUERY = /^services\[\d+\]\.slo\.events\[\d+\]\.(errors|total)$|^slo\.events\[\d+\]\.(errors|total)$/;
+
+/**
+ * Every string setting holding a Go template delimiter: Prometheus and Alertmanager execute the
+ * annotations, labels and messages these values reach (`{{ with query "..." }}` in a runbook URL
+ * would run in every alert). Only an events query's `{{window}}` is a placeholder of ours.
+ */
+function templateProblems(values: unknown, path: PropertyKey[] = []): SettingsProblem[] {
+  if (typeof values === "string") {
+    const bare = path.length > 0 && EVENTS_QUERY.test(key(path).slice(PROJECT.length + 1)) ? values.replace(WINDOW_PLACEHOLDER, "") : values;
+    return /\{\{|\}\}/.test(bare)
+      ? [{ key: key(path), value: values, message: "must not contain {{ or }}: Prometheus and Alertmanager would run it as a template in every alert it reaches" }]
+      : [];
+  }
+  if (Array.isArray(values)) return values.flatMap((v, i) => templateProblems(v, [...path, i]));
+  if (values !== null && typeof values === "object") return Object.entries(values).flatMap(([k, v]) => templateProblems(v, [...path, k]));
+  return [];
+}
+
 export function parseSettings(raw: RawConfig, source = "configuration", { requireSecrets = true }: ParseOptions = {}): Settings {
   const plaintext = (raw.plaintextSecrets ?? []).map((k) => ({
     key: `${PROJECT}:${k}`,
     value: "(hidden)",
     message: `is a secret written in plaintext; set it with: ${setSecretCommand(k)}`,
   }));
+  const templates = templateProblems(raw.values);
   const result = settingsSchema.safeParse(raw.values);
-  if (!result.success) throw new SettingsError(source, [...schemaProblems(raw.values, result.error), ...plaintext]);
+  if (!result.success) throw new SettingsError(source, [...schemaProblems(raw.values, result.error), ...templates, ...plaintext]);
+  if (templates.length > 0) throw new SettingsError(source, [...templates, ...plaintext]);
   const problems = [...crossProblems(result.data, raw, requireSecrets), ...plaintext];
   if (problems.length > 0) throw new SettingsError(source, problems);
   return deepFreeze({ ...result.data, services: resolveServices(result.data), awsRegion: raw.awsRegion, secrets: raw.secrets });
