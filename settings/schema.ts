@@ -79,6 +79,20 @@ const TEAM_ID = /^[a-z][a-zA-Z0-9]{0,39}$/;
 const teamId = z.string().regex(TEAM_ID, { message: "must be a team id: a lower-case letter, then letters and digits (e.g. appPlane), at most 40" });
 const url = z.url({ message: "must be an absolute http(s) URL", protocol: /^https?$/ });
 
+/** Query parameters that carry a credential by their name. */
+const CREDENTIAL_PARAM = /^(access[_-]?token|token|api[_-]?key|apikey|key|secret|password|passwd|pwd|auth|signature|sig|x-amz-signature)$/i;
+
+/**
+ * A URL written into a generated file or a container's environment, where nothing is secret:
+ * refused when it carries a user and password or a credential in its query string.
+ */
+const publicUrl = url.superRefine((value, ctx) => {
+  const u = new URL(value);
+  if (u.username || u.password) ctx.addIssue({ code: "custom", message: "must not carry a user or password (user:password@): it is written in plaintext into the generated configuration; use a URL without credentials" });
+  const named = [...u.searchParams.keys()].filter((k) => CREDENTIAL_PARAM.test(k));
+  if (named.length > 0) ctx.addIssue({ code: "custom", message: `must not carry a credential in its query string (${named.join(", ")}): it is written in plaintext into the generated configuration; use a URL whose token is its path, or none` });
+});
+
 const periodDays = z
   .number({ message: "must be a whole number of days from 7 to 90" })
   .int({ message: "must be a whole number of days from 7 to 90" })
@@ -296,7 +310,7 @@ const emailSchema = z.strictObject({
 const notificationsSchema = z.strictObject({
   // production: real PagerDuty/Slack/e-mail receivers; local: webhook receivers that need no secret.
   mode: z.enum(["production", "local"], { message: "must be one of: production, local" }).default("local"),
-  localWebhookUrl: url.default("http://127.0.0.1:5001/"),
+  localWebhookUrl: publicUrl.default("http://127.0.0.1:5001/"),
   pagerduty: z
     .strictObject({
       enabled: z.boolean().default(false),
@@ -308,7 +322,7 @@ const notificationsSchema = z.strictObject({
   routing: routingSchema.prefault({}),
   // Dead man's switch (e.g. a healthchecks.io ping URL) the Watchdog heartbeat posts to in
   // production; unset, the heartbeat reaches no one. A plain URL: webhook url_file needs 0.26+.
-  watchdog: z.strictObject({ url: url.optional() }).prefault({}),
+  watchdog: z.strictObject({ url: publicUrl.optional() }).prefault({}),
 });
 
 const ipv4 = z.ipv4({ message: "must be an IPv4 or IPv6 address such as 127.0.0.1" });
@@ -377,7 +391,7 @@ const exporterTargetsSchema = z.strictObject({
 
 const grafanaSchema = z.strictObject({
   adminUser: z.string().min(1).default("admin"),
-  rootUrl: url.optional(),
+  rootUrl: publicUrl.optional(),
 });
 
 const awsThresholdsSchema = z.strictObject({

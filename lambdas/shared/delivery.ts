@@ -87,7 +87,8 @@ function summarise(f: FailureCause): string {
   }
 }
 
-const SNIPPET_CHARS = 500;
+/** What is kept of a body: well beyond what a log line shows (log.ts cuts after redacting, so a secret across that cut is redacted whole). */
+const SNIPPET_CHARS = 4_096;
 
 /** Reads at most a snippet of a body, giving up after `ms` (a stalled body must not hang us). */
 async function snippet(response: Response, ms: number): Promise<string> {

@@ -24,16 +24,36 @@ export const consoleSink: LogSink = (level, line) => {
   else console.log(line);
 };
 
-/** The secret itself and, for a URL, its path (webhook tokens live there and error bodies echo it). */
+/** Longest text a log field keeps, cut after it has been scrubbed (a secret across the cut goes whole). */
+export const FIELD_MAX = 500;
+
+/**
+ * The secret and, for a URL, its path and query and each long query value (webhook tokens live
+ * there and error bodies echo them); each also as JSON writes it inside a string (a `"` or `\`
+ * in a key is escaped in the log line).
+ */
 function secretForms(secret: string): string[] {
   const forms = [secret];
   try {
-    const { pathname } = new URL(secret);
+    const { pathname, search, searchParams } = new URL(secret);
     if (pathname.length > 1) forms.push(pathname);
+    if (search.length > 1) forms.push(search);
+    for (const v of searchParams.values()) if (v.length >= 8) forms.push(v);
   } catch {
     // not a URL: the value itself is the only form
   }
-  return forms;
+  return forms.flatMap((f) => [f, JSON.stringify(f).slice(1, -1)]);
+}
+
+/** Every string of a field value scrubbed, then cut to FIELD_MAX. */
+function scrubbed(value: unknown, scrub: (text: string) => string): unknown {
+  if (typeof value === "string") {
+    const clean = scrub(value);
+    return clean.length > FIELD_MAX ? `${clean.slice(0, FIELD_MAX)}…` : clean;
+  }
+  if (Array.isArray(value)) return value.map((v) => scrubbed(v, scrub));
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubbed(v, scrub)]));
+  return value;
 }
 
 export function createLogger(sink: LogSink = consoleSink): Logger {
@@ -46,7 +66,7 @@ export function createLogger(sink: LogSink = consoleSink): Logger {
   };
   const make = (base: LogFields): Logger => {
     const write = (level: LogLevel, msg: string, fields: LogFields = {}) =>
-      sink(level, scrub(JSON.stringify({ level, msg, ...base, ...fields })));
+      sink(level, scrub(JSON.stringify(scrubbed({ level, msg, ...base, ...fields }, scrub))));
     return {
       info: (msg, fields) => write("info", msg, fields),
       warn: (msg, fields) => write("warn", msg, fields),

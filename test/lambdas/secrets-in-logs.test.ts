@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { createPagerDutyHandler } from "../../lambdas/pagerduty";
 import { createSlackHandler } from "../../lambdas/slack";
 import { Handler } from "../../lambdas/shared/forwarder";
+import { createLogger, FIELD_MAX } from "../../lambdas/shared/log";
 import { SENTINEL, sentinelsIn } from "../helpers/sentinels";
 import { lambdaContext, rdsAlarm, record, snsEvent, TOPICS } from "./events";
 import { Harness, startHarness, WEBHOOK_PATHS } from "./harness";
@@ -89,5 +90,32 @@ describe("lambdas: secrets never reach the logs", () => {
     const text = await run(slack(leaky), alarm(), 500);
     assertClean(text, 1);
     assert.match(text, /"cause":"network","code":"ECONNREFUSED"/);
+  });
+
+  describe("the redactor", () => {
+    const logged = (secret: string, fields: Record<string, unknown>): string => {
+      const lines: string[] = [];
+      const log = createLogger((_level, line) => lines.push(line));
+      log.redact(secret);
+      log.error("delivery failed", fields);
+      return lines.join("\n");
+    };
+
+    it("redacts a key echoed across the cut of a long body whole, before cutting", () => {
+      const key = "SENTINEL-PAGERDUTY-KEY-ACROSS-THE-CUT";
+      const body = `${"x".repeat(FIELD_MAX - 10)}${key}${"y".repeat(100)}`;
+      const line = logged(key, { body });
+      assert.doesNotMatch(line, /SENTINEL/);
+      assert.ok(JSON.parse(line).body.length <= FIELD_MAX + 1, "the field is still cut");
+    });
+
+    it("redacts a key containing a quote or a backslash, as JSON writes it in the line", () => {
+      for (const key of ['SENTINEL"quoted"key-12', "SENTINEL\\back\\slash-34"]) assert.doesNotMatch(logged(key, { body: `echo ${key}` }), /SENTINEL/, key);
+    });
+
+    it("redacts a token carried in a webhook URL's query string, alone or whole", () => {
+      const url = "https://hooks.example/services/hook?token=SENTINEL-QUERY-TOKEN-77";
+      assert.doesNotMatch(logged(url, { body: "bad token SENTINEL-QUERY-TOKEN-77", url: "?token=SENTINEL-QUERY-TOKEN-77" }), /SENTINEL/);
+    });
   });
 });
