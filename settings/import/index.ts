@@ -4,7 +4,7 @@
 import { Document, parseAllDocuments } from "yaml";
 import { SettingsError } from "../errors";
 import { parseSettings, noSecrets } from "../load";
-import { ImportError, ImportedService } from "./entries";
+import { ImportError, ImportedService, nameOf } from "./entries";
 import { fromOpenSlo } from "./openslo";
 import { fromSloth } from "./sloth";
 
@@ -19,13 +19,23 @@ export interface ImportOptions {
   periodDays: number;
 }
 
+/** The file's documents as plain data; an empty one (a trailing `---`) is skipped, aliases are bounded. */
 function documents(text: string, file: string): unknown[] {
   const docs = parseAllDocuments(text) as Document[];
   for (const d of docs) {
     const e = d.errors[0];
     if (e) throw new ImportError(`${file}:${e.linePos?.[0].line ?? "?"}:${e.linePos?.[0].col ?? "?"}: not valid YAML: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
   }
-  return docs.map((d) => d.toJS());
+  return docs
+    .map((d) => {
+      try {
+        // yaml refuses more than 100 alias expansions: a "billion laughs" file ends here.
+        return d.toJS({ maxAliasCount: 100 }) as unknown;
+      } catch (error) {
+        throw new ImportError(`${file}: cannot be read: ${(error as Error).message}`);
+      }
+    })
+    .filter((doc) => doc !== null && doc !== undefined);
 }
 
 /** The stack-file entries for the imported services. */
@@ -48,7 +58,7 @@ function check(services: ImportedService[], options: ImportOptions, file: string
     if (!(error instanceof SettingsError)) throw error;
     const where = (k: string) =>
       k.replace(/^[^:]+:services\[(\d+)\](?:\.slo\.events\[(\d+)\](?:\.(\w+))?)?/, (_, i: string, j?: string, field?: string) =>
-        `${services[Number(i)].name}${j !== undefined ? ` / SLO ${services[Number(i)].slos[Number(j)].name}${field ? `, ${field}` : ""}` : ""}`,
+        `${nameOf(services[Number(i)].name)}${j !== undefined ? ` / SLO ${nameOf(services[Number(i)].slos[Number(j)].name)}${field ? `, ${field}` : ""}` : ""}`,
       );
     throw new ImportError(`${file}: the imported SLOs are not valid here:\n${error.problems.map((p) => `  - ${where(p.key)}: ${p.message}`).join("\n")}`);
   }

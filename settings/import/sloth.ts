@@ -1,7 +1,7 @@
 // Sloth `prometheus/v1` specs, and the same in Sloth's Kubernetes form (PrometheusServiceLevel):
 // one service, its SLOs with `sli.events` (error_query and total_query, with {{.window}}). Sloth's period is a generator flag (30 days unless told),
 // not part of the spec, so it is given here. Raw error-ratio SLIs and plugins are refused.
-import { ImportError, ImportedService, byService } from "./entries";
+import { ImportError, ImportedService, byService, nameOf, shown } from "./entries";
 import { isObject, type Json } from "./json";
 
 /** Sloth's Kubernetes form (CRD PrometheusServiceLevel: the spec under `spec`, camelCase SLI fields) as a prometheus/v1 spec. */
@@ -22,7 +22,7 @@ const isKubernetes = (doc: unknown): doc is Json => isObject(doc) && doc.apiVers
 export function fromSloth(source: unknown, where: string, periodDays: number): ImportedService[] {
   const doc = isKubernetes(source) ? fromKubernetes(source) : source;
   if (!isObject(doc) || doc.version !== "prometheus/v1") {
-    const got = isObject(doc) ? (doc.apiVersion !== undefined ? `apiVersion ${JSON.stringify(doc.apiVersion)}, kind ${JSON.stringify(doc.kind)}` : `version ${JSON.stringify(doc.version)}`) : JSON.stringify(doc);
+    const got = isObject(doc) ? (doc.apiVersion !== undefined ? `apiVersion ${shown(doc.apiVersion)}, kind ${shown(doc.kind)}` : `version ${shown(doc.version)}`) : shown(doc);
     throw new ImportError(`${where}: not a Sloth spec (version "prometheus/v1", or apiVersion sloth.slok.dev/v1 with kind PrometheusServiceLevel; got ${got})`);
   }
   const owner = isObject(doc.labels) && typeof doc.labels.owner === "string" ? doc.labels.owner : undefined;
@@ -39,17 +39,17 @@ export function fromSloth(source: unknown, where: string, periodDays: number): I
       const objective = slo.objective;
       if (typeof objective !== "number") throw new ImportError(`${at}.objective is missing (Sloth writes it in percent, e.g. 99.9)`);
       const sli = isObject(slo.sli) ? slo.sli : {};
-      if (sli.plugin) throw new ImportError(`${at} (${name}): sli.plugin cannot be imported; a Sloth plugin runs Go code that has no PromQL to carry over. Rewrite it as sli.events`);
+      if (sli.plugin) throw new ImportError(`${at} (${nameOf(name)}): sli.plugin cannot be imported; a Sloth plugin runs Go code that has no PromQL to carry over. Rewrite it as sli.events`);
       if (sli.raw) {
-        throw new ImportError(`${at} (${name}): sli.raw (an error-ratio query) cannot be imported: without the total it averages ratios instead of counting events. Rewrite it as sli.events with error_query and total_query`);
+        throw new ImportError(`${at} (${nameOf(name)}): sli.raw (an error-ratio query) cannot be imported: without the total it averages ratios instead of counting events. Rewrite it as sli.events with error_query and total_query`);
       }
       const events = isObject(sli.events) ? sli.events : undefined;
       if (!events || typeof events.error_query !== "string" || typeof events.total_query !== "string") {
-        throw new ImportError(`${at} (${name}): sli.events needs error_query and total_query`);
+        throw new ImportError(`${at} (${nameOf(name)}): sli.events needs error_query and total_query`);
       }
       const notes = [
         ...(slo.alerting ? [`${name}: Sloth's alerting (names, labels, annotations) is not carried over; this stack names its burn-rate alerts and routes them by notifications.routing`] : []),
-        ...(owner && i === 0 ? [`${service}: Sloth's owner label is ${JSON.stringify(owner)}; set the service's team to the notifications.teams entry of that team`] : []),
+        ...(owner && i === 0 ? [`${nameOf(service)}: Sloth's owner label is ${shown(owner)}; set the service's team to the notifications.teams entry of that team`] : []),
       ];
       return { service, slo: { name, objective, periodDays, errors: events.error_query, total: events.total_query }, notes };
     }),

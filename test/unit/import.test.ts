@@ -132,4 +132,27 @@ describe("npm run import", () => {
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /--from must be one of: sloth, openslo/);
   });
+
+  it("survives hostile files: an alias bomb, a trailing ---, a 1 MB name (CLI: one short line, no stack trace)", () => {
+    const dir = tmpDir();
+    const cli = (file: string) => spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "cli/import.ts"), "--from", "sloth", file], { cwd: ROOT, encoding: "utf8" });
+    const write = (name: string, text: string) => {
+      fs.writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
+    const laughs = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n");
+    const bomb = cli(write("bomb.yml", `${laughs}\n`));
+    assert.equal(bomb.status, 1, bomb.stderr);
+    assert.match(bomb.stderr, /bomb\.yml: cannot be read: .*alias/i);
+    assert.doesNotMatch(bomb.stderr, /\n\s+at /);
+
+    const trailing = cli(write("trailing.yml", `${fs.readFileSync(path.join(FIXTURES, "sloth-getting-started.yml"), "utf8")}\n---\n`));
+    assert.equal(trailing.status, 0, trailing.stderr);
+    assert.equal(entries(trailing.stdout)[0].name, "myservice");
+
+    const huge = "n".repeat(1_000_000);
+    const named = cli(write("huge.yml", `version: prometheus/v1\nservice: svc\nslos:\n  - name: ${huge}\n    objective: 99.9\n    sli: {plugin: {id: x}}\n`));
+    assert.equal(named.status, 1);
+    assert.ok(named.stderr.length < 1_000, `${named.stderr.length} characters of error`);
+  });
 });
