@@ -67,6 +67,17 @@ describe("npm run validate (real promtool and amtool)", () => {
     assert.match(out, /\n\d+ passed, 0 skipped, 2 failed\nfailing: prometheus\/rules\/critical\.yml, smoke\.test\.yml/);
   });
 
+  it("quotes label values in its smoke test: a job with quotes and a backslash passes", () => {
+    const doc = parseYaml(fs.readFileSync(stackFile("dev"), "utf8")) as { config: Record<string, unknown> };
+    const services = doc.config["ananta-monitoring:services"] as Record<string, unknown>[];
+    doc.config["ananta-monitoring:services"] = services.map((s, i) => (i === 0 ? { ...s, job: 'edge "blue" \\ green' } : s));
+    const file = path.join(tmpDir("ananta-validate-quotes-"), "Pulumi.quotes.yaml");
+    fs.writeFileSync(file, stringify(doc));
+    const { code, out } = validate("--config", file);
+    assert.equal(code, 0, out);
+    assert.match(out, /promtool test rules \(ServiceDown, Watchdog\)\s+\S.*PASS/);
+  });
+
   it("fails the routing table when a route no longer pages", () => {
     const tree = rendered();
     const file = path.join(tree, "alertmanager/alertmanager.yml");
