@@ -55,11 +55,23 @@ runMain(USAGE, async (argv) => {
 
   let pipeline: LocalPipeline;
   try {
-    pipeline = await LocalPipeline.start({ stackFile, dir, onNotification: print, ha: values.ha });
+    pipeline = await LocalPipeline.start({ stackFile, dir, onNotification: print, ha: values.ha, onUnexpectedExit: (name, code, tail) => crashed(name, code, tail) });
   } catch (err) {
     if (!(err instanceof MissingBinaryError)) throw err;
     console.error(err.message);
     return 1;
+  }
+
+  /** A process that died on its own: said at once, started again on its data; if that fails, everything stops. */
+  function crashed(name: string, code: number | null, tail: string) {
+    console.log(`${time()}  ${name} exited unexpectedly (code ${code ?? "none"}); its last output:\n${tail.replace(/^/gm, "    ")}\n${time()}  starting ${name} again`);
+    pipeline.restart(name).then(
+      () => console.log(`${time()}  ${name} started again and ready`),
+      (err: Error) => {
+        console.error(`${time()}  ${name} could not be started again: ${err.message}\nstopping the pipeline.`);
+        void pipeline.stop().then(() => process.exit(1));
+      },
+    );
   }
 
   const { demo, settings } = pipeline;

@@ -26,7 +26,8 @@ export function removePipelineState(dir: string): void {
   fs.rmSync(stateFile(dir), { force: true });
 }
 
-const alive = (pid: number): boolean => {
+/** Whether a process with this pid runs (EPERM: it runs, as another user). */
+export const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;

@@ -19,7 +19,7 @@ import { CHECKS, RELOADS, syncScript } from "../monitoring/sync";
 import { RawConfig, Settings, parseSettings, readStackFile } from "../settings";
 import { DemoService } from "./demo-service";
 import { localOverrides, localSettings } from "./local-settings";
-import { removePipelineState, writePipelineState } from "./pipeline-state";
+import { alive, removePipelineState, writePipelineState } from "./pipeline-state";
 import { PeerPem, makeClusterPki } from "./pki";
 import { LOOPBACK, freePorts } from "./ports";
 import { ManagedProcess, findBinary } from "./processes";
@@ -37,6 +37,8 @@ export interface PipelineOptions {
   /** Folder the rendered tree, secret files and process data go to (created if missing). */
   dir: string;
   onNotification?: (n: Notification) => void;
+  /** An instance exited without being told to (a crash, an OOM kill): its name, exit code and last output. */
+  onUnexpectedExit?: (name: string, code: number | null, logTail: string) => void;
   /** Run HA_TOPOLOGY instead of one Prometheus and one Alertmanager. */
   ha?: boolean;
 }
@@ -77,6 +79,9 @@ export class LocalPipeline {
   private running = false;
   private binaries!: Record<Run, string>;
   private readonly byName = new Map<string, ManagedProcess>();
+  /** Instances being stopped on purpose (stop, kill): their exit is no news. */
+  private readonly stopping = new Set<string>();
+  private onUnexpectedExit?: PipelineOptions["onUnexpectedExit"];
   /** HA: the API user's password, its bcrypt hash, and each peer's certificate. */
   private api?: { password: string; hash: string };
   private pki: Record<string, PeerPem> = {};
@@ -134,6 +139,7 @@ export class LocalPipeline {
     const receivers = new Receivers({ slackChannels: slackChannelsOf(base), receiverChannels: channelsOfReceivers(base), ...secrets, onNotification: options.onNotification });
     const pipeline = new LocalPipeline(path.resolve(options.dir), options.stackFile, new DemoService(base.services), receivers, secrets, options.ha ?? false);
     pipeline.binaries = binaries;
+    pipeline.onUnexpectedExit = options.onUnexpectedExit;
     try {
       await pipeline.launch(raw, options.stackFile);
       return pipeline;
@@ -178,7 +184,9 @@ export class LocalPipeline {
     // Not running yet: the sync step checks and places the files, with nothing to reload.
     await this.apply(settings);
     this.running = true;
-    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ananta-local-data-"));
+    removeStaleData();
+    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), DATA_PREFIX));
+    fs.writeFileSync(path.join(this.dataDir, OWNER_FILE), String(process.pid));
     // A Ctrl-C that also ends the reader of our output (`npm run local | tee`) may end this
     // process before stop() is done; the data goes in any case.
     process.once("exit", this.removeData);
@@ -225,6 +233,10 @@ export class LocalPipeline {
     const p = new ManagedProcess(i.name, this.binaries[i.service], this.argsOf(i));
     this.processes.push(p);
     this.byName.set(i.name, p);
+    this.stopping.delete(i.name);
+    void p.exited.then((code) => {
+      if (this.running && !this.stopping.has(i.name) && this.byName.get(i.name) === p) this.onUnexpectedExit?.(i.name, code, p.logTail(5));
+    });
     return p;
   }
 
@@ -238,6 +250,7 @@ export class LocalPipeline {
   async kill(name: string, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
     const p = this.byName.get(name);
     if (!p) throw new Error(`no instance ${name}; instances: ${this.instances.map((i) => i.name).join(", ")}`);
+    this.stopping.add(name);
     await p.stop(5000, signal);
   }
 
@@ -379,10 +392,30 @@ export class LocalPipeline {
 
   /** Stops Prometheus first (no more alerts sent), then Alertmanager, the demo and the receivers. */
   async stop(): Promise<void> {
+    this.running = false;
     for (const p of [...this.processes].reverse()) await p.stop();
     await Promise.all([this.demo.stop(), this.receivers.stop()]);
     this.removeData();
     process.removeListener("exit", this.removeData);
+  }
+}
+
+const DATA_PREFIX = "ananta-local-data-";
+/** In each data folder: the pid of the pipeline that owns it. */
+const OWNER_FILE = "owner.pid";
+
+/** Data folders left by a pipeline that did not stop (SIGKILL, a crash): removed at the next start. */
+function removeStaleData(): void {
+  for (const name of fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(DATA_PREFIX))) {
+    const dir = path.join(os.tmpdir(), name);
+    let owner = NaN;
+    try {
+      owner = Number(fs.readFileSync(path.join(dir, OWNER_FILE), "utf8"));
+    } catch {
+      // no owner file: a folder being created right now, or one from before owners were written; keep it
+      continue;
+    }
+    if (!Number.isInteger(owner) || !alive(owner)) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -34,6 +34,19 @@ export function findBinary(name: string, searchPath = process.env.PATH ?? ""): s
 
 const LOG_LIMIT = 64 * 1024;
 
+let setpriv: string | null | undefined;
+/** setpriv, when installed (Debian's util-linux always is): it sets the parent-death signal and execs the binary. */
+function deathSignal(): string | null {
+  if (setpriv === undefined) {
+    try {
+      setpriv = findBinary("setpriv");
+    } catch {
+      setpriv = null;
+    }
+  }
+  return setpriv;
+}
+
 export class ManagedProcess {
   private readonly child: ChildProcess;
   private output = "";
@@ -45,7 +58,9 @@ export class ManagedProcess {
     args: string[],
     cwd?: string,
   ) {
-    this.child = spawn(binary, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    // Through setpriv (util-linux), the child gets SIGTERM when this process dies, even of a SIGKILL.
+    const pdeath = deathSignal();
+    this.child = pdeath ? spawn(pdeath, ["--pdeathsig", "TERM", binary, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] }) : spawn(binary, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-LOG_LIMIT);
     };

@@ -99,6 +99,48 @@ describe("e2e: npm run local through a pipe, test-alert, Ctrl-C", function () {
   });
 });
 
+describe("e2e: npm run local watches its processes and leaves nothing after a SIGKILL", function () {
+  this.timeout(120_000);
+  const pids = (pattern: string) => spawnSync("pgrep", ["-f", pattern], { encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean).map(Number);
+  const started: ChildProcess[] = [];
+  const start = (dir: string, out: string) => {
+    const command = `${tsx("cli/local.ts", "--dir", dir).map(quote).join(" ")} > ${quote(out)} 2>&1`;
+    const child = spawn("sh", ["-c", command], { cwd: ROOT, detached: true, stdio: ["pipe", "ignore", "ignore"] });
+    started.push(child);
+    return child;
+  };
+  after(() => {
+    for (const c of started) if (c.exitCode === null && c.signalCode === null) process.kill(-c.pid!, "SIGKILL");
+  });
+
+  it("says when Prometheus dies and starts it again; after a SIGKILL its children go at once and the next start removes the stale data", async () => {
+    const dir = tmpDir("ananta-local-watch-");
+    const out = path.join(dir, "out.txt");
+    const output = () => (fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "");
+    start(path.join(dir, "run"), out);
+    await until("the pipeline to start", () => output().includes("Notifications appear below"), 60_000, output);
+    const { state } = readPipelineState(path.join(dir, "run")) as { state: { pid: number; dataDir: string } };
+
+    const [prometheus] = pids(`${state.dataDir}/prometheus`);
+    assert.ok(prometheus, "prometheus runs on the pipeline's data");
+    process.kill(prometheus, "SIGKILL");
+    await until("the crash to be reported and prometheus restarted", () => /prometheus exited unexpectedly[\s\S]*prometheus started again and ready/.test(output()), 30_000, output);
+    assert.equal(pids(`${state.dataDir}/prometheus`).length, 1);
+
+    process.kill(state.pid, "SIGKILL");
+    await until("its children to die with it", () => pids(state.dataDir).length === 0, 10_000, output);
+    assert.ok(fs.existsSync(state.dataDir), "a SIGKILL leaves the data folder (nothing ran to remove it)");
+
+    const again = path.join(dir, "again.txt");
+    const second = start(path.join(dir, "run"), again);
+    const output2 = () => (fs.existsSync(again) ? fs.readFileSync(again, "utf8") : "");
+    await until("the next pipeline to start in the same folder", () => output2().includes("Notifications appear below"), 60_000, output2);
+    assert.equal(fs.existsSync(state.dataDir), false, "the stale data folder was removed at the next start");
+    process.kill(-second.pid!, "SIGINT");
+    await new Promise((r) => second.once("exit", r));
+  });
+});
+
 describe("npm run test-alert without a running local pipeline", () => {
   it("points at --password-file when the Alertmanager answers 401", async () => {
     const server = http.createServer((_req, res) => {
