@@ -90,8 +90,8 @@ function slack(settings: Settings, team: TeamId, secret: SecretPath): Integratio
         api_url_file: secret(`slackWebhooks.${team}`),
         channel,
         send_resolved: true,
-        title: use(TEMPLATE.title),
-        text: use(TEMPLATE.alerts),
+        title: use(TEMPLATE.slackTitle),
+        text: use(TEMPLATE.slackAlerts),
       },
     ],
   };

@@ -1,5 +1,6 @@
 // Notification templates (Go text/template, functions of Alertmanager 0.25 and newer only).
-// One plain-text alert block serves Slack, e-mail and PagerDuty details alike.
+// One plain-text alert block, written once and printed two ways: as it is for e-mail and
+// PagerDuty, with every value escaped for Slack.
 import { LABELS } from "../conventions";
 
 /** Template file name under alertmanager/templates/ (without .tmpl). */
@@ -9,6 +10,8 @@ export const TEMPLATE_FILE = "ananta";
 export const TEMPLATE = {
   title: "ananta.title",
   alerts: "ananta.alerts.text",
+  slackTitle: "ananta.slack.title",
+  slackAlerts: "ananta.slack.alerts.text",
   pagerdutyDescription: "ananta.pagerduty.description",
   pagerdutySeverity: "ananta.pagerduty.severity",
   emailSubject: "ananta.email.subject",
@@ -20,36 +23,60 @@ export const use = (name: string, data = "."): string => `{{ template "${name}" 
 
 const TIME = `"2006-01-02 15:04:05 MST"`;
 
-export const TEMPLATE_TEXT = `{{/* Title: [FIRING:2] HighLatency cns-service (app plane), SLO p99. The SLO tells apart alerts
-     of one name about different SLOs of one service (p95 and p99, availability and p99). A page
-     groups a service's alerts of several names: the first one's name "and others". */}}
-{{ define "${TEMPLATE.title}" -}}
-[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ if .CommonLabels.alertname }}{{ .CommonLabels.alertname }}{{ else }}{{ (index .Alerts 0).Labels.alertname }} and others{{ end }}
-{{- if .CommonLabels.service }} {{ .CommonLabels.service }}{{ end }}
-{{- if .CommonLabels.plane }} ({{ .CommonLabels.plane }} plane){{ end }}
-{{- if .CommonLabels.${LABELS.slo} }}, SLO {{ .CommonLabels.${LABELS.slo} }}{{ end }}
-{{- end }}
+/** How a template prints a value: as it is, or escaped for Slack (a label `<!channel>` must not ping anyone). */
+type Printer = (expr: string) => string;
+const asIs: Printer = (expr) => `{{ ${expr} }}`;
+const forSlack: Printer = (expr) => `{{ template "${SLACK_ESCAPE}" ${expr} }}`;
 
-{{/* One alert: what, where, which SLO, its labels (the values), when, and its runbook. */}}
-{{ define "ananta.alert.text" -}}
-{{ .Labels.alertname }} [{{ .Labels.severity }}]{{ if .Labels.service }} on {{ .Labels.service }}{{ end }}{{ if .Labels.${LABELS.slo} }}, SLO {{ .Labels.${LABELS.slo} }}{{ end }}
+/** Slack's three control characters, escaped as its mrkdwn wants (& first). */
+const SLACK_ESCAPE = "ananta.slack.escape";
+const slackEscape = `{{ define "${SLACK_ESCAPE}" }}{{ . | reReplaceAll "&" "&amp;" | reReplaceAll "<" "&lt;" | reReplaceAll ">" "&gt;" }}{{ end }}`;
+
+/** Title: [FIRING:2] HighLatency cns-service (app plane), SLO p99. */
+const title = (name: string, v: Printer) => `{{ define "${name}" -}}
+[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ if .CommonLabels.alertname }}${v(".CommonLabels.alertname")}{{ else }}${v("(index .Alerts 0).Labels.alertname")} and others{{ end }}
+{{- if .CommonLabels.service }} ${v(".CommonLabels.service")}{{ end }}
+{{- if .CommonLabels.plane }} (${v(".CommonLabels.plane")} plane){{ end }}
+{{- if .CommonLabels.${LABELS.slo} }}, SLO ${v(`.CommonLabels.${LABELS.slo}`)}{{ end }}
+{{- end }}`;
+
+/** One alert: what, where, which SLO, its labels (the values), when, and its runbook. */
+const alertText = (name: string, v: Printer) => `{{ define "${name}" -}}
+${v(".Labels.alertname")} [${v(".Labels.severity")}]{{ if .Labels.service }} on ${v(".Labels.service")}{{ end }}{{ if .Labels.${LABELS.slo} }}, SLO ${v(`.Labels.${LABELS.slo}`)}{{ end }}
 {{- if .Annotations.summary }}
-  {{ .Annotations.summary }}{{ end }}
+  ${v(".Annotations.summary")}{{ end }}
 {{- if .Annotations.description }}
-  {{ .Annotations.description }}{{ end }}
-  Labels: {{ range .Labels.SortedPairs }}{{ .Name }}={{ .Value }} {{ end }}
+  ${v(".Annotations.description")}{{ end }}
+  Labels: {{ range .Labels.SortedPairs }}${v(".Name")}=${v(".Value")} {{ end }}
   Started: {{ .StartsAt.Format ${TIME} }}{{ if eq .Status "resolved" }}, resolved: {{ .EndsAt.Format ${TIME} }}{{ end }}
 {{- if .Annotations.runbook_url }}
-  Runbook: {{ .Annotations.runbook_url }}{{ end }}
-{{ end }}
+  Runbook: ${v(".Annotations.runbook_url")}{{ end }}
+{{ end }}`;
 
-{{/* The group: firing alerts first, then resolved ones. */}}
-{{ define "${TEMPLATE.alerts}" -}}
+/** The group: firing alerts first, then resolved ones. */
+const alertsText = (name: string, alert: string) => `{{ define "${name}" -}}
 {{ if .Alerts.Firing }}Firing ({{ .Alerts.Firing | len }}):
-{{ range .Alerts.Firing }}{{ template "ananta.alert.text" . }}{{ end }}{{ end }}
+{{ range .Alerts.Firing }}{{ template "${alert}" . }}{{ end }}{{ end }}
 {{- if .Alerts.Resolved }}Resolved ({{ .Alerts.Resolved | len }}):
-{{ range .Alerts.Resolved }}{{ template "ananta.alert.text" . }}{{ end }}{{ end }}
-{{- end }}
+{{ range .Alerts.Resolved }}{{ template "${alert}" . }}{{ end }}{{ end }}
+{{- end }}`;
+
+export const TEMPLATE_TEXT = `{{/* The title, alert and group text twice: as they are (e-mail, PagerDuty), and with every
+     value escaped for Slack. The SLO tells apart alerts of one name about different SLOs of one
+     service; a page groups a service's alerts of several names: the first one's name "and others". */}}
+${slackEscape}
+
+${title(TEMPLATE.title, asIs)}
+
+${title(TEMPLATE.slackTitle, forSlack)}
+
+${alertText("ananta.alert.text", asIs)}
+
+${alertText("ananta.slack.alert.text", forSlack)}
+
+${alertsText(TEMPLATE.alerts, "ananta.alert.text")}
+
+${alertsText(TEMPLATE.slackAlerts, "ananta.slack.alert.text")}
 
 {{/* PagerDuty summary (at most 1024 characters; PagerDuty truncates beyond). */}}
 {{ define "${TEMPLATE.pagerdutyDescription}" -}}

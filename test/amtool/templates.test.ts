@@ -90,6 +90,24 @@ describe("notification templates (amtool template render)", () => {
     assert.ok(html.includes("&lt;for 1m&gt;") && !html.includes("<for 1m>"), html);
   });
 
+  it("escapes & < > in every value Slack gets, so a scraped label or annotation cannot ping @channel or forge a link", () => {
+    const hostile = path.join(tmpDir("ananta-tmpl-"), "hostile.json");
+    const labels = { ...GROUP.commonLabels, service: "<!channel>", datname: "<!here> & <https://evil.example|click>" };
+    const alerts = [{ ...GROUP.alerts[0], labels: { ...GROUP.alerts[0].labels, ...labels }, annotations: { summary: "<!everyone> look", runbook_url: "https://x.example/<!channel>" } }];
+    fs.writeFileSync(hostile, JSON.stringify({ ...GROUP, alerts, commonLabels: labels }));
+    const renderWith = (text: string) => {
+      const r = tool("amtool", ["template", "render", `--template.glob=${glob}`, `--template.data=${hostile}`, `--template.text=${text}`]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout;
+    };
+    const slack = renderWith(use(TEMPLATE.slackTitle)) + renderWith(use(TEMPLATE.slackAlerts));
+    assert.doesNotMatch(slack, /<!|<https/, slack);
+    assert.match(slack, /&lt;!channel&gt;/);
+    assert.match(slack, /datname=&lt;!here&gt; &amp; &lt;https:\/\/evil\.example\|click&gt;/);
+    // E-mail and PagerDuty keep the values as they are (HTML escapes them itself).
+    assert.match(renderWith(use(TEMPLATE.title)), /<!channel>/);
+  });
+
   it("renders every template field of every receiver", () => {
     const fields = new Map<string, "text" | "html">();
     const walk = (node: unknown, key = ""): void => {
