@@ -130,9 +130,12 @@ function alertGroupEvent(g: AlertGroup, topicArn: string, topicSeverity: PagerDu
 
 function messageEvent(n: Extract<Notification, { kind: "message" }>, severity: PagerDutySeverity): UnroutedEvent {
   const title = n.subject ?? (firstLine(n.body) || "SNS notification");
+  // A cut Alertmanager group keeps its group's incident: every repeat updates it, and its resolve resolves it.
+  const dedup_key = dedupKey(n.cutGroup ? n.cutGroup.key : `sns:${n.messageId}`);
+  if (n.cutGroup?.status === "resolved") return { event_action: "resolve", dedup_key };
   return {
     event_action: "trigger",
-    dedup_key: dedupKey(`sns:${n.messageId}`),
+    dedup_key,
     payload: {
       summary: truncate(title, SUMMARY_MAX),
       source: n.topicArn,

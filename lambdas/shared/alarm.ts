@@ -2,7 +2,7 @@
 // notification in the stack's format (AMP's Alertmanager), when the message is one; otherwise the
 // message as sent (subject and body), so that nothing we cannot interpret is dropped. A record
 // without an SNS message at all cannot be forwarded and is rejected.
-import { AlertGroup, looksLikeAlertGroup, readAlertGroup } from "./alertmanager";
+import { AlertGroup, CutGroup, looksLikeAlertGroup, readAlertGroup, readCutGroup } from "./alertmanager";
 import { isObject, type Json } from "./json";
 import { quoted } from "./text";
 import { regionOf } from "./region";
@@ -78,6 +78,8 @@ export type Notification =
       lookedLike?: string;
       /** Why it could not be read as what it looked like (empty for plain messages). */
       problems: string[];
+      /** An Alertmanager group cut to SNS's limit: its status and key, from the message's head. */
+      cutGroup?: CutGroup;
     });
 
 /** A record that carries no SNS message: there is nothing to forward. */
@@ -116,9 +118,9 @@ export function parseRecord(record: unknown): Notification {
   // Alertmanager cuts a message over SNS's 256 KB limit (attribute `truncated`): no longer JSON,
   // it is forwarded as it is, saying so.
   const truncated = isObject(sns.MessageAttributes) && isObject(sns.MessageAttributes.truncated);
-  return truncated
-    ? { ...envelope, kind: "message", body, lookedLike: "an Alertmanager notification", problems: ["Alertmanager cut the message to fit SNS's 256 KB limit"] }
-    : { ...envelope, kind: "message", body, problems: [] };
+  if (!truncated) return { ...envelope, kind: "message", body, problems: [] };
+  const cutGroup = readCutGroup(body);
+  return { ...envelope, kind: "message", body, lookedLike: "an Alertmanager notification", problems: ["Alertmanager cut the message to fit SNS's 256 KB limit"], ...(cutGroup ? { cutGroup } : {}) };
 }
 
 function parseJson(text: string): unknown {

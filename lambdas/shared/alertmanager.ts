@@ -47,7 +47,7 @@ const labelSet = (labels: Record<string, string>): string =>
     .join(", ")}}`;
 
 /** Names the alert group: the same for its firing and its resolved notifications, distinct per workspace and group. */
-export const groupKey = (g: AlertGroup): string => `alertmanager:${g.externalURL}:${labelSet(g.groupLabels)}`;
+export const groupKey = (g: Pick<AlertGroup, "externalURL" | "groupLabels">): string => `alertmanager:${g.externalURL}:${labelSet(g.groupLabels)}`;
 
 const firing = (g: AlertGroup) => g.alerts.filter((a) => a.status === "firing");
 const resolved = (g: AlertGroup) => g.alerts.filter((a) => a.status === "resolved");
@@ -89,3 +89,31 @@ export const runbooks = (g: AlertGroup): string[] => [...new Set(g.alerts.flatMa
 
 /** When the group started firing: its earliest alert. */
 export const startedAt = (g: AlertGroup): string | undefined => g.alerts.map((a) => a.startsAt).sort()[0];
+
+/** A group cut short: what its head still says (status and key), enough to page and resolve the right incident. */
+export interface CutGroup {
+  status: AlertGroup["status"];
+  key: string;
+}
+
+const JSON_STRING = String.raw`"(?:[^"\\]|\\.)*"`;
+const CUT_HEAD = new RegExp(
+  String.raw`^\{"version":"${ALERTMANAGER_MESSAGE_VERSION.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}","status":"(firing|resolved)","receiver":${JSON_STRING},"externalURL":(${JSON_STRING}),` +
+    String.raw`"groupLabels":(\{(?:${JSON_STRING}:${JSON_STRING}(?:,${JSON_STRING}:${JSON_STRING})*)?\})`,
+);
+
+/**
+ * The head of a message Alertmanager cut to SNS's 256 KB: the SNS template writes status,
+ * externalURL and groupLabels first, so a cut message still names its group.
+ */
+export function readCutGroup(body: string): CutGroup | undefined {
+  const m = CUT_HEAD.exec(body);
+  if (!m) return undefined;
+  try {
+    const externalURL = JSON.parse(m[2]) as string;
+    const groupLabels = JSON.parse(m[3]) as Record<string, string>;
+    return { status: m[1] as AlertGroup["status"], key: groupKey({ externalURL, groupLabels }) };
+  } catch {
+    return undefined;
+  }
+}

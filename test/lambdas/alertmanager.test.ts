@@ -150,10 +150,25 @@ describe("lambdas: Alertmanager notifications (AMP through SNS)", () => {
     assert.match(JSON.stringify(posted), /AlarmArn a JSON object is not an ARN/);
   });
 
+  it("PagerDuty: a group cut to SNS's limit keeps its group's incident at every repeat, and its resolve resolves it (never pages)", async () => {
+    const cut = (status: "firing" | "resolved", messageId: string) => {
+      const event = published(JSON.stringify(group(status)).slice(0, 400), { messageId, subject: status === "firing" ? "[FIRING:1] ErrorBudgetBurningFast" : "[RESOLVED] ErrorBudgetBurningFast" });
+      (event.Records[0] as { Sns: Record<string, unknown> }).Sns.MessageAttributes = { truncated: { Type: "String", Value: "true" } };
+      return event;
+    };
+    await pagerduty()(cut("firing", "sns-1"), lambdaContext());
+    await pagerduty()(cut("firing", "sns-2-repeat"), lambdaContext());
+    await pagerduty()(cut("resolved", "sns-3"), lambdaContext());
+    const sent = bodies(h.pd) as { event_action: string; dedup_key: string }[];
+    const key = groupKey(group("firing"));
+    assert.deepEqual(sent.map((e) => [e.event_action, e.dedup_key]), [["trigger", key], ["trigger", key], ["resolve", key]]);
+  });
+
   for (const [what, message, attributes, problem] of [
     ["a later version of the format", { ...group("firing"), version: "ananta.alertmanager/2" }, undefined, /version "ananta.alertmanager\/2" is not ananta.alertmanager\/1/],
     ["an alert without labels", { ...group("firing"), alerts: [{ ...alert("firing"), labels: undefined }] }, undefined, /alerts\[0\] lacks a readable labels/],
     ["a message Alertmanager cut to SNS's limit", JSON.stringify(group("firing")).slice(0, 120), { truncated: { Type: "String", Value: "true" } }, /cut the message to fit SNS's 256 KB limit/],
+    ["a message cut within its head (no group to read)", JSON.stringify(group("firing")).slice(0, 60), { truncated: { Type: "String", Value: "true" } }, /cut the message to fit SNS's 256 KB limit/],
   ] as const) {
     it(`forwards ${what} as it is to both, saying why it could not be read`, async () => {
       const event = published(message, {});
