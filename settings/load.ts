@@ -6,7 +6,7 @@ import { z } from "zod";
 import { setSecretCommand, SettingsError, SettingsProblem, StackFileError } from "./errors";
 import { durationSeconds } from "./duration";
 import { projectDefaults } from "./project";
-import { hasWindow, instantiate, promqlProblem } from "./promql";
+import { hasWindow, instantiate, isSelectorOnly, promqlProblem, sliShapeProblem, windowsInRanges } from "./promql";
 import { EventsSlo, LatencySlo, PROJECT, RawSettings, SECRET_KEYS, SecretKey, TeamId, settingsSchema } from "./schema";
 import { suggestKey } from "./suggest";
 
@@ -123,8 +123,9 @@ function sloProblems(s: RawSettings, svc: RawSettings["services"][number], i: nu
     reachable([...at, "objective"], l.objective, l.periodDays);
     const metric = l.metric ?? svc.metrics.duration;
     if (l.selector !== undefined) {
-      const why = promqlProblem(`${metric}_bucket{${l.selector}}`);
-      if (why) problem([...at, "selector"], l.selector, `must be label matchers such as method="GET"; ${metric}_bucket{${l.selector}} ${why}`);
+      const selector = `${metric}_bucket{${l.selector}}`;
+      const why = promqlProblem(selector) ?? (isSelectorOnly(selector) ? undefined : "is more than one selector");
+      if (why) problem([...at, "selector"], l.selector, `must be label matchers such as method="GET"; ${selector} ${why}`);
     }
     const buckets = l.buckets ?? (l.metric === undefined ? svc.metrics.durationBuckets : undefined);
     if (buckets && !buckets.some((b) => Math.abs(b - l.thresholdSeconds) < 1e-9)) {
@@ -141,8 +142,12 @@ function sloProblems(s: RawSettings, svc: RawSettings["services"][number], i: nu
         problem([...at, field], query, "must contain {{window}} (or {{.window}}) where the rate window goes, e.g. sum(rate(x[{{window}}]))");
         continue;
       }
+      if (!windowsInRanges(query)) {
+        problem([...at, field], query, "must use {{window}} only as a range, e.g. rate(x[{{window}}]); elsewhere it becomes a literal 5m");
+        continue;
+      }
       for (const w of rawWindows(s)) {
-        const why = promqlProblem(instantiate(query, w));
+        const why = promqlProblem(instantiate(query, w)) ?? sliShapeProblem(instantiate(query, w));
         if (why) {
           problem([...at, field], query, `${why} once {{window}} is ${w}`);
           break;

@@ -2,6 +2,7 @@
 // (Pulumi.yaml mirrors them for the CLI; a test keeps the two in step); what is particular to
 // one organisation (its teams, channels, e-mail domain, runbook URL, name prefix) is data in
 // the stack files or in Pulumi.yaml's project defaults.
+import { durationSeconds } from "./duration";
 import { z } from "zod";
 
 export { PROJECT } from "./project";
@@ -30,12 +31,28 @@ export type Severity = (typeof SEVERITIES)[number];
 export type Category = (typeof CATEGORIES)[number];
 
 const NAME = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+
+/** Whether Prometheus's RE2 takes the pattern: it must compile, and use no lookaround or backreference (RE2 has neither). */
+function isRe2Regex(pattern: string): boolean {
+  if (/\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) return false;
+  try {
+    new RegExp(`^(?:${pattern})$`);
+    return true;
+  } catch {
+    return false;
+  }
+}
 // Prometheus duration syntax, e.g. 30s, 5m, 1h30m.
 const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 
 const name = (what: string) =>
   z.string().regex(NAME, { message: `must be ${what}: lower-case letters, digits and '-', 2-63 characters, starting with a letter` });
 const duration = z.string().regex(DURATION, { message: "must be a Prometheus duration such as 30s, 5m or 1h30m" });
+/** An interval something runs at: zero would be refused by Prometheus or Alertmanager (or spin). */
+const interval = duration.refine((d) => durationSeconds(d) > 0, { message: "must be longer than 0s" });
+/** How long an alert condition must hold: beyond a week it never pages in time. */
+const MAX_FOR_SECONDS = 7 * 86_400;
+const forDuration = duration.refine((d) => durationSeconds(d) <= MAX_FOR_SECONDS, { message: "must be at most 7d: an alert that waits longer never pages in time" });
 const percent = z
   .number({ message: "must be a number" })
   .gt(0, { message: "must be a percentage greater than 0 and less than 100" })
@@ -144,12 +161,12 @@ const sloOverrideSchema = z.strictObject({
 });
 
 const metricsSchema = z.strictObject({
-  up: z.string().min(1).default("up"),
-  requests: z.string().min(1).default("http_requests_total"),
-  duration: z.string().min(1).default("http_request_duration_seconds"),
+  up: metricName.default("up"),
+  requests: metricName.default("http_requests_total"),
+  duration: metricName.default("http_request_duration_seconds"),
   /** The request histogram's bucket boundaries, when known: latency thresholds must be among them. */
   durationBuckets: z.array(positive).min(1).optional(),
-  errorCodes: z.string().min(1).default("5.."),
+  errorCodes: z.string().min(1).refine(isRe2Regex, { message: "must be a regular expression Prometheus accepts (RE2: no lookaround, no backreference), such as 5.. or 5..|429" }).default("5.."),
 });
 
 export const serviceSchema = z.strictObject({
@@ -158,7 +175,14 @@ export const serviceSchema = z.strictObject({
   job: z.string().min(1).optional(),
   /** A team of notifications.teams: the `team` label, and (routing.serviceTeams) the owner of the service's alerts. */
   team: teamId.optional(),
-  targets: z.array(z.string().regex(/^[^\s/:]+:[0-9]{1,5}$/, { message: "must be host:port" })).default([]),
+  targets: z
+    .array(
+      z
+        .string()
+        .regex(/^[^\s/:]+:[0-9]{1,5}$/, { message: "must be host:port" })
+        .refine((t) => Number(t.split(":")[1]) >= 1 && Number(t.split(":")[1]) <= 65535, { message: "must have a port from 1 to 65535" }),
+    )
+    .default([]),
   metrics: metricsSchema.prefault({}),
   slo: sloOverrideSchema.optional(),
 });
@@ -209,12 +233,12 @@ const sloSchema = z.strictObject({
 });
 
 const alertsSchema = z.strictObject({
-  serviceDownFor: duration.default("1m"),
+  serviceDownFor: forDuration.default("1m"),
   highErrorRatio: ratio.default(0.01),
-  highErrorFor: duration.default("5m"),
+  highErrorFor: forDuration.default("5m"),
   criticalErrorRatio: ratio.default(0.05),
-  criticalErrorFor: duration.default("2m"),
-  latencyFor: duration.default("10m"),
+  criticalErrorFor: forDuration.default("2m"),
+  latencyFor: forDuration.default("10m"),
   dbConnectionsRatio: ratio.default(0.9),
   dbReplicationLagSeconds: positive.default(30),
   dbLongTransactionSeconds: positive.default(300),
@@ -226,47 +250,47 @@ const alertsSchema = z.strictObject({
   containerRestarts: positive.default(3),
   deploymentWindow: duration.default("15m"),
   // Thresholds and `for` durations of the remaining alerts in monitoring/alerts/ (README "Alerts").
-  targetMissingFor: duration.default("5m"),
+  targetMissingFor: forDuration.default("5m"),
   // HA: a Prometheus replica or an Alertmanager peer down, or a peer missing from the cluster.
-  peerDownFor: duration.default("5m"),
+  peerDownFor: forDuration.default("5m"),
   flappingChanges: positive.default(4),
-  flappingFor: duration.default("5m"),
-  dbConnectionsFor: duration.default("2m"),
-  dbDownFor: duration.default("1m"),
-  dbReplicationLagFor: duration.default("5m"),
-  dbLongTransactionFor: duration.default("2m"),
+  flappingFor: forDuration.default("5m"),
+  dbConnectionsFor: forDuration.default("2m"),
+  dbDownFor: forDuration.default("1m"),
+  dbReplicationLagFor: forDuration.default("5m"),
+  dbLongTransactionFor: forDuration.default("2m"),
   dbDeadlocks: positive.default(3),
-  dbDeadlocksFor: duration.default("1m"),
-  redisMemoryFor: duration.default("2m"),
-  redisDownFor: duration.default("1m"),
-  redisEvictionsFor: duration.default("5m"),
-  hostCpuFor: duration.default("10m"),
-  hostMemoryFor: duration.default("5m"),
-  diskFillFor: duration.default("15m"),
-  containerRestartsFor: duration.default("1m"),
-  containerOomFor: duration.default("1m"),
-  deploymentFor: duration.default("2m"),
-  ruleFailuresFor: duration.default("5m"),
+  dbDeadlocksFor: forDuration.default("1m"),
+  redisMemoryFor: forDuration.default("2m"),
+  redisDownFor: forDuration.default("1m"),
+  redisEvictionsFor: forDuration.default("5m"),
+  hostCpuFor: forDuration.default("10m"),
+  hostMemoryFor: forDuration.default("5m"),
+  diskFillFor: forDuration.default("15m"),
+  containerRestartsFor: forDuration.default("1m"),
+  containerOomFor: forDuration.default("1m"),
+  deploymentFor: forDuration.default("2m"),
+  ruleFailuresFor: forDuration.default("5m"),
   notificationsFailingRatio: ratio.default(0.01),
-  notificationsFailingFor: duration.default("5m"),
-  configReloadFor: duration.default("10m"),
+  notificationsFailingFor: forDuration.default("5m"),
+  configReloadFor: forDuration.default("10m"),
 });
 
 const alertmanagerSchema = z.strictObject({
   groupWait: duration.default("30s"),
-  groupInterval: duration.default("5m"),
+  groupInterval: interval.default("5m"),
   repeatInterval: z
     .strictObject({
-      critical: duration.default("1h"),
-      warning: duration.default("6h"),
-      info: duration.default("24h"),
+      critical: interval.default("1h"),
+      warning: interval.default("6h"),
+      info: interval.default("24h"),
       // The Watchdog heartbeat: a dead man's switch expects it often.
-      watchdog: duration.default("1m"),
+      watchdog: interval.default("1m"),
     })
     .prefault({}),
   resolveTimeout: duration.default("5m"),
   // HA: how long each later peer waits per earlier peer before it sends (--cluster.peer-timeout).
-  peerTimeout: duration.default("15s"),
+  peerTimeout: interval.default("15s"),
 });
 
 const slackChannel = z.string().regex(/^#[a-z0-9][a-z0-9._-]*$/, { message: "must be a Slack channel name such as #critical-alerts" });
@@ -371,8 +395,8 @@ const dockerSchema = z.strictObject({
       size: z.string().regex(/^[0-9]+(B|KB|MB|GB|TB|PB)$/, { message: "must be a size such as 10GB" }).optional(),
     })
     .prefault({}),
-  scrapeInterval: duration.default("15s"),
-  evaluationInterval: duration.default("15s"),
+  scrapeInterval: interval.default("15s"),
+  evaluationInterval: interval.default("15s"),
   exporters: z
     .strictObject({
       nodeExporter: z.boolean().default(true),
