@@ -157,14 +157,35 @@ function sloProblems(s: RawSettings, svc: RawSettings["services"][number], i: nu
   });
 }
 
+/** Every SLO period in days, with who sets it (the stack's default, or a service's SLO). */
+function sloPeriods(s: RawSettings): { days: number; where: string }[] {
+  return [
+    { days: s.slo.periodDays, where: "slo.periodDays" },
+    ...s.services.flatMap((svc) => [
+      ...(svc.slo?.availability && svc.slo.availability.periodDays ? [{ days: svc.slo.availability.periodDays, where: `service ${svc.name}, SLO availability` }] : []),
+      ...(svc.slo?.latency ?? []).flatMap((l) => (l.periodDays ? [{ days: l.periodDays, where: `service ${svc.name}, SLO ${l.name}` }] : [])),
+      ...(svc.slo?.events ?? []).flatMap((e) => (e.periodDays ? [{ days: e.periodDays, where: `service ${svc.name}, SLO ${e.name}` }] : [])),
+    ]),
+  ];
+}
+
+/**
+ * The stack's Prometheus must keep every SLO period and a day more (the period's windows read
+ * `offset <period>` and a slot beyond): shorter, and a "30-day" budget silently covers only what
+ * is kept. AMP keeps its own history (150 days), so this is the Docker Prometheus's concern only.
+ */
+function retentionProblems(s: RawSettings, problem: Problem): void {
+  if (s.aws.amp.enabled) return;
+  const longest = sloPeriods(s).reduce((a, b) => (b.days > a.days ? b : a));
+  const needed = (longest.days + 1) * 86_400;
+  if (durationSeconds(s.docker.retention.time) < needed) {
+    problem(["docker", "retention", "time"], s.docker.retention.time, `must keep the longest SLO period and a day more: at least ${longest.days + 1}d for the ${longest.days}-day period of ${longest.where}`);
+  }
+}
+
 /** Burn-rate windows: short below long, long within every period, long windows in whole hours. */
 function alertingProblems(s: RawSettings, problem: Problem): void {
-  const periods = [s.slo.periodDays, ...s.services.flatMap((svc) => [
-    ...(svc.slo?.availability && svc.slo.availability.periodDays ? [svc.slo.availability.periodDays] : []),
-    ...(svc.slo?.latency ?? []).flatMap((l) => (l.periodDays ? [l.periodDays] : [])),
-    ...(svc.slo?.events ?? []).flatMap((e) => (e.periodDays ? [e.periodDays] : [])),
-  ])];
-  const shortest = Math.min(...periods);
+  const shortest = Math.min(...sloPeriods(s).map((p) => p.days));
   for (const kind of ["page", "ticket"] as const) {
     s.slo.alerting[kind].forEach((p, j) => {
       const at = ["slo", "alerting", kind, j];
@@ -218,6 +239,7 @@ function crossProblems(s: RawSettings, raw: RawConfig, requireSecrets: boolean):
     sloProblems(s, svc, i, problem);
   });
   alertingProblems(s, problem);
+  retentionProblems(s, problem);
 
   // Teams: one Slack channel per team (receivers and webhooks are per team).
   const channelOwner = new Map<string, string>();

@@ -391,7 +391,8 @@ const dockerSchema = z.strictObject({
     .prefault({}),
   retention: z
     .strictObject({
-      time: duration.default("30d"),
+      // The default SLO period (30 days) and a day more.
+      time: duration.default("31d"),
       size: z.string().regex(/^[0-9]+(B|KB|MB|GB|TB|PB)$/, { message: "must be a size such as 10GB" }).optional(),
     })
     .prefault({}),

@@ -61,6 +61,8 @@ const CASES: BadCase[] = [
   { what: "a group interval of 0s", stack: "dev", options: { config: { alertmanager: { groupInterval: "0s" } } }, key: "ananta-monitoring:alertmanager.groupInterval", value: '"0s"' },
   { what: "an alert that waits years", stack: "dev", options: { config: { alerts: { serviceDownFor: "5y" } } }, key: "ananta-monitoring:alerts.serviceDownFor", value: '"5y"' },
   { what: "a target port over 65535", stack: "dev", options: { config: { services: service({ targets: ["cns.internal:99999"] }) } }, key: "ananta-monitoring:services[0].targets[0]", value: '"cns.internal:99999"' },
+  { what: "a retention shorter than the SLO period", stack: "dev", options: { config: { docker: { host: "unix:///var/run/docker.sock", retention: { time: "7d" } } } }, key: "ananta-monitoring:docker.retention.time", value: '"7d"' },
+  { what: "a retention shorter than a service's own SLO period", stack: "dev", options: { config: { docker: { host: "unix:///var/run/docker.sock", retention: { time: "31d" } }, services: service({ slo: { availability: { objective: 99.9, periodDays: 90 } } }) } }, key: "ananta-monitoring:docker.retention.time", value: '"31d"' },
   { what: "Docker ports published on every interface", stack: "dev", options: { config: { docker: { host: "unix:///var/run/docker.sock", bindAddress: "0.0.0.0" } } }, key: "ananta-monitoring:docker.bindAddress", value: '"0.0.0.0"' },
   { what: "Docker ports published on every IPv6 interface", stack: "dev", options: { config: { docker: { host: "unix:///var/run/docker.sock", bindAddress: "::" } } }, key: "ananta-monitoring:docker.bindAddress", value: '"::"' },
   { what: "latency threshold in milliseconds by mistake", stack: "dev", options: { config: { services: service({ slo: { latency: [{ name: "p95", thresholdSeconds: 500, objective: 95 }] } }) } }, key: "ananta-monitoring:services[0].slo.latency[0].thresholdSeconds", value: "500" },
@@ -128,6 +130,11 @@ describe("bad configuration fails before any resource is registered", () => {
       assert.match(line, /: (must|is|duplicates|levels|looks|leaves)/, `no statement of what is allowed in: ${line}`);
     });
   }
+
+  it("names the period and the service a retention must cover", async () => {
+    const { error } = await failProgram("dev", { config: { docker: { host: "unix:///var/run/docker.sock", retention: { time: "31d" } }, services: service({ slo: { availability: { objective: 99.9, periodDays: 90 } } }) } });
+    assert.match(error.message, /docker\.retention\.time = "31d": must keep the longest SLO period and a day more: at least 91d for the 90-day period of service cns-service, SLO availability/);
+  });
 
   it("spells out the unit of a latency threshold it refuses", async () => {
     const { error } = await failProgram("dev", { config: { slo: { latency: [{ name: "p95", thresholdSeconds: 500, objective: 95 }] } } });
