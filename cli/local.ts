@@ -39,8 +39,8 @@ notification. Type \`help\` once it runs for the commands that break and heal se
   --ha                   two Prometheus replicas and three Alertmanager peers instead of one each
   --help, -h             this text
 
-While it runs: npm run test-alert posts a test alert to it, and npm run gate reads its budgets
-(the start-up text prints the command).
+While it runs: npm run test-alert posts a test alert to it, npm run gate reads its budgets and
+npm run doctor checks it (the start-up text prints both commands).
 `;
 
 runMain(USAGE, async (argv) => {
@@ -87,6 +87,7 @@ runMain(USAGE, async (argv) => {
   const help = pipeline.ha ? `${CONTROL_HELP}\n${HA_HELP}` : CONTROL_HELP;
   console.log(help.replace(/^/gm, "  "));
   console.log(`\nThe error budget gate against this stack: npm run gate -- --prometheus ${pipeline.prometheusUrl} --service ${example}`);
+  console.log(`A health check of it: npm run doctor -- --prometheus ${pipeline.prometheusUrl} --alertmanager ${pipeline.alertmanagerUrl} --config ${path.relative(process.cwd(), stackFile) || stackFile}`);
   console.log(`\nNotifications appear below as they reach each receiver. Ctrl-C stops everything.\n`);
 
   const input = readline.createInterface({ input: process.stdin });
