@@ -3,6 +3,7 @@
 // and the two forwarder Lambdas that carry alarm notifications to PagerDuty and Slack.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { namePrefix } from "../monitoring/layout";
 import { ENV, FORWARDERS, Forwarder as ForwarderKind } from "../lambdas/contract";
 import { inventoryAlarms } from "../monitoring/cloudwatch/alarms";
 import { keyViaServices, pagerdutySeverities, parameterNames, slackTeams, topicIds, topicName } from "../monitoring/cloudwatch/forwarders";
@@ -111,15 +112,20 @@ export class AwsAlerting extends pulumi.ComponentResource {
       pagerduty: [pagerdutyKey.arn],
       slack: Object.values(webhooks).map((p) => p.arn),
     };
+    const account = aws.getCallerIdentityOutput({}, child).accountId;
+    const partition = aws.getPartitionOutput({}, child).partition;
+    // The stack's own alarms (all named <namePrefix>-<environment>-...): the PagerDuty forwarder reads their current state.
+    const stackAlarms = pulumi.interpolate`arn:${partition}:cloudwatch:${settings.awsRegion!}:${account}:alarm:${namePrefix(settings)}-*`;
     const forwarders = Object.fromEntries(
       FORWARDERS.map((f) => [
         f,
-        new Forwarder(`${name}-${f}`, { settings, forwarder: f, environment: environment[f], parameterArns: parameterArns[f], keyArn: key.arn, topicArns: this.topicArns, tags }, child),
+        new Forwarder(
+          `${name}-${f}`,
+          { settings, forwarder: f, environment: environment[f], parameterArns: parameterArns[f], keyArn: key.arn, topicArns: this.topicArns, tags, ...(f === "pagerduty" ? { alarmArns: stackAlarms } : {}) },
+          child,
+        ),
       ]),
     ) as Record<ForwarderKind, Forwarder>;
-
-    const account = aws.getCallerIdentityOutput({}, child).accountId;
-    const partition = aws.getPartitionOutput({}, child).partition;
     new aws.kms.KeyPolicy(
       `${name}-key-policy`,
       {

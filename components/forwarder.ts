@@ -22,6 +22,8 @@ export interface ForwarderArgs {
   keyArn: pulumi.Input<string>;
   topicArns: Record<TopicId, pulumi.Input<string>>;
   tags: Record<string, string>;
+  /** Alarms whose current state it may read (DescribeAlarms), to drop an ALARM retried after the alarm recovered. */
+  alarmArns?: pulumi.Input<string>;
 }
 
 // Lambda retries a failed asynchronous invocation at most twice; then the event goes to the queue.
@@ -66,6 +68,7 @@ export class Forwarder extends pulumi.ComponentResource {
             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
             { Sid: "ReadOwnParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: args.parameterArns },
             { Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: queue.arn },
+            ...(args.alarmArns ? [{ Sid: "ReadStackAlarmStates", Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: args.alarmArns }] : []),
             {
               Sid: "UseAlertingKey",
               Effect: "Allow",

@@ -1,6 +1,7 @@
 // PagerDuty forwarder: CloudWatch alarm notifications from SNS → Events API v2.
 import { ENV, PAGERDUTY_EVENTS_URL, PAGERDUTY_SEVERITIES, PagerDutySeverity } from "../contract";
 import { optionalUrl, requiredString, stringMap } from "../shared/config";
+import { AlarmState } from "../shared/cloudwatch";
 import { FailureCause } from "../shared/delivery";
 import { createForwarder, ForwarderOptions, ForwarderSpec, Handler } from "../shared/forwarder";
 import { pagerDutyAction } from "./event";
@@ -25,10 +26,16 @@ const spec: ForwarderSpec<PagerDutyConfig> = {
     severities: stringMap(env, ENV.topicSeverities, { required: false, allowed: PAGERDUTY_SEVERITIES }),
     eventsUrl: optionalUrl(env, ENV.pagerdutyEventsUrl, PAGERDUTY_EVENTS_URL),
   }),
-  async forward(n, { config, log, post, withSecret }) {
+  async forward(n, { config, log, post, withSecret, alarmState }) {
     const known = config.severities[n.topicArn];
     const action = pagerDutyAction(n, known ?? DEFAULT_SEVERITY);
     if ("skip" in action) return { skipped: action.skip };
+    // An ALARM retried by Lambda after the alarm recovered (its OK already resolved the incident)
+    // would open an incident nobody resolves: page only an ALARM that is still the alarm's state.
+    if (n.kind === "alarm" && action.event.event_action === "trigger") {
+      const stale = staleBy(n.alarm.changedAt, await alarmState(n.alarm.name));
+      if (stale) return { skipped: stale };
+    }
     if (!known && action.event.event_action === "trigger") {
       log.warn(`topic is not in ${ENV.topicSeverities}; using the default severity`, { severity: DEFAULT_SEVERITY });
     }
@@ -36,6 +43,13 @@ const spec: ForwarderSpec<PagerDutyConfig> = {
     return { delivered };
   },
 };
+
+/** Why an ALARM of `changedAt` is stale, given the alarm's current state; undefined when it is not. */
+export function staleBy(changedAt: string | undefined, now: AlarmState | undefined): string | undefined {
+  if (!changedAt || !now || now.state === "ALARM") return undefined;
+  const since = Date.parse(now.since);
+  return Number.isFinite(since) && since > Date.parse(changedAt) ? `stale ALARM of ${changedAt}: the alarm has been ${now.state} since ${now.since}` : undefined;
+}
 
 export const createPagerDutyHandler = (options?: ForwarderOptions): Handler => createForwarder(spec, options);
 

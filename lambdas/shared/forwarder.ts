@@ -5,6 +5,7 @@
 import type { Context } from "aws-lambda";
 import { ENV, Forwarder } from "../contract";
 import { Notification, parseRecord } from "./alarm";
+import { AlarmState, AlarmStateReader, cloudWatchAlarmReader } from "./cloudwatch";
 import { Env, secondsFrom } from "./config";
 import { DEFAULT_TUNING, Deadline, deadlineIn, Delivered, DeliveryError, DeliveryTuning, FailureCause, postJson } from "./delivery";
 import { createLogger, LogFields, Logger, LogSink } from "./log";
@@ -28,6 +29,8 @@ export interface ForwardDeps<C> {
   secrets: SecretStore;
   deadline: Deadline;
   log: Logger;
+  /** The alarm's current state in CloudWatch (undefined when it cannot be read). */
+  alarmState(alarmName: string): Promise<AlarmState | undefined>;
   post(url: string, body: unknown): Promise<Delivered>;
   /**
    * Delivers with the secret held in `parameter`. When the receiver rejects that credential (a
@@ -75,6 +78,7 @@ export function createForwarder<C>(spec: ForwarderSpec<C>, options: ForwarderOpt
   const env = options.env ?? process.env;
   const tuning = { ...DEFAULT_TUNING, ...options.tuning };
   let secrets: SecretStore | undefined;
+  let alarms: AlarmStateReader | undefined;
   const random = options.random ?? Math.random;
   let config: C | undefined;
 
@@ -140,7 +144,16 @@ export function createForwarder<C>(spec: ForwarderSpec<C>, options: ForwarderOpt
         return deliver(fresh);
       }
     };
-    const deps = { config, secrets: store, deadline, withSecret, post: (url: string, body: unknown) => postJson(url, body, deadline, { tuning, random, fetch: options.fetch }) };
+    const alarmState = async (alarmName: string) => {
+      try {
+        return await (alarms ??= cloudWatchAlarmReader(process.env, tuning.requestTimeoutMs))(alarmName, deadline.signal);
+      } catch (error) {
+        // Unknown is not stale: the notification goes on as it came.
+        rlog.warn("the alarm's current state could not be read; forwarding the notification as it came", { alarm: alarmName, ...errorFields(error) });
+        return undefined;
+      }
+    };
+    const deps = { config, secrets: store, deadline, withSecret, alarmState, post: (url: string, body: unknown) => postJson(url, body, deadline, { tuning, random, fetch: options.fetch }) };
     const delivered = await Promise.all(records.map((r, i) => forwardRecord(r, i, deps, rlog)));
     const failed = delivered.flatMap((ok, i) => (ok ? [] : [i]));
     if (failed.length > 0) {

@@ -24,7 +24,7 @@ import type { Settings } from "../../settings";
 import { type FakeSns, type SnsHandler, startFakeSns } from "../helpers/fake-sns";
 import { settingsOf, settingsWith, tmpDir } from "../helpers/tools";
 import { writeRunnable } from "../../tools/lambda-runnable";
-import { type FakeServer, startServer, startSsm, useSsmEndpoint } from "../lambdas/servers";
+import { type FakeServer, startServer, startSsm, useAwsEndpoints } from "../lambdas/servers";
 
 const REGION = "us-east-1";
 const ROUTING_KEY = "amp-e2e-routing-key";
@@ -75,7 +75,7 @@ describe("e2e: AMP's Alertmanager → SNS → forwarder Lambdas → PagerDuty an
       parameters[parameterNames.slackWebhook(settings, team)] = `${slack.url}${p}`;
     }
     ssm = await startSsm(parameters);
-    restore.push(useSsmEndpoint(ssm.url));
+    restore.push(useAwsEndpoints(ssm.url));
 
     // The forwarders as deployed: their bundles, with the environment the AWS component gives them.
     const byArn = (entries: [string, string][]) => JSON.stringify(Object.fromEntries(entries.map(([t, v]) => [arnOf(t), v])));

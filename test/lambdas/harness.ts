@@ -3,7 +3,7 @@
 import { ENV } from "../../lambdas/contract";
 import { LogLevel } from "../../lambdas/shared/log";
 import { TOPICS } from "./events";
-import { FakeServer, Reply, startServer, startSsm, useSsmEndpoint } from "./servers";
+import { FakeServer, Reply, startCloudWatch, startServer, startSsm, useAwsEndpoints } from "./servers";
 
 export const PARAMS = {
   pagerdutyKey: "/alerting/pagerduty/routing-key",
@@ -27,6 +27,9 @@ export interface Harness {
   pd: FakeServer;
   slack: FakeServer;
   ssm: FakeServer;
+  cloudwatch: FakeServer;
+  /** The alarms' current states the CloudWatch stand-in answers with, by name (none: no such alarm). */
+  alarmStates: Record<string, { state: string; since: string }>;
   /** The values the SSM stand-in holds, by parameter name; tests rotate them. */
   parameters: Record<string, string>;
   pdEnv: Record<string, string>;
@@ -49,12 +52,16 @@ export async function startHarness(secretValues: { routingKey?: string; webhook?
   });
   const parameters = initial();
   const ssm = await startSsm(parameters);
-  const restoreEnv = useSsmEndpoint(ssm.url);
+  const alarmStates: Record<string, { state: string; since: string }> = {};
+  const cloudwatch = await startCloudWatch(alarmStates);
+  const restoreEnv = useAwsEndpoints(ssm.url, cloudwatch.url);
   const logs: LogLine[] = [];
   return {
     pd,
     slack,
     ssm,
+    cloudwatch,
+    alarmStates,
     parameters,
     pdEnv: {
       [ENV.pagerdutyKeyParameter]: PARAMS.pagerdutyKey,
@@ -65,7 +72,8 @@ export async function startHarness(secretValues: { routingKey?: string; webhook?
     logs,
     logSink: (level, line) => logs.push({ level, line, json: JSON.parse(line) }),
     reset() {
-      for (const s of [pd, slack, ssm]) s.requests.length = 0;
+      for (const s of [pd, slack, ssm, cloudwatch]) s.requests.length = 0;
+      for (const k of Object.keys(alarmStates)) delete alarmStates[k];
       Object.assign(parameters, initial());
       pd.reply = () => accepted202;
       slack.reply = () => slackOk;
@@ -73,7 +81,7 @@ export async function startHarness(secretValues: { routingKey?: string; webhook?
     },
     async close() {
       restoreEnv();
-      await Promise.all([pd.close(), slack.close(), ssm.close()]);
+      await Promise.all([pd.close(), slack.close(), ssm.close(), cloudwatch.close()]);
     },
   };
 }

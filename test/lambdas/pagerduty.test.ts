@@ -7,7 +7,7 @@ import { SUMMARY_MAX } from "../../lambdas/pagerduty/event";
 import { ForwarderOptions } from "../../lambdas/shared/forwarder";
 import { fixture, fixtureAlarm, lambdaContext, rdsAlarm, record, snsEvent, TOPICS } from "./events";
 import { bodies, Harness, ROUTING_KEY, startHarness } from "./harness";
-import type { Reply } from "./servers";
+import type { FakeServer, Reply } from "./servers";
 
 const FAST = { requestTimeoutMs: 300, backoffBaseMs: 5, backoffMaxMs: 50, safetyMarginMs: 200 };
 const RDS_ARN = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-db-cpu";
@@ -18,8 +18,10 @@ describe("lambdas: PagerDuty forwarder", () => {
   const make = (options: ForwarderOptions = {}) => createPagerDutyHandler({ env: h.pdEnv, logSink: h.logSink, tuning: FAST, ...options });
   const messages = () => h.logs.map((l) => l.json.msg);
 
+  let startDefault: FakeServer["reply"];
   before(async () => {
     h = await startHarness();
+    startDefault = h.cloudwatch.reply;
   });
   beforeEach(() => h.reset());
   after(() => h.close());
@@ -115,6 +117,37 @@ describe("lambdas: PagerDuty forwarder", () => {
     await handler(snsEvent(record(rdsAlarm("OK"))), lambdaContext());
     assert.equal(h.ssm.requests.length - before, 1);
     assert.equal(h.ssm.requests.at(-1)?.headers["x-amz-target"], "AmazonSSM.GetParameter");
+  });
+
+  it("does not page an ALARM the alarm has left since (a Lambda retry after its OK resolved the incident)", async () => {
+    // Retried minutes later: CloudWatch says the alarm has been OK since after this ALARM.
+    const changed = String(rdsAlarm("ALARM").StateChangeTime);
+    const okSince = new Date(Date.parse(changed.replace(/([+-]\d\d)(\d\d)$/, "$1:$2")) + 120_000).toISOString();
+    h.alarmStates[String(rdsAlarm("ALARM").AlarmName)] = { state: "OK", since: okSince };
+    await make()(snsEvent(record(rdsAlarm("ALARM"))), lambdaContext());
+    assert.equal(h.pd.requests.length, 0, "no trigger reopened the resolved incident");
+    assert.match(String(h.logs.find((l) => l.json.msg === "not forwarded")?.json.reason), new RegExp(`^stale ALARM of .*: the alarm has been OK since ${okSince.replace(/\./g, "\\.")}$`));
+    const [asked] = h.cloudwatch.requests;
+    assert.match(String(asked.headers.authorization), /\/eu-west-1\/monitoring\/aws4_request/);
+
+    // Still in ALARM, or in OK since before this ALARM (the OK is older news): it pages.
+    for (const now of [{ state: "ALARM", since: okSince }, { state: "OK", since: "2020-01-01T00:00:00.000Z" }]) {
+      h.reset();
+      h.alarmStates[String(rdsAlarm("ALARM").AlarmName)] = now;
+      await make()(snsEvent(record(rdsAlarm("ALARM"))), lambdaContext());
+      assert.equal(bodies(h.pd)[0]?.event_action, "trigger", JSON.stringify(now));
+    }
+  });
+
+  it("pages when the alarm's current state cannot be read (unknown is not stale)", async () => {
+    h.cloudwatch.reply = () => ({ status: 403, body: "<ErrorResponse><Error><Code>AccessDenied</Code></Error></ErrorResponse>" });
+    try {
+      await make()(snsEvent(record(rdsAlarm("ALARM"))), lambdaContext());
+      assert.equal(bodies(h.pd)[0]?.event_action, "trigger");
+      assert.ok(h.logs.some((l) => l.json.msg === "the alarm's current state could not be read; forwarding the notification as it came"));
+    } finally {
+      h.cloudwatch.reply = startDefault;
+    }
   });
 
   it("does not page INSUFFICIENT_DATA and logs why", async () => {

@@ -62,11 +62,26 @@ export function startSsm(parameters: Record<string, string>): Promise<FakeServer
   });
 }
 
-/** Points the forwarders' SSM reads at a local server (as AWS_ENDPOINT_URL_SSM does for the SDK) for a test suite. */
-export function useSsmEndpoint(url: string): () => void {
-  const keys = ["AWS_ENDPOINT_URL_SSM", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const;
+/**
+ * A CloudWatch stand-in answering DescribeAlarms (query protocol, XML) from a map of alarm name →
+ * current state; an alarm it does not know comes back as no alarm.
+ */
+export function startCloudWatch(alarms: Record<string, { state: string; since: string }>): Promise<FakeServer> {
+  return startServer((req) => {
+    const q = new URLSearchParams(req.body);
+    if (q.get("Action") !== "DescribeAlarms") return { status: 400, body: "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>" };
+    const name = q.get("AlarmNames.member.1") ?? "";
+    const a = alarms[name];
+    const member = a ? `<member><AlarmName>${name}</AlarmName><StateValue>${a.state}</StateValue><StateUpdatedTimestamp>${a.since}</StateUpdatedTimestamp></member>` : "";
+    return { status: 200, headers: { "content-type": "text/xml" }, body: `<DescribeAlarmsResponse><DescribeAlarmsResult><MetricAlarms>${member}</MetricAlarms><CompositeAlarms/></DescribeAlarmsResult></DescribeAlarmsResponse>` };
+  });
+}
+
+/** Points the forwarders' SSM and CloudWatch calls at local servers (as AWS_ENDPOINT_URL_<SERVICE> does for the SDK) for a test suite. */
+export function useAwsEndpoints(ssm: string, cloudwatch?: string): () => void {
+  const keys = ["AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_CLOUDWATCH", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const;
   const saved = keys.map((k) => [k, process.env[k]] as const);
-  Object.assign(process.env, { AWS_ENDPOINT_URL_SSM: url, AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIATESTTESTTEST", AWS_SECRET_ACCESS_KEY: "test-secret-key" });
+  Object.assign(process.env, { AWS_ENDPOINT_URL_SSM: ssm, AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIATESTTESTTEST", AWS_SECRET_ACCESS_KEY: "test-secret-key" }, cloudwatch ? { AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch } : {});
   return () => {
     for (const [k, v] of saved) {
       if (v === undefined) delete process.env[k];

@@ -137,7 +137,7 @@ describe("AWS alerting on the prod stack (Pulumi mocks)", function () {
     }
   });
 
-  it("lets each forwarder role write its own logs, read its own parameters, send to its own queue and use the key", () => {
+  it("lets each forwarder role write its own logs, read its own parameters, send to its own queue and use the key; PagerDuty's reads the stack's alarm states", () => {
     const paramArn = (name: string) => `arn:aws:ssm:us-east-1:123456789012:${name}`;
     const expected: Record<Forwarder, string[]> = {
       pagerduty: [paramArn(parameterNames.pagerdutyKey(settings))],
@@ -146,7 +146,12 @@ describe("AWS alerting on the prod stack (Pulumi mocks)", function () {
     for (const f of FORWARDERS) {
       const policy = run.named(`ananta-prod-${f}-policy`);
       const st = Object.fromEntries(statements(policy, "policy").map((s) => [s.Sid, s]));
-      assert.deepEqual(Object.keys(st).sort(), ["ReadOwnParameters", "SendToDeadLetterQueue", "UseAlertingKey", "WriteOwnLogs"]);
+      assert.deepEqual(Object.keys(st).sort(), [...(f === "pagerduty" ? ["ReadStackAlarmStates"] : []), "ReadOwnParameters", "SendToDeadLetterQueue", "UseAlertingKey", "WriteOwnLogs"].sort());
+      if (f === "pagerduty") {
+        // Only the stack's own alarms (named ananta-prod-...), and only their state.
+        assert.deepEqual(st.ReadStackAlarmStates.Action, ["cloudwatch:DescribeAlarms"]);
+        assert.equal(st.ReadStackAlarmStates.Resource, "arn:aws:cloudwatch:us-east-1:123456789012:alarm:ananta-prod-*");
+      }
       assert.deepEqual(st.WriteOwnLogs.Action, ["logs:CreateLogStream", "logs:PutLogEvents"]);
       // The log group's ARN (as the mocks spell it) plus ":*" for its streams.
       assert.equal(st.WriteOwnLogs.Resource, `arn:aws:cloudwatch:us-east-1:123456789012:/aws/lambda/${fnName(f)}:*`);
