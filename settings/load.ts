@@ -82,7 +82,7 @@ function schemaProblems(values: Record<string, unknown>, error: z.ZodError): Set
 
 type Problem = (path: PropertyKey[], value: unknown, message: string) => void;
 
-/** Rate windows read from raw series (at most 1h); longer windows are built from hourly blocks. */
+/** Rate windows read from raw series (at most 1h); longer windows are read from the running totals. */
 const RAW_WINDOW_MAX = 3600;
 const DAY = 86_400;
 
@@ -194,7 +194,7 @@ function alertingProblems(s: RawSettings, problem: Problem): void {
       if (short >= long) problem([...at, "short"], p.short, `must be shorter than its long window ${p.long}`);
       if (long > shortest * DAY) problem([...at, "long"], p.long, `must be at most the shortest SLO period (${shortest} days)`);
       for (const [field, w, secs] of [["long", p.long, long], ["short", p.short, short]] as const) {
-        if (secs > RAW_WINDOW_MAX && secs % 3600 !== 0) problem([...at, field], w, "must be at most 1h, or a whole number of hours (longer windows are built from hourly blocks)");
+        if (secs > RAW_WINDOW_MAX && secs % 3600 !== 0) problem([...at, field], w, "must be at most 1h, or a whole number of hours (longer windows are read from the running totals)");
       }
     });
   }

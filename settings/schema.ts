@@ -117,7 +117,7 @@ const periodDays = z
   .max(90, { message: "must be a whole number of days from 7 to 90" });
 const METRIC = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const metricName = z.string().regex(METRIC, { message: "must be a Prometheus metric name such as http_request_duration_seconds" });
-/** PromQL of an SLI, with the rate window written {{window}} (Sloth's {{.window}} too); checked by a PromQL parser in settings/promql-check.ts. */
+/** PromQL of an SLI, with the rate window written {{window}} (Sloth's {{.window}} too); checked with Prometheus's grammar in settings/promql.ts. */
 const sliQuery = z.string().min(1, { message: "must be a PromQL expression" });
 
 /**
