@@ -5,9 +5,15 @@ export interface SettingsProblem {
   message: string;
 }
 
-const show = (value: unknown): string => {
+/** A value as a message quotes it: JSON, cut to 80 characters (a stack or imported file may hold a 1 MB value, or nest too deep to serialise). */
+export const show = (value: unknown): string => {
   if (value === undefined) return "(not set)";
-  const text = JSON.stringify(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = Array.isArray(value) ? "an array" : "an object";
+  }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 };
 

@@ -33,16 +33,5 @@ export function byService(items: { service: string; slo: ImportedSlo; notes?: st
 /** An objective written as a ratio (OpenSLO's target 0.999) as the percentage the stack takes. */
 export const percentOf = (ratio: number): number => Number((ratio * 100).toPrecision(10));
 
-/** A value from the imported file as a message quotes it: JSON, cut to 80 characters (a hostile file may hold a 1 MB name). */
-export function shown(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = Array.isArray(value) ? "an array" : "an object";
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
 /** A name from the imported file as a message shows it: cut to 60 characters. */
 export const nameOf = (name: string): string => (name.length > 60 ? `${name.slice(0, 57)}...` : name);

@@ -4,7 +4,8 @@
 // [{duration, isRolling}]). Only ratio SLIs over Prometheus queries, counted by occurrences in
 // rolling windows of whole days, can be expressed; anything else is refused, naming it.
 import { rateOfCounters } from "../promql";
-import { ImportError, ImportedService, ImportedSlo, byService, percentOf, shown } from "./entries";
+import { show } from "../errors";
+import { ImportError, ImportedService, ImportedSlo, byService, percentOf } from "./entries";
 import { isObject, type Json } from "./json";
 
 const obj = (v: unknown): Json => (isObject(v) ? v : {});
@@ -18,7 +19,7 @@ const badFromGood = (good: string, total: string) => `sum(${total}) - sum(${good
 function days(where: string, count: unknown, unit: unknown): number {
   const perUnit: Record<string, number> = { Day: 1, Week: 7, d: 1, w: 7 };
   if (typeof count !== "number" || typeof unit !== "string" || !(unit in perUnit)) {
-    throw new ImportError(`${where}: the time window ${shown({ count, unit })} is not a whole number of days or weeks`);
+    throw new ImportError(`${where}: the time window ${show({ count, unit })} is not a whole number of days or weeks`);
   }
   return count * perUnit[unit];
 }
@@ -26,7 +27,7 @@ function days(where: string, count: unknown, unit: unknown): number {
 function budgeting(where: string, spec: Json): void {
   const method = spec.budgetingMethod ?? "Occurrences";
   if (method !== "Occurrences") {
-    throw new ImportError(`${where}: budgetingMethod ${shown(method)} cannot be imported; this stack counts events (Occurrences), not good time slices`);
+    throw new ImportError(`${where}: budgetingMethod ${show(method)} cannot be imported; this stack counts events (Occurrences), not good time slices`);
   }
 }
 
@@ -47,7 +48,7 @@ function v1alpha(doc: Json, where: string): { service: string; slo: ImportedSlo 
     const total = obj(ratio.total).query;
     if (typeof good !== "string" || typeof total !== "string") throw new ImportError(`${at}: ratioMetrics needs good.query and total.query`);
     for (const side of [ratio.good, ratio.total].map(obj)) {
-      if (side.source !== undefined && String(side.source).toLowerCase() !== "prometheus") throw new ImportError(`${at}: source ${shown(side.source)} is not Prometheus`);
+      if (side.source !== undefined && String(side.source).toLowerCase() !== "prometheus") throw new ImportError(`${at}: source ${show(side.source)} is not Prometheus`);
     }
     if (typeof o.target !== "number") throw new ImportError(`${at}: target is missing (a ratio, e.g. 0.999)`);
     return { service: String(spec.service ?? ""), slo: { name: objectives.length === 1 ? name : `${name}-${i}`, objective: percentOf(o.target), periodDays, errors: badFromGood(good, total), total } };
@@ -57,7 +58,7 @@ function v1alpha(doc: Json, where: string): { service: string; slo: ImportedSlo 
 /** A v1 ratioMetric side's Prometheus query, turned into a rate when the metric is a raw counter. */
 function query(at: string, side: unknown, counter: boolean): string {
   const source = obj(obj(side).metricSource);
-  if (String(source.type ?? "").toLowerCase() !== "prometheus") throw new ImportError(`${at}: metricSource type ${shown(source.type)} is not Prometheus`);
+  if (String(source.type ?? "").toLowerCase() !== "prometheus") throw new ImportError(`${at}: metricSource type ${show(source.type)} is not Prometheus`);
   const q = obj(source.spec).query;
   if (typeof q !== "string") throw new ImportError(`${at}: metricSource.spec.query is missing`);
   return counter ? rateOfCounters(q) : q;
@@ -71,12 +72,12 @@ function v1(doc: Json, where: string, slis: Map<string, Json>): { service: strin
   if (windows.length !== 1) throw new ImportError(`${where}: needs exactly one timeWindow entry`);
   if (windows[0].isRolling !== true || windows[0].calendar) throw new ImportError(`${where}: calendar time windows cannot be imported; SLO periods here are rolling (isRolling: true)`);
   const duration = /^(\d+)([dw])$/.exec(String(windows[0].duration ?? ""));
-  if (!duration) throw new ImportError(`${where}: the time window duration ${shown(windows[0].duration)} is not whole days or weeks (e.g. 28d)`);
+  if (!duration) throw new ImportError(`${where}: the time window duration ${show(windows[0].duration)} is not whole days or weeks (e.g. 28d)`);
   const periodDays = days(where, Number(duration[1]), duration[2]);
   let indicator = obj(spec.indicator);
   if (typeof spec.indicatorRef === "string") {
     const ref = slis.get(spec.indicatorRef);
-    if (!ref) throw new ImportError(`${where}: indicatorRef ${shown(spec.indicatorRef)} names no kind: SLI document in the file`);
+    if (!ref) throw new ImportError(`${where}: indicatorRef ${show(spec.indicatorRef)} names no kind: SLI document in the file`);
     indicator = ref;
   }
   const sliSpec = obj(indicator.spec);
@@ -104,7 +105,7 @@ export function fromOpenSlo(docs: unknown[], where: string): ImportedService[] {
     slos.flatMap(({ d, at }) => {
       if (d.apiVersion === "openslo/v1alpha") return v1alpha(d, at);
       if (d.apiVersion === "openslo/v1") return v1(d, at, slis);
-      throw new ImportError(`${at}: apiVersion ${shown(d.apiVersion)} is not openslo/v1alpha or openslo/v1`);
+      throw new ImportError(`${at}: apiVersion ${show(d.apiVersion)} is not openslo/v1alpha or openslo/v1`);
     }),
   );
 }

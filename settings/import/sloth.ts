@@ -1,7 +1,9 @@
 // Sloth `prometheus/v1` specs, and the same in Sloth's Kubernetes form (PrometheusServiceLevel):
-// one service, its SLOs with `sli.events` (error_query and total_query, with {{.window}}). Sloth's period is a generator flag (30 days unless told),
-// not part of the spec, so it is given here. Raw error-ratio SLIs and plugins are refused.
-import { ImportError, ImportedService, byService, nameOf, shown } from "./entries";
+// one service, its SLOs with `sli.events` (error_query and total_query, with {{.window}}).
+// Sloth's period is a generator flag (30 days unless told), not part of the spec, so it is given
+// here. Raw error-ratio SLIs and plugins are refused.
+import { show } from "../errors";
+import { ImportError, ImportedService, byService, nameOf } from "./entries";
 import { isObject, type Json } from "./json";
 
 /** Sloth's Kubernetes form (CRD PrometheusServiceLevel: the spec under `spec`, camelCase SLI fields) as a prometheus/v1 spec. */
@@ -22,7 +24,7 @@ const isKubernetes = (doc: unknown): doc is Json => isObject(doc) && doc.apiVers
 export function fromSloth(source: unknown, where: string, periodDays: number): ImportedService[] {
   const doc = isKubernetes(source) ? fromKubernetes(source) : source;
   if (!isObject(doc) || doc.version !== "prometheus/v1") {
-    const got = isObject(doc) ? (doc.apiVersion !== undefined ? `apiVersion ${shown(doc.apiVersion)}, kind ${shown(doc.kind)}` : `version ${shown(doc.version)}`) : shown(doc);
+    const got = isObject(doc) ? (doc.apiVersion !== undefined ? `apiVersion ${show(doc.apiVersion)}, kind ${show(doc.kind)}` : `version ${show(doc.version)}`) : show(doc);
     throw new ImportError(`${where}: not a Sloth spec (version "prometheus/v1", or apiVersion sloth.slok.dev/v1 with kind PrometheusServiceLevel; got ${got})`);
   }
   const owner = isObject(doc.labels) && typeof doc.labels.owner === "string" ? doc.labels.owner : undefined;
@@ -49,7 +51,7 @@ export function fromSloth(source: unknown, where: string, periodDays: number): I
       }
       const notes = [
         ...(slo.alerting ? [`${name}: Sloth's alerting (names, labels, annotations) is not carried over; this stack names its burn-rate alerts and routes them by notifications.routing`] : []),
-        ...(owner && i === 0 ? [`${nameOf(service)}: Sloth's owner label is ${shown(owner)}; set the service's team to the notifications.teams entry of that team`] : []),
+        ...(owner && i === 0 ? [`${nameOf(service)}: Sloth's owner label is ${show(owner)}; set the service's team to the notifications.teams entry of that team`] : []),
       ];
       return { service, slo: { name, objective, periodDays, errors: events.error_query, total: events.total_query }, notes };
     }),
