@@ -1,10 +1,10 @@
 // npm run test-alert -- --severity critical --plane app --service cns-service [--url ...]:
 // posts one test alert to a running Alertmanager (the reference's "Send Test Alert"). Without
 // --url it finds the Alertmanager of the running local pipeline (npm run local records it).
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { API_USER } from "../monitoring/api-auth";
 import { AlertInputError, alertState, postAlerts, testAlert } from "../local/alert-api";
+import { PrometheusUnreachable, readPasswordFile } from "../tools/prometheus-api";
 import { readPipelineState } from "../local/pipeline-state";
 import { loadStackFile, type Settings } from "../settings";
 import { ROOT, UsageError, parseArgs, runMain, stackFilePath, stackOptions } from "./args";
@@ -12,15 +12,6 @@ import { LOCAL_DIR } from "./local-dir";
 
 const USAGE =
   "npm run test-alert -- --severity critical|warning|info --plane <plane> --service <name> [--url http://127.0.0.1:9093 [--password-file <file>] [--stack <name> | --config <file>] | --dir <npm run local --dir>] [--alertname TestAlert] [--summary <text>] [--minutes 5]";
-
-/** The API password from a file (e.g. `pulumi stack output --show-secrets apiPassword > file`). */
-function readPassword(file: string): string {
-  try {
-    return fs.readFileSync(file, "utf8").trim();
-  } catch (err) {
-    throw new AlertInputError(`--password-file ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
 
 /** The --url given, or the running local pipeline's Alertmanager (its password file in HA, and the stack file it runs). */
 function alertmanager(url: string | undefined, dir: string): { url: string; passwordFile?: string; stackFile?: string } {
@@ -84,7 +75,7 @@ runMain(USAGE, async (argv) => {
     if (stack) knownToStack(loadStackFile(stack), plane, service);
     const passwordFile = values["password-file"] ?? target.passwordFile;
     const url = target.url;
-    const credentials = passwordFile ? { user: API_USER, password: readPassword(passwordFile) } : undefined;
+    const credentials = passwordFile ? { user: API_USER, password: readPasswordFile(passwordFile) } : undefined;
     await postAlerts(url, [alert], credentials);
     const labels = Object.entries(alert.labels).map(([k, v]) => `${k}="${v}"`).join(", ");
     if (alert.endsAt <= new Date().toISOString()) {
@@ -96,7 +87,7 @@ runMain(USAGE, async (argv) => {
     if (now?.inhibitedBy.length) console.log(`it is inhibited (no notification) while these fire: ${now.inhibitedBy.join(", ")}`);
     if (now?.silencedBy.length) console.log(`it is silenced (no notification) by silence ${now.silencedBy.join(", ")}`);
   } catch (err) {
-    if (!(err instanceof AlertInputError)) throw err;
+    if (!(err instanceof AlertInputError || err instanceof PrometheusUnreachable)) throw err;
     console.error(err.message);
     return 1;
   }

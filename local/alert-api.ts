@@ -1,6 +1,7 @@
 // Alertmanager's API v2 as the test-alert command and the e2e test use it: post alerts straight
 // to Alertmanager, as Prometheus would.
 import { SEVERITIES } from "../settings";
+import { ApiCredentials, basicAuthHeader } from "../tools/prometheus-api";
 
 export interface PostableAlert {
   labels: Record<string, string>;
@@ -43,19 +44,11 @@ export function testAlert(o: TestAlertOptions, now = new Date()): PostableAlert 
   };
 }
 
-/** Basic auth of an Alertmanager whose API requires it (HA, or published beyond loopback). */
-export interface ApiCredentials {
-  user: string;
-  password: string;
-}
-
-/** The Authorization header of basic auth. */
-export const basicAuthHeader = (c: ApiCredentials): Record<string, string> => ({ authorization: `Basic ${Buffer.from(`${c.user}:${c.password}`).toString("base64")}` });
 
 /** POST /api/v2/alerts; throws with Alertmanager's answer when it refuses. */
 export async function postAlerts(alertmanagerUrl: string, alerts: PostableAlert[], credentials?: ApiCredentials): Promise<void> {
   const url = `${alertmanagerUrl.replace(/\/+$/, "")}/api/v2/alerts`;
-  const auth = credentials ? basicAuthHeader(credentials) : {};
+  const auth = basicAuthHeader(credentials);
   let res: Response;
   try {
     res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: JSON.stringify(alerts), signal: AbortSignal.timeout(10_000) });
@@ -88,7 +81,7 @@ export async function alertState(
 ): Promise<{ state: string; inhibitedBy: string[]; silencedBy: string[] } | undefined> {
   const base = `${alertmanagerUrl.replace(/\/+$/, "")}/api/v2/alerts`;
   const get = async (query: string): Promise<GettableAlert[]> => {
-    const res = await fetch(`${base}${query}`, { headers: credentials ? basicAuthHeader(credentials) : {}, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${base}${query}`, { headers: basicAuthHeader(credentials), signal: AbortSignal.timeout(10_000) });
     if (res.status === 401) throw new AlertInputError(unauthorized(base, credentials));
     if (!res.ok) throw new AlertInputError(`Alertmanager at ${base} answered ${res.status}: ${await res.text()}`);
     return (await res.json()) as GettableAlert[];

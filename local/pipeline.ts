@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { spawn } from "node:child_process";
 import { hashSync } from "bcryptjs";
 import { CLUSTER_TLS_FILES, clusterFlags } from "../monitoring/alertmanager/cluster";
-import { basicAuthHeader } from "./alert-api";
+import { basicAuthHeader } from "../tools/prometheus-api";
 import { API_PASSWORD, API_USER, WEB_CONFIG, webConfig } from "../monitoring/api-auth";
 import { SLO_SERIES, WATCHDOG_ALERT } from "../monitoring/conventions";
 import { FileTree, renderFiles } from "../monitoring/files";

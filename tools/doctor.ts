@@ -6,7 +6,7 @@ import { SLO_SERIES, WATCHDOG_ALERT } from "../monitoring/conventions";
 import { slosOf } from "../monitoring/slo/objectives";
 import { stackHosts } from "../monitoring/hosts";
 import type { Settings } from "../settings";
-import { PrometheusApi, PrometheusUnreachable, instantQuery } from "./prometheus-api";
+import { PrometheusApi, PrometheusUnreachable, basicAuthHeader, instantQuery } from "./prometheus-api";
 
 export interface DoctorRow {
   check: string;
@@ -21,12 +21,9 @@ export interface DoctorTarget {
   settings?: Settings;
 }
 
-const headers = (api: PrometheusApi): Record<string, string> =>
-  api.credentials ? { authorization: `Basic ${Buffer.from(`${api.credentials.user}:${api.credentials.password}`).toString("base64")}` } : {};
-
 async function get(api: PrometheusApi, path: string): Promise<Response> {
   try {
-    return await fetch(`${api.url.replace(/\/+$/, "")}${path}`, { headers: headers(api), signal: AbortSignal.timeout(api.timeoutMs ?? 10_000) });
+    return await fetch(`${api.url.replace(/\/+$/, "")}${path}`, { headers: basicAuthHeader(api.credentials), signal: AbortSignal.timeout(api.timeoutMs ?? 10_000) });
   } catch (err) {
     throw new PrometheusUnreachable(`${api.url} did not answer: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`);
   }

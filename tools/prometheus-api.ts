@@ -6,10 +6,20 @@ export class PrometheusUnreachable extends Error {
   override name = "PrometheusUnreachable";
 }
 
+/** Basic auth of the stack's API user (HA, or APIs published beyond loopback). */
+export interface ApiCredentials {
+  user: string;
+  password: string;
+}
+
+/** The Authorization header of basic auth (none without credentials). */
+export const basicAuthHeader = (c?: ApiCredentials): Record<string, string> =>
+  c ? { authorization: `Basic ${Buffer.from(`${c.user}:${c.password}`).toString("base64")}` } : {};
+
+/** A Prometheus or Alertmanager API. */
 export interface PrometheusApi {
   url: string;
-  /** Basic auth of the stack's API user (HA, or APIs published beyond loopback). */
-  credentials?: { user: string; password: string };
+  credentials?: ApiCredentials;
   timeoutMs?: number;
 }
 
@@ -30,10 +40,9 @@ export function readPasswordFile(file: string): string {
 /** An instant query's vector; throws PrometheusUnreachable (with the reason) when there is no answer to trust. */
 export async function instantQuery(api: PrometheusApi, query: string): Promise<Sample[]> {
   const url = `${api.url.replace(/\/+$/, "")}/api/v1/query?query=${encodeURIComponent(query)}`;
-  const headers: Record<string, string> = api.credentials ? { authorization: `Basic ${Buffer.from(`${api.credentials.user}:${api.credentials.password}`).toString("base64")}` } : {};
   let res: Response;
   try {
-    res = await fetch(url, { headers, signal: AbortSignal.timeout(api.timeoutMs ?? 10_000) });
+    res = await fetch(url, { headers: basicAuthHeader(api.credentials), signal: AbortSignal.timeout(api.timeoutMs ?? 10_000) });
   } catch (err) {
     throw new PrometheusUnreachable(`Prometheus at ${api.url} did not answer: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`);
   }
