@@ -406,9 +406,8 @@ export interface ParseOptions {
 }
 
 /** Validates raw config, applies defaults and returns one read-only Settings object. */
-/** The one template placeholder settings may hold: an events SLI's window (`{{window}}` or Sloth's `{{.window}}`). */
-const WINDOW_PLACEHOLDER = /\{\{\s*\.?window\s*\}\}/g;
-const EVENTS_QUERY = /^services\[\d+\]\.slo\.events\[\d+\]\.(errors|total)$|^slo\.events\[\d+\]\.(errors|total)$/;
+/** The settings that may hold the one template placeholder of ours: an events SLI's `{{window}}`. */
+const EVENTS_QUERY = /^services\[\d+\]\.slo\.events\[\d+\]\.(errors|total)$/;
 
 /**
  * Every string setting holding a Go template delimiter: Prometheus and Alertmanager execute the
@@ -417,7 +416,7 @@ const EVENTS_QUERY = /^services\[\d+\]\.slo\.events\[\d+\]\.(errors|total)$|^slo
  */
 function templateProblems(values: unknown, path: PropertyKey[] = []): SettingsProblem[] {
   if (typeof values === "string") {
-    const bare = path.length > 0 && EVENTS_QUERY.test(key(path).slice(PROJECT.length + 1)) ? values.replace(WINDOW_PLACEHOLDER, "") : values;
+    const bare = path.length > 0 && EVENTS_QUERY.test(key(path).slice(PROJECT.length + 1)) ? instantiate(values, "") : values;
     return /\{\{|\}\}/.test(bare)
       ? [{ key: key(path), value: values, message: "must not contain {{ or }}: Prometheus and Alertmanager would run it as a template in every alert it reaches" }]
       : [];

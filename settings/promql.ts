@@ -61,7 +61,7 @@ export function sliShapeProblem(expr: string): string | undefined {
 
 /** Whether every {{window}} stands where a range goes: `[{{window}}]` or a subquery's `[{{window}}:...]`. */
 export const windowsInRanges = (query: string): boolean =>
-  (query.match(WINDOW) ?? []).length === (query.match(/\[\s*\{\{\s*\.?window\s*\}\}\s*(?::[^\]]*)?\]/g) ?? []).length;
+  (query.match(WINDOW) ?? []).length === (query.match(new RegExp(String.raw`\[\s*${WINDOW.source}\s*(?::[^\]]*)?\]`, "g")) ?? []).length;
 
 /** Whether `metric{matchers}` is one vector selector and nothing else (a selector that closes its braces and goes on is not). */
 export function isSelectorOnly(expr: string): boolean {

@@ -2,9 +2,9 @@
 // answer), to tell a stale ALARM from a current one: Lambda retries a failed ALARM event minutes
 // later, and by then the alarm may be OK again (its OK already resolved the incident). Region,
 // credentials and an endpoint override (AWS_ENDPOINT_URL_CLOUDWATCH) come from the environment.
-import { AwsClient } from "aws4fetch";
 import ky from "ky";
-import { ConfigError, Env } from "./config";
+import { signedService, type SignedService } from "./aws-client";
+import { Env } from "./config";
 
 export interface AlarmState {
   state: string;
@@ -17,18 +17,9 @@ export type AlarmStateReader = (alarmName: string, signal?: AbortSignal) => Prom
 const tag = (xml: string, name: string): string | undefined => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
 
 export function cloudWatchAlarmReader(env: Env, timeoutMs: number): AlarmStateReader {
-  let client: { aws: AwsClient; url: string } | undefined;
-  const connect = () => {
-    const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
-    const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
-    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();
-    if (!region || !accessKeyId || !secretAccessKey) throw new ConfigError("AWS_REGION and the function's credentials are not set; the Lambda runtime sets them");
-    const aws = new AwsClient({ accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN?.trim() || undefined, service: "monitoring", region, retries: 0 });
-    const url = env.AWS_ENDPOINT_URL_CLOUDWATCH?.trim() || env.AWS_ENDPOINT_URL?.trim() || `https://monitoring.${region}.amazonaws.com/`;
-    return { aws, url };
-  };
+  let client: SignedService | undefined;
   return async (alarmName, signal) => {
-    client ??= connect();
+    client ??= signedService(env, "monitoring", "CLOUDWATCH");
     const body = new URLSearchParams({ Action: "DescribeAlarms", Version: "2010-08-01", "AlarmNames.member.1": alarmName }).toString();
     const request = await client.aws.sign(client.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" }, body });
     const xml = await ky(request, { timeout: timeoutMs, signal, retry: { limit: 1, methods: ["post"] } }).text();

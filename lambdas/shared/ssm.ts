@@ -4,9 +4,9 @@
 // the AWS SDK's SSM client, whose import alone took most of a cold start. Region, credentials
 // and an endpoint override (AWS_ENDPOINT_URL_SSM, as the SDK reads it) come from the
 // environment Lambda provides.
-import { AwsClient } from "aws4fetch";
 import ky, { HTTPError } from "ky";
-import { ConfigError, Env } from "./config";
+import { signedService, type SignedService } from "./aws-client";
+import { Env } from "./config";
 
 export class SecretReadError extends Error {
   override name = "SecretReadError";
@@ -25,11 +25,6 @@ export type ParameterReader = (name: string, signal?: AbortSignal) => Promise<st
 const RETRYABLE = [400, 429, 500, 502, 503, 504];
 const THROTTLED = new Set(["ThrottlingException", "TooManyUpdates", "RateExceeded"]);
 
-function endpointOf(env: Env, region: string): string {
-  const override = env.AWS_ENDPOINT_URL_SSM?.trim() || env.AWS_ENDPOINT_URL?.trim();
-  return override || `https://ssm.${region}.amazonaws.com/`;
-}
-
 /** SSM's JSON error type without its namespace: `com.amazonaws.ssm#ParameterNotFound` → `ParameterNotFound`. */
 async function errorCode(error: HTTPError, peek = false): Promise<string> {
   try {
@@ -42,18 +37,9 @@ async function errorCode(error: HTTPError, peek = false): Promise<string> {
 
 export function ssmParameterReader(options: SsmOptions): ParameterReader {
   const { env } = options;
-  let client: { aws: AwsClient; url: string } | undefined;
-  const connect = () => {
-    const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
-    const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
-    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();
-    if (!region) throw new ConfigError("AWS_REGION is not set; the Lambda runtime sets it");
-    if (!accessKeyId || !secretAccessKey) throw new ConfigError("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; the Lambda runtime sets them from the function's role");
-    const aws = new AwsClient({ accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN?.trim() || undefined, service: "ssm", region, retries: 0 });
-    return { aws, url: endpointOf(env, region) };
-  };
+  let client: SignedService | undefined;
   return async (name, signal) => {
-    client ??= connect();
+    client ??= signedService(env, "ssm", "SSM");
     const request = await client.aws.sign(client.url, {
       method: "POST",
       headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AmazonSSM.GetParameter" },

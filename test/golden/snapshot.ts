@@ -4,7 +4,7 @@
 // secrets redacted. test/golden/golden.test.ts compares it with the committed copies;
 // `npm run golden` rewrites them, so a generator change shows as a readable diff.
 import { createHash } from "node:crypto";
-import { stringify } from "yaml";
+import { toYaml } from "../../monitoring/yaml";
 import { CONFIGURED } from "../../monitoring/layout";
 import { hostTrees, ruleFiles } from "../../monitoring/files";
 import { ampAlertmanager, ampAlertmanagerDefinition, offlineTopicArns } from "../../monitoring/amp/alertmanager";
@@ -45,7 +45,6 @@ export function variants(): Record<string, Variant> {
   };
 }
 
-const yaml = (value: unknown) => stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 
 /** Long strings (uploaded files, scripts) as a digest and size: their content has golden files of its own. */
 const LONG = 160;
@@ -71,7 +70,7 @@ function generated(settings: Settings): Record<string, string> {
       return [h.name || "default", { services: specs, sync: syncs.map((s) => ({ ...s, command: redact(s.command) })) }];
     }),
   );
-  out["containers.yml"] = yaml(containers);
+  out["containers.yml"] = toYaml(containers);
   if (settings.aws.amp.enabled) {
     for (const ns of ruleNamespaces(ruleFiles(settings))) out[`amp/namespaces/${ns.name}.yml`] = ns.data;
     out["amp/alertmanager-definition.yml"] = ampAlertmanagerDefinition(ampAlertmanager(settings, offlineTopicArns(settings), settings.awsRegion!));
@@ -88,7 +87,7 @@ export async function goldenFiles(): Promise<Record<string, string>> {
     for (const [file, content] of Object.entries(generated(settings))) out[`${name}/${file}`] = content;
     const resources = await resourceTreeOf(v.stack, v.program);
     const ordered = [...resources].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
-    out[`${name}/resources.yml`] = yaml(ordered.map((r) => ({ type: r.type, name: r.name, ...(r.parent ? { parent: r.parent } : {}), inputs: redact(r.inputs) })));
+    out[`${name}/resources.yml`] = toYaml(ordered.map((r) => ({ type: r.type, name: r.name, ...(r.parent ? { parent: r.parent } : {}), inputs: redact(r.inputs) })));
   }
   return out;
 }
