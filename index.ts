@@ -14,6 +14,8 @@ export const alertmanagerUrls = stack.alertmanagerUrls;
 export const grafanaAdminPassword = stack.grafanaAdminPassword;
 /** Secret, when the APIs require credentials (HA, or a non-loopback bindAddress): user `monitoring`. */
 export const apiPassword = stack.apiPassword;
+/** With apiPassword: the CA of the APIs' https certificates (`pulumi stack output apiCaCertificate > ca.pem`, the tools' --ca-file). */
+export const apiCaCertificate = stack.apiCaCertificate;
 export const snsTopicArns = stack.snsTopicArns;
 /** With aws.amp.enabled: the AMP workspace and its Prometheus endpoint (query API, remote write). */
 export const ampWorkspaceId = stack.ampWorkspaceId;

@@ -41,6 +41,7 @@ export function defineStack() {
     alertmanagerUrls: monitoring.alertmanagerUrls,
     grafanaAdminPassword: monitoring.grafanaAdminPassword,
     apiPassword: monitoring.apiPassword,
+    apiCaCertificate: monitoring.apiCaCertificate,
     configuration: monitoring.configuration,
     snsTopicArns: awsAlerting ? pulumi.output(awsAlerting.topicArns) : undefined,
     ampWorkspaceId: amp?.workspaceId,

@@ -2,10 +2,10 @@
 // deployed stack, exit 1 on any failure.
 import { API_USER } from "../monitoring/api-auth";
 import { doctor } from "../tools/doctor";
-import { readPasswordFile } from "../tools/prometheus-api";
+import { accessFrom } from "../tools/prometheus-api";
 import { UsageError, parseArgs, runMain, settingsFromArgs, stackOptions } from "./args";
 
-const USAGE = "npm run doctor -- --prometheus <url> --alertmanager <url> [--stack <name> | --config <file>] [--password-file <file>]";
+const USAGE = "npm run doctor -- --prometheus <url> --alertmanager <url> [--stack <name> | --config <file>] [--password-file <file>] [--ca-file <file>]";
 
 const ABOUT = `
 Checks a running stack over its HTTP APIs and prints one row per check, PASS or FAIL with why:
@@ -20,15 +20,16 @@ firing. Exits 1 on any failure, 0 when everything passes.
   --stack, -s <name>       the stack these belong to: its SLOs and its number of peers
   --config, -c <file>      ... or its stack file
   --password-file <file>   the API user's password when the stack's APIs require it (HA)
+  --ca-file <file>         the CA their https certificates chain to (apiCaCertificate)
   --help, -h               this text
 `;
 
 runMain(USAGE, async (argv) => {
-  const { values } = parseArgs({ args: argv, options: { prometheus: { type: "string" }, alertmanager: { type: "string" }, "password-file": { type: "string" }, ...stackOptions }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { prometheus: { type: "string" }, alertmanager: { type: "string" }, "password-file": { type: "string" }, "ca-file": { type: "string" }, ...stackOptions }, strict: true });
   if (!values.prometheus || !values.alertmanager) throw new UsageError("--prometheus and --alertmanager are required");
-  const credentials = values["password-file"] ? { user: API_USER, password: readPasswordFile(values["password-file"]) } : undefined;
+  const access = accessFrom(values, API_USER);
   const settings = values.stack || values.config ? settingsFromArgs(values) : undefined;
-  const rows = await doctor({ prometheus: { url: values.prometheus, credentials }, alertmanager: { url: values.alertmanager, credentials }, settings });
+  const rows = await doctor({ prometheus: { url: values.prometheus, ...access }, alertmanager: { url: values.alertmanager, ...access }, settings });
   const width = Math.max(...rows.map((r) => r.check.length));
   for (const r of rows) console.log(`${r.check.padEnd(width)}  ${r.ok ? "PASS" : "FAIL"}${r.detail ? `  ${r.detail}` : ""}`);
   const failed = rows.filter((r) => !r.ok).length;

@@ -2,11 +2,11 @@
 // policy as an exit code for a deploy pipeline (0 go, 1 freeze, 2 stop, 3 unknown).
 import { API_USER } from "../monitoring/api-auth";
 import { Budget, CHANGES, Change, GATE_EXIT, Policy, budgetQuery, decide } from "../tools/budget-gate";
-import { PrometheusUnreachable, instantQuery, readPasswordFile } from "../tools/prometheus-api";
+import { PrometheusUnreachable, accessFrom, instantQuery } from "../tools/prometheus-api";
 import { UsageError, parseArgs, runMain, settingsFromArgs, stackOptions } from "./args";
 
 const USAGE =
-  "npm run gate -- --prometheus <url> --service <name> [--change normal|critical] [--stack <name> | --config <file> | --freeze 25 --stop 10] [--on-unknown fail|allow] [--override <reason>] [--password-file <file>]";
+  "npm run gate -- --prometheus <url> --service <name> [--change normal|critical] [--stack <name> | --config <file> | --freeze 25 --stop 10] [--on-unknown fail|allow] [--override <reason>] [--password-file <file>] [--ca-file <file>]";
 
 const ABOUT = `
 Reads each SLO's error budget left for one service (slo:error_budget:remaining) from a running
@@ -27,6 +27,7 @@ Prometheus and applies the error budget policy, one line per SLO, then the verdi
   --on-unknown allow       let the deploy go when the budget cannot be read (says so); default fail
   --override <reason>      let this deploy go whatever the verdict, printing the reason with it
   --password-file <file>   the API user's password when the stack's APIs require it (HA)
+  --ca-file <file>         the CA its https certificate chains to (apiCaCertificate)
   --help, -h               this text
 `;
 
@@ -51,6 +52,7 @@ runMain(USAGE, async (argv) => {
       "on-unknown": { type: "string", default: "fail" },
       override: { type: "string" },
       "password-file": { type: "string" },
+      "ca-file": { type: "string" },
       ...stackOptions,
     },
     strict: true,
@@ -75,8 +77,7 @@ runMain(USAGE, async (argv) => {
 
   let budgets: Budget[];
   try {
-    const credentials = values["password-file"] ? { user: API_USER, password: readPasswordFile(values["password-file"]) } : undefined;
-    const samples = await instantQuery({ url: values.prometheus, credentials }, budgetQuery(values.service));
+    const samples = await instantQuery({ url: values.prometheus, ...accessFrom(values, API_USER) }, budgetQuery(values.service));
     budgets = samples.filter((s) => Number.isFinite(s.value)).map((s) => ({ slo: s.labels.slo ?? "(no slo label)", remaining: s.value }));
     if (budgets.length === 0) throw new PrometheusUnreachable(`Prometheus at ${values.prometheus} has no ${budgetQuery(values.service)} series: is ${values.service} a service of the stack, and has its totals group run?`);
   } catch (err) {

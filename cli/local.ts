@@ -79,15 +79,19 @@ runMain(USAGE, async (argv) => {
   const example = settings.services.find((s) => s.plane === "app")?.name ?? demo.names[0];
   console.log(`local pipeline for ${path.basename(stackFile)} (${settings.notifications.mode} receivers), live files in ${dir}/live/<${pipeline.ha ? "instance" : "service"}>/current`);
   for (const i of pipeline.instances) console.log(`  ${i.name.padEnd(16)} ${i.url}${i.service === "prometheus" ? `   (alerts: ${i.url}/alerts)` : ""}${i.gossip ? `   gossip ${i.gossip} (mutual TLS)` : ""}`);
-  if (pipeline.ha) console.log(`  every API asks for user monitoring, password in ${path.relative(process.cwd(), pipeline.apiPasswordFile!)}`);
+  if (pipeline.ha) {
+    console.log(`  every API is https and asks for user monitoring, password in ${path.relative(process.cwd(), pipeline.apiPasswordFile!)}`);
+    console.log(`  its certificates chain to the CA in ${path.relative(process.cwd(), pipeline.apiCaFile!)} (the tools' --ca-file)`);
+  }
   for (const e of demo.endpoints) console.log(`  demo ${e.job.padEnd(36)} http://${e.target}/metrics`);
   console.log(`  demo control  ${demo.controlUrl}`);
   console.log(`\nBreak a service by typing a command here, or over HTTP:`);
   console.log(`  curl -X POST ${demo.controlUrl}/${example}/down`);
   const help = pipeline.ha ? `${CONTROL_HELP}\n${HA_HELP}` : CONTROL_HELP;
   console.log(help.replace(/^/gm, "  "));
-  console.log(`\nThe error budget gate against this stack: npm run gate -- --prometheus ${pipeline.prometheusUrl} --service ${example}`);
-  console.log(`A health check of it: npm run doctor -- --prometheus ${pipeline.prometheusUrl} --alertmanager ${pipeline.alertmanagerUrl} --config ${path.relative(process.cwd(), stackFile) || stackFile}`);
+  const access = pipeline.ha ? ` --password-file ${path.relative(process.cwd(), pipeline.apiPasswordFile!)} --ca-file ${path.relative(process.cwd(), pipeline.apiCaFile!)}` : "";
+  console.log(`\nThe error budget gate against this stack: npm run gate -- --prometheus ${pipeline.prometheusUrl} --service ${example}${access}`);
+  console.log(`A health check of it: npm run doctor -- --prometheus ${pipeline.prometheusUrl} --alertmanager ${pipeline.alertmanagerUrl} --config ${path.relative(process.cwd(), stackFile) || stackFile}${access}`);
   console.log(`\nNotifications appear below as they reach each receiver. Ctrl-C stops everything.\n`);
 
   const input = readline.createInterface({ input: process.stdin });

@@ -4,20 +4,20 @@
 import * as path from "node:path";
 import { API_USER } from "../monitoring/api-auth";
 import { AlertInputError, alertState, postAlerts, testAlert } from "../local/alert-api";
-import { PrometheusUnreachable, readPasswordFile } from "../tools/prometheus-api";
+import { PrometheusUnreachable, accessFrom } from "../tools/prometheus-api";
 import { readPipelineState } from "../local/pipeline-state";
 import { loadStackFile, type Settings } from "../settings";
 import { ROOT, UsageError, parseArgs, runMain, stackFilePath, stackOptions } from "./args";
 import { LOCAL_DIR } from "./local-dir";
 
 const USAGE =
-  "npm run test-alert -- --severity critical|warning|info --plane <plane> --service <name> [--url http://127.0.0.1:9093 [--password-file <file>] [--stack <name> | --config <file>] | --dir <npm run local --dir>] [--alertname TestAlert] [--summary <text>] [--minutes 5]";
+  "npm run test-alert -- --severity critical|warning|info --plane <plane> --service <name> [--url http://127.0.0.1:9093 [--password-file <file>] [--ca-file <file>] [--stack <name> | --config <file>] | --dir <npm run local --dir>] [--alertname TestAlert] [--summary <text>] [--minutes 5]";
 
-/** The --url given, or the running local pipeline's Alertmanager (its password file in HA, and the stack file it runs). */
-function alertmanager(url: string | undefined, dir: string): { url: string; passwordFile?: string; stackFile?: string } {
+/** The --url given, or the running local pipeline's Alertmanager (its password and CA files in HA, and the stack file it runs). */
+function alertmanager(url: string | undefined, dir: string): { url: string; passwordFile?: string; caFile?: string; stackFile?: string } {
   if (url) return { url };
   const found = readPipelineState(dir);
-  if ("state" in found) return { url: found.state.alertmanagerUrl, passwordFile: found.state.apiPasswordFile, stackFile: found.state.stackFile };
+  if ("state" in found) return { url: found.state.alertmanagerUrl, passwordFile: found.state.apiPasswordFile, caFile: found.state.apiCaFile, stackFile: found.state.stackFile };
   throw new AlertInputError(
     `${found.none}; start it with \`npm run local\` (or pass the --dir it runs with), or point at any Alertmanager with --url http://<host>:9093`,
   );
@@ -33,6 +33,8 @@ the one npm run local is running (found through its --dir), else the one given w
   --url <url>            an Alertmanager, e.g. http://127.0.0.1:9093, instead of the local pipeline's
   --password-file <f>    the API password when that Alertmanager requires the monitoring user
                          (pulumi stack output --show-secrets apiPassword > f)
+  --ca-file <f>          the CA its https certificate chains to (pulumi stack output
+                         apiCaCertificate > f)
   --dir <folder>         the folder of the npm run local to find (default .render/local)
   --stack, -s <name>     check --plane and --service against this stack (the local pipeline's
   --config, -c <file>    own stack is checked without them)
@@ -62,6 +64,7 @@ runMain(USAGE, async (argv) => {
       summary: { type: "string" },
       minutes: { type: "string" },
       "password-file": { type: "string" },
+      "ca-file": { type: "string" },
       ...stackOptions,
     },
     strict: true,
@@ -73,17 +76,16 @@ runMain(USAGE, async (argv) => {
     const target = alertmanager(values.url, path.resolve(ROOT, values.dir));
     const stack = values.stack || values.config ? stackFilePath(values) : target.stackFile;
     if (stack) knownToStack(loadStackFile(stack), plane, service);
-    const passwordFile = values["password-file"] ?? target.passwordFile;
     const url = target.url;
-    const credentials = passwordFile ? { user: API_USER, password: readPasswordFile(passwordFile) } : undefined;
-    await postAlerts(url, [alert], credentials);
+    const access = accessFrom({ "password-file": values["password-file"] ?? target.passwordFile, "ca-file": values["ca-file"] ?? target.caFile }, API_USER);
+    await postAlerts(url, [alert], access);
     const labels = Object.entries(alert.labels).map(([k, v]) => `${k}="${v}"`).join(", ");
     if (alert.endsAt <= new Date().toISOString()) {
       console.log(`resolved {${labels}} at ${url}`);
       return;
     }
     console.log(`posted {${labels}} to ${url}; it stays firing until ${alert.endsAt}`);
-    const now = await alertState(url, alert.labels, credentials);
+    const now = await alertState(url, alert.labels, access);
     if (now?.inhibitedBy.length) console.log(`it is inhibited (no notification) while these fire: ${now.inhibitedBy.join(", ")}`);
     if (now?.silencedBy.length) console.log(`it is silenced (no notification) by silence ${now.silencedBy.join(", ")}`);
   } catch (err) {

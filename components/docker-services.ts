@@ -10,7 +10,8 @@ import { clusterFlags } from "../monitoring/alertmanager/cluster";
 import { API_PASSWORD, API_USER, WEB_CONFIG } from "../monitoring/api-auth";
 import { StackHost, apiAuthRequired, hostPort, isHa, stackHosts } from "../monitoring/hosts";
 import { AWS_CREDENTIALS, CURRENT, Configured, DOCKER_PEERS, FILES, MOUNTS, Peers, SECRETS, STAGING, containerPath } from "../monitoring/layout";
-import { CHECKS, RELOADS, syncScript, wgetBasicAuth } from "../monitoring/sync";
+import { CHECKS, RELOADS, reloadScript, stageScript } from "../monitoring/sync";
+import { TLS_CA, apiScheme } from "../monitoring/tls";
 
 export type Role = keyof Peers;
 
@@ -187,41 +188,59 @@ export function filesDigest(files: [string, string][]): string {
   return h.digest("hex");
 }
 
-export interface SyncSpec {
-  service: Configured;
+/** One of the two one-shot containers of a service's sync step, as root: it writes the volume and gives the files to the service's user. */
+export interface SyncStepSpec {
   image: string;
-  /** The official image's tools and shell, as root: it writes the volume and gives the files to the service's user. */
   user: string;
   entrypoint: string[];
   command: string[];
-  /** The configuration volume, mounted read-write. */
-  volumePath: string;
 }
 
-/** The one-shot container that checks a service's new files and makes them live (monitoring/sync.ts). */
+export interface SyncSpec {
+  service: Configured;
+  /** The configuration volume, mounted read-write by both steps. */
+  volumePath: string;
+  /** Copies, checks with the service's tool and switches the link: the service's own image. */
+  stage: SyncStepSpec;
+  /** Asks the service to reload, or switches back: the curl image. */
+  reload: SyncStepSpec;
+}
+
+/** The one-shot containers that check a service's new files and make them live (monitoring/sync.ts). */
 export function syncSpec(settings: Settings, service: Configured, host: StackHost = stackHosts(settings)[0]): SyncSpec {
   const spec = serviceSpecs(settings, host).find((s) => s.config === service)!;
-  const script = syncScript({
+  const step = (image: string, script: string): SyncStepSpec => ({ image, user: "0:0", entrypoint: ["/bin/sh", "-c"], command: [script] });
+  const tls = spec.apiAuth === true;
+  return {
     service,
-    staged: STAGING,
-    live: MOUNTS[service],
-    owner: USERS[service],
-    url: `http://${spec.alias}:${spec.port}`,
-    auth: service === "grafana" ? { user: settings.grafana.adminUser, passwordFile: GRAFANA_ADMIN_PASSWORD } : spec.apiAuth ? { user: API_USER, passwordFile: API_PASSWORD } : undefined,
-    check: CHECKS[service],
-    reload: RELOADS[service],
-  });
-  return { service, image: spec.image, user: "0:0", entrypoint: ["/bin/sh", "-c"], command: [script], volumePath: MOUNTS[service] };
+    volumePath: MOUNTS[service],
+    stage: step(spec.image, stageScript({ service, staged: STAGING, live: MOUNTS[service], owner: USERS[service], check: CHECKS[service] })),
+    reload: step(
+      settings.docker.images.curl,
+      reloadScript({
+        service,
+        live: MOUNTS[service],
+        url: `${apiScheme(tls)}://${spec.alias}:${spec.port}`,
+        auth: service === "grafana" ? { user: settings.grafana.adminUser, passwordFile: GRAFANA_ADMIN_PASSWORD } : spec.apiAuth ? { user: API_USER, passwordFile: API_PASSWORD } : undefined,
+        ca: tls ? TLS_CA : undefined,
+        reload: RELOADS[service],
+      }),
+    ),
+  };
 }
 
-/** Docker's healthcheck for a spec: the images ship busybox wget, not curl. */
+/**
+ * Docker's healthcheck for a spec: the images ship busybox wget, not curl. An API behind the
+ * stack's credentials is healthy when it answers an anonymous request over TLS with 401: up,
+ * serving TLS and refusing strangers, with no credential in the check (busybox wget takes them
+ * only in its arguments, which every user of the host can read).
+ */
 export function healthcheck(spec: ServiceSpec) {
-  const url = `http://127.0.0.1:${spec.port}${spec.healthPath}`;
+  const url = `${apiScheme(spec.apiAuth)}://127.0.0.1:${spec.port}${spec.healthPath}`;
   return {
-    tests:
-      spec.apiAuth && spec.config
-        ? ["CMD-SHELL", `wget -q -O /dev/null ${wgetBasicAuth(API_USER, live(spec.config, API_PASSWORD))} ${url}`]
-        : ["CMD", "wget", "-q", "-O", "/dev/null", url],
+    tests: spec.apiAuth
+      ? ["CMD-SHELL", `wget -S -O /dev/null --no-check-certificate ${url} 2>&1 | grep -q '^ *HTTP/[0-9.]* 401 '`]
+      : ["CMD", "wget", "-q", "-O", "/dev/null", url],
     interval: "30s",
     timeout: "5s",
     retries: 3,
@@ -229,5 +248,5 @@ export function healthcheck(spec: ServiceSpec) {
   };
 }
 
-/** http://host:port for a published port; IPv6 addresses in brackets. */
-export const urlOf = (address: string, port: number): string => `http://${hostPort(address, port)}`;
+/** scheme://host:port for a published port; IPv6 addresses in brackets. */
+export const urlOf = (address: string, port: number, scheme: "http" | "https"): string => `${scheme}://${hostPort(address, port)}`;

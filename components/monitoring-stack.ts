@@ -10,12 +10,12 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { type SecretValues, setSecretCommand, type Settings } from "../settings";
-import { CLUSTER_TLS_FILES } from "../monitoring/alertmanager/cluster";
 import { API_PASSWORD, WEB_CONFIG, webConfig } from "../monitoring/api-auth";
-import { StackHost, apiAuthRequired, isHa, stackHosts } from "../monitoring/hosts";
+import { StackHost, apiAuthRequired, stackHosts } from "../monitoring/hosts";
+import { TLS_FILES, apiScheme } from "../monitoring/tls";
 import { AWS_CREDENTIALS, Configured, FILES, MOUNTS, SECRETS, STAGING, SecretFile, alertmanagerSecretFiles, filesOf } from "../monitoring/layout";
-import { clusterCertificates } from "./cluster-certificates";
-import { GRAFANA_ADMIN_PASSWORD, ServiceSpec, SyncSpec, filesDigest, healthcheck, serviceSpecs, syncSpec, urlOf } from "./docker-services";
+import { stackCertificates } from "./stack-certificates";
+import { GRAFANA_ADMIN_PASSWORD, ServiceSpec, SyncSpec, SyncStepSpec, filesDigest, healthcheck, serviceSpecs, syncSpec, urlOf } from "./docker-services";
 
 /** A rendered tree whose contents may wait for another resource (with AMP, its endpoint in prometheus.yml). */
 export type DeployedTree = Record<string, pulumi.Input<string>>;
@@ -58,6 +58,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
   readonly grafanaAdminPassword: pulumi.Output<string>;
   /** The API user's password when the APIs require one (HA, or a non-loopback bindAddress). */
   readonly apiPassword?: pulumi.Output<string>;
+  /** With apiPassword: the CA the APIs' certificates chain to, for clients (`--ca-file` of the tools). */
+  readonly apiCaCertificate?: pulumi.Output<string>;
   /** What each sync step said; fails (and with it `pulumi up`) when a service refused its new files. */
   readonly configuration: pulumi.Output<Record<string, string>>;
 
@@ -84,25 +86,32 @@ export class MonitoringStack extends pulumi.ComponentResource {
       api
         ? [{ path: API_PASSWORD, content: pulumi.secret(api.result) }, ...(withServer ? [{ path: WEB_CONFIG, content: pulumi.secret(api.bcryptHash.apply(webConfig)) }] : [])]
         : [];
-    const certificates = isHa(settings) && alertmanager ? clusterCertificates(name, hosts, { parent: this }) : {};
-    const peerFiles = (host: StackHost): SecretUpload[] => {
+    // TLS wherever the APIs need credentials: the password never crosses a network in clear.
+    const certificates = api ? stackCertificates(name, hosts, { parent: this }) : {};
+    this.apiCaCertificate = api ? Object.values(certificates)[0].ca : undefined;
+    /** The CA for a client; the host's key and certificate too for a server. */
+    const tlsFiles = (host: StackHost, server: boolean): SecretUpload[] => {
       const c = certificates[host.name];
       if (!c) return [];
       return [
-        { path: `${SECRETS}/${CLUSTER_TLS_FILES.ca}`, content: c.ca },
-        { path: `${SECRETS}/${CLUSTER_TLS_FILES.cert}`, content: c.cert },
-        { path: `${SECRETS}/${CLUSTER_TLS_FILES.key}`, content: c.key },
+        { path: `${SECRETS}/${TLS_FILES.ca}`, content: c.ca },
+        ...(server
+          ? [
+              { path: `${SECRETS}/${TLS_FILES.cert}`, content: c.cert },
+              { path: `${SECRETS}/${TLS_FILES.key}`, content: c.key },
+            ]
+          : []),
       ];
     };
     const amSecrets = alertmanagerSecretFiles(settings).map((s) => ({ path: `${SECRETS}/${s.file}`, content: secretValue(secrets, s.secret) }));
 
-    const synced: { key: string; sync: docker.Container }[] = [];
+    const synced: { key: string; steps: docker.Container[] }[] = [];
     for (const host of hosts) {
       const prefix = hostPrefix(name, host);
       const secretFiles: Record<Configured, SecretUpload[]> = {
-        prometheus: [...apiFiles(true), ...(args.remoteWriteCredentials ? [{ path: AWS_CREDENTIALS, content: pulumi.secret(args.remoteWriteCredentials) }] : [])],
-        alertmanager: [...amSecrets, ...apiFiles(true), ...peerFiles(host)],
-        grafana: [{ path: GRAFANA_ADMIN_PASSWORD, content: this.grafanaAdminPassword }, ...apiFiles(false)],
+        prometheus: [...apiFiles(true), ...tlsFiles(host, true), ...(args.remoteWriteCredentials ? [{ path: AWS_CREDENTIALS, content: pulumi.secret(args.remoteWriteCredentials) }] : [])],
+        alertmanager: [...amSecrets, ...apiFiles(true), ...tlsFiles(host, true)],
+        grafana: [{ path: GRAFANA_ADMIN_PASSWORD, content: this.grafanaAdminPassword }, ...apiFiles(false), ...tlsFiles(host, false)],
       };
       const provider = new docker.Provider(`${prefix}-docker`, { host: host.host }, { parent: this });
       const child = { parent: this, provider };
@@ -115,33 +124,37 @@ export class MonitoringStack extends pulumi.ComponentResource {
       for (const spec of serviceSpecs(settings, host)) {
         const id = `${prefix}-${spec.role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
         const image = imageOf(id, spec.image);
-        let config: { volume: docker.Volume; sync: docker.Container } | undefined;
-        if (spec.config) {
-          const volume = new docker.Volume(`${id}-config`, { name: `${id}-config` }, child);
-          const sync = syncContainer(`${id}-sync`, syncSpec(settings, spec.config, host), image, volume, network, trees[host.name], secretFiles[spec.config], child);
-          synced.push({ key: host.name ? `${host.name}/${spec.config}` : spec.config, sync });
-          config = { volume, sync };
+        if (!spec.config) {
+          serviceContainer(id, spec, image, network, host.address, undefined, child);
+          continue;
         }
-        serviceContainer(id, spec, image, network, host.address, config, child);
+        const volume = new docker.Volume(`${id}-config`, { name: `${id}-config` }, child);
+        const sync = syncSpec(settings, spec.config, host);
+        const stage = stageContainer(`${id}-sync`, sync, image, volume, trees[host.name], secretFiles[spec.config], child);
+        const service = serviceContainer(id, spec, image, network, host.address, { volume, stage }, child);
+        const reload = reloadContainer(`${id}-reload`, sync, imageOf(`${prefix}-curl`, sync.reload.image), volume, network, stage, service, child);
+        synced.push({ key: host.name ? `${host.name}/${spec.config}` : spec.config, steps: [stage, reload] });
       }
     }
 
     this.configuration = pulumi
-      .all(synced.map(({ key, sync }) => pulumi.all([key, sync.exitCode, sync.containerLogs])))
-      .apply((results) => {
-        const refused = results.filter(([, code]) => code !== undefined && code !== 0);
+      .all(synced.map(({ key, steps }) => pulumi.all(steps.map((c) => pulumi.all([key, c.exitCode, c.containerLogs])))))
+      .apply((services) => {
+        const refused = services.flat().filter(([, code]) => code !== undefined && code !== 0);
         if (refused.length > 0) {
           throw new Error(refused.map(([s, code, logs]) => `${s}: the new configuration was not made live (sync exited ${code}):\n${(logs ?? "").trim()}`).join("\n\n"));
         }
-        return Object.fromEntries(results.map(([s, , logs]) => [s, (logs ?? "").trim().split("\n").pop() ?? ""]));
+        // What the last step (the reload) said.
+        return Object.fromEntries(services.map((steps) => steps[steps.length - 1]).map(([s, , logs]) => [s, (logs ?? "").trim().split("\n").pop() ?? ""]));
       });
 
-    const urls = (port: number) => pulumi.output(Object.fromEntries(hosts.map((h) => [h.name, urlOf(h.address, port)])));
+    const scheme = apiScheme(api !== undefined);
+    const urls = (port: number) => pulumi.output(Object.fromEntries(hosts.map((h) => [h.name, urlOf(h.address, port, scheme)])));
     this.prometheusUrls = urls(d.ports.prometheus);
     this.alertmanagerUrls = alertmanager ? urls(d.ports.alertmanager) : undefined;
-    this.prometheusUrl = pulumi.output(urlOf(hosts[0].address, d.ports.prometheus));
-    this.alertmanagerUrl = alertmanager ? pulumi.output(urlOf(hosts[0].address, d.ports.alertmanager)) : undefined;
-    this.grafanaUrl = pulumi.output(urlOf(hosts[0].address, d.ports.grafana));
+    this.prometheusUrl = pulumi.output(urlOf(hosts[0].address, d.ports.prometheus, scheme));
+    this.alertmanagerUrl = alertmanager ? pulumi.output(urlOf(hosts[0].address, d.ports.alertmanager, scheme)) : undefined;
+    this.grafanaUrl = pulumi.output(urlOf(hosts[0].address, d.ports.grafana, "http"));
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,
       alertmanagerUrl: this.alertmanagerUrl,
@@ -150,22 +163,27 @@ export class MonitoringStack extends pulumi.ComponentResource {
       alertmanagerUrls: this.alertmanagerUrls,
       grafanaAdminPassword: this.grafanaAdminPassword,
       apiPassword: this.apiPassword,
+      apiCaCertificate: this.apiCaCertificate,
       configuration: this.configuration,
     });
   }
 }
 
+/** Run once to the end and report the exit code and what it printed; the exited container stays (auto-removal would drop it from the state and re-run it at every `up`). */
+const ONE_SHOT = { mustRun: false, attach: true, logs: true } as const;
+
+const runAs = (step: SyncStepSpec, image: docker.RemoteImage) => ({ image: image.imageId, user: step.user, entrypoints: step.entrypoint, command: step.command });
+
 /**
- * The one-shot container that makes one service's files live. Its inputs are the files and the
- * secrets, so any change replaces (re-runs) it, and only it; the files' digest as a label names
- * the change in a preview even where the uploads are secret.
+ * The one-shot container that checks one service's files and switches its link. Its inputs are
+ * the files and the secrets, so any change replaces (re-runs) it, and only it; the files' digest
+ * as a label names the change in a preview even where the uploads are secret.
  */
-function syncContainer(
+function stageContainer(
   id: string,
   spec: SyncSpec,
   image: docker.RemoteImage,
   volume: docker.Volume,
-  network: docker.Network,
   files: DeployedTree,
   secrets: SecretUpload[],
   opts: pulumi.CustomResourceOptions,
@@ -174,11 +192,9 @@ function syncContainer(
   return new docker.Container(
     id,
     {
-      image: image.imageId,
-      user: spec.user,
-      entrypoints: spec.entrypoint,
-      command: spec.command,
-      networksAdvanced: [{ name: network.name }],
+      ...runAs(spec.stage, image),
+      // Nothing to reach: it works on the volume alone.
+      networkMode: "none",
       volumes: [{ volumeName: volume.name, containerPath: spec.volumePath }],
       uploads: [
         ...plain.map(([path, content]) => ({ file: `${STAGING}/${path}`, content })),
@@ -188,13 +204,37 @@ function syncContainer(
         { label: "ananta.role", value: `${spec.service}-sync` },
         { label: "ananta.files-sha256", value: pulumi.all(plain.map(([, content]) => content)).apply((contents) => filesDigest(plain.map(([path], i) => [path, contents[i]]))) },
       ],
-      // Run once to the end and report the exit code and what it printed; the exited container
-      // stays (auto-removal would drop it from the state and re-run it at every `up`).
-      mustRun: false,
-      attach: true,
-      logs: true,
+      ...ONE_SHOT,
     },
     opts,
+  );
+}
+
+/** The one-shot container that asks the running service to reload (or switches back): it runs again whenever the stage does, after the service is up. */
+function reloadContainer(
+  id: string,
+  spec: SyncSpec,
+  image: docker.RemoteImage,
+  volume: docker.Volume,
+  network: docker.Network,
+  stage: docker.Container,
+  service: docker.Container,
+  opts: pulumi.CustomResourceOptions,
+): docker.Container {
+  return new docker.Container(
+    id,
+    {
+      ...runAs(spec.reload, image),
+      networksAdvanced: [{ name: network.name }],
+      volumes: [{ volumeName: volume.name, containerPath: spec.volumePath }],
+      // The stage it follows: a new stage replaces this container, so it runs again.
+      labels: [
+        { label: "ananta.role", value: `${spec.service}-reload` },
+        { label: "ananta.stage", value: stage.id },
+      ],
+      ...ONE_SHOT,
+    },
+    { ...opts, dependsOn: [stage, service] },
   );
 }
 
@@ -205,7 +245,7 @@ function serviceContainer(
   image: docker.RemoteImage,
   network: docker.Network,
   address: string,
-  config: { volume: docker.Volume; sync: docker.Container } | undefined,
+  config: { volume: docker.Volume; stage: docker.Container } | undefined,
   opts: pulumi.CustomResourceOptions,
 ): docker.Container {
   // Its own resource: an image upgrade replaces the container and keeps the data.
@@ -241,6 +281,6 @@ function serviceContainer(
     },
     // The first run reads the files the sync container wrote; fixed names and host ports
     // need the old container gone before a new one starts.
-    { ...opts, deleteBeforeReplace: true, dependsOn: config ? [config.sync] : [] },
+    { ...opts, deleteBeforeReplace: true, dependsOn: config ? [config.stage] : [] },
   );
 }

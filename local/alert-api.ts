@@ -1,7 +1,7 @@
 // Alertmanager's API v2 as the test-alert command and the e2e test use it: post alerts straight
 // to Alertmanager, as Prometheus would.
 import { SEVERITIES } from "../settings";
-import { ApiCredentials, basicAuthHeader } from "../tools/prometheus-api";
+import { type ApiAccess, type Response, apiFetch, whyUnanswered } from "../tools/prometheus-api";
 
 export interface PostableAlert {
   labels: Record<string, string>;
@@ -46,21 +46,20 @@ export function testAlert(o: TestAlertOptions, now = new Date()): PostableAlert 
 
 
 /** POST /api/v2/alerts; throws with Alertmanager's answer when it refuses. */
-export async function postAlerts(alertmanagerUrl: string, alerts: PostableAlert[], credentials?: ApiCredentials): Promise<void> {
+export async function postAlerts(alertmanagerUrl: string, alerts: PostableAlert[], access: ApiAccess = {}): Promise<void> {
   const url = `${alertmanagerUrl.replace(/\/+$/, "")}/api/v2/alerts`;
-  const auth = basicAuthHeader(credentials);
   let res: Response;
   try {
-    res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: JSON.stringify(alerts), signal: AbortSignal.timeout(10_000) });
+    res = await apiFetch(url, access, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(alerts) });
   } catch (err) {
-    throw new AlertInputError(`could not reach Alertmanager at ${url}: ${(err as Error).cause ?? (err as Error).message}`);
+    throw new AlertInputError(`could not reach Alertmanager at ${url}: ${whyUnanswered(err, url, access)}`);
   }
-  if (res.status === 401) throw new AlertInputError(unauthorized(url, credentials));
+  if (res.status === 401) throw new AlertInputError(unauthorized(url, access));
   if (!res.ok) throw new AlertInputError(`Alertmanager at ${url} answered ${res.status}: ${await res.text()}`);
 }
 
-const unauthorized = (url: string, credentials?: ApiCredentials) =>
-  credentials
+const unauthorized = (url: string, access: ApiAccess) =>
+  access.credentials
     ? `Alertmanager at ${url} refused the API user's password (401): check the file given with --password-file`
     : `Alertmanager at ${url} requires the API user's password (401): pass --password-file <file> (pulumi stack output --show-secrets apiPassword > file)`;
 
@@ -77,12 +76,12 @@ interface GettableAlert {
 export async function alertState(
   alertmanagerUrl: string,
   labels: Record<string, string>,
-  credentials?: ApiCredentials,
+  access: ApiAccess = {},
 ): Promise<{ state: string; inhibitedBy: string[]; silencedBy: string[] } | undefined> {
   const base = `${alertmanagerUrl.replace(/\/+$/, "")}/api/v2/alerts`;
   const get = async (query: string): Promise<GettableAlert[]> => {
-    const res = await fetch(`${base}${query}`, { headers: basicAuthHeader(credentials), signal: AbortSignal.timeout(10_000) });
-    if (res.status === 401) throw new AlertInputError(unauthorized(base, credentials));
+    const res = await apiFetch(`${base}${query}`, access);
+    if (res.status === 401) throw new AlertInputError(unauthorized(base, access));
     if (!res.ok) throw new AlertInputError(`Alertmanager at ${base} answered ${res.status}: ${await res.text()}`);
     return (await res.json()) as GettableAlert[];
   };

@@ -14,6 +14,8 @@ export interface PipelineState {
   dataDir: string;
   /** HA: the 0400 file holding the API user's password (the value is never written here). */
   apiPasswordFile?: string;
+  /** HA: the CA the APIs' certificates chain to. */
+  apiCaFile?: string;
 }
 
 export const stateFile = (dir: string): string => path.join(dir, "pipeline.json");

@@ -2,15 +2,16 @@
 // prometheus-alertmanager processes, the demo service as every scrape target, and local
 // receivers for every notification. One machinery for `npm run local` and the e2e tests.
 // With `ha`, it runs the HA stack's model: two Prometheus replicas sending to three
-// Alertmanager peers that gossip over mutual TLS, every API behind basic auth.
+// Alertmanager peers that gossip over mutual TLS, every API behind basic auth over TLS.
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawn } from "node:child_process";
 import { hashSync } from "bcryptjs";
-import { CLUSTER_TLS_FILES, clusterFlags } from "../monitoring/alertmanager/cluster";
-import { basicAuthHeader } from "../tools/prometheus-api";
+import { clusterFlags } from "../monitoring/alertmanager/cluster";
+import { type ApiAccess, apiFetch } from "../tools/prometheus-api";
+import { TLS_CA, TLS_FILES, apiScheme } from "../monitoring/tls";
 import { API_PASSWORD, API_USER, WEB_CONFIG, webConfig } from "../monitoring/api-auth";
 import { SLO_SERIES, WATCHDOG_ALERT } from "../monitoring/conventions";
 import { FileTree, renderFiles } from "../monitoring/files";
@@ -20,7 +21,7 @@ import { RawConfig, Settings, parseSettings, readStackFile } from "../settings";
 import { DemoService } from "./demo-service";
 import { localOverrides, localSettings } from "./local-settings";
 import { alive, removePipelineState, writePipelineState } from "./pipeline-state";
-import { PeerPem, makeClusterPki } from "./pki";
+import { HostPem, makeStackPki } from "./pki";
 import { LOOPBACK, freePorts } from "./ports";
 import { ManagedProcess, findBinary } from "./processes";
 import { Notification, Receivers, channelsOfReceivers, slackChannelsOf } from "./receivers";
@@ -82,9 +83,9 @@ export class LocalPipeline {
   /** Instances being stopped on purpose (stop, kill): their exit is no news. */
   private readonly stopping = new Set<string>();
   private onUnexpectedExit?: PipelineOptions["onUnexpectedExit"];
-  /** HA: the API user's password, its bcrypt hash, and each peer's certificate. */
+  /** HA: the API user's password, its bcrypt hash, and each host's certificate. */
   private api?: { password: string; hash: string };
-  private pki: Record<string, PeerPem> = {};
+  private pki: Record<string, HostPem> = {};
   /** Process data (TSDB, notification log): temporary, removed on stop or, failing that, at exit. */
   private dataDir?: string;
   private readonly removeData = () => {
@@ -115,14 +116,20 @@ export class LocalPipeline {
     return this.instances.filter((i) => i.service === service);
   }
 
-  /** Headers every API call needs (basic auth in HA). */
-  get apiHeaders(): Record<string, string> {
-    return this.api ? basicAuthHeader({ user: API_USER, password: this.api.password }) : {};
+  /** What every API call needs: in HA the API user's credentials and the CA of the certificates. */
+  get access(): ApiAccess {
+    const ca = Object.values(this.pki)[0]?.ca;
+    return this.api ? { credentials: { user: API_USER, password: this.api.password }, ca } : {};
   }
 
   /** HA: a file holding the API user's password (the first peer's own copy). */
   get apiPasswordFile(): string | undefined {
     return this.api ? path.join(this.live(this.of("alertmanager")[0].name), CURRENT, API_PASSWORD) : undefined;
+  }
+
+  /** HA: the CA certificate (the first peer's copy). */
+  get apiCaFile(): string | undefined {
+    return this.api ? path.join(this.live(this.of("alertmanager")[0].name), CURRENT, TLS_CA) : undefined;
   }
 
   /** The folder an instance reads its configuration from (`<live>/current/...`). */
@@ -164,7 +171,7 @@ export class LocalPipeline {
     for (const service of ["alertmanager", "prometheus"] as const) {
       for (const host of topology[service]) {
         const listen = at(ports.pop()!);
-        this.instances.push({ service, name: host ? `${service}-${host}` : service, host, listen, url: `http://${listen}`, gossip: this.ha && service === "alertmanager" ? at(ports.pop()!) : undefined });
+        this.instances.push({ service, name: host ? `${service}-${host}` : service, host, listen, url: `${apiScheme(this.ha)}://${listen}`, gossip: this.ha && service === "alertmanager" ? at(ports.pop()!) : undefined });
       }
     }
     this.peers = {
@@ -178,7 +185,7 @@ export class LocalPipeline {
     if (this.ha) {
       const password = randomBytes(24).toString("base64url");
       this.api = { password, hash: hashSync(password, 10) };
-      this.pki = makeClusterPki(path.join(this.dir, "pki"), HA_TOPOLOGY.alertmanager, LOOPBACK);
+      this.pki = makeStackPki(path.join(this.dir, "pki"), [...new Set([...HA_TOPOLOGY.prometheus, ...HA_TOPOLOGY.alertmanager])], LOOPBACK);
     }
     const settings = this.settingsFrom(raw, source);
     // Not running yet: the sync step checks and places the files, with nothing to reload.
@@ -192,10 +199,10 @@ export class LocalPipeline {
     process.once("exit", this.removeData);
     // Alertmanager first: Prometheus sends from its first evaluation.
     for (const i of this.of("alertmanager")) this.startProcess(i);
-    for (const i of this.of("alertmanager")) await this.byName.get(i.name)!.waitReady(`${i.url}/-/ready`, 30_000, this.apiHeaders);
+    for (const i of this.of("alertmanager")) await this.byName.get(i.name)!.waitReady(`${i.url}/-/ready`, 30_000, this.access);
     if (this.ha) await this.waitForCluster(this.of("alertmanager").length, 60_000);
     for (const i of this.of("prometheus")) this.startProcess(i);
-    for (const i of this.of("prometheus")) await this.byName.get(i.name)!.waitReady(`${i.url}/-/ready`, 30_000, this.apiHeaders);
+    for (const i of this.of("prometheus")) await this.byName.get(i.name)!.waitReady(`${i.url}/-/ready`, 30_000, this.access);
     writePipelineState(this.dir, {
       pid: process.pid,
       stackFile: source,
@@ -203,7 +210,7 @@ export class LocalPipeline {
       alertmanagerUrl: this.alertmanagerUrl,
       controlUrl: this.demo.controlUrl,
       dataDir: this.dataDir,
-      ...(this.apiPasswordFile ? { apiPasswordFile: this.apiPasswordFile } : {}),
+      ...(this.apiPasswordFile ? { apiPasswordFile: this.apiPasswordFile, apiCaFile: this.apiCaFile } : {}),
     });
   }
 
@@ -259,7 +266,7 @@ export class LocalPipeline {
     const i = this.instances.find((x) => x.name === name);
     if (!i) throw new Error(`no instance ${name}; instances: ${this.instances.map((x) => x.name).join(", ")}`);
     if (this.process(name)) return;
-    await this.startProcess(i).waitReady(`${i.url}/-/ready`, 30_000, this.apiHeaders);
+    await this.startProcess(i).waitReady(`${i.url}/-/ready`, 30_000, this.access);
   }
 
   /** Each running peer's view of the gossip cluster (Alertmanager's /api/v2/status). */
@@ -267,7 +274,7 @@ export class LocalPipeline {
     const running = this.of("alertmanager").filter((i) => this.process(i.name));
     return Promise.all(
       running.map(async (i) => {
-        const res = await fetch(`${i.url}/api/v2/status`, { headers: this.apiHeaders, signal: AbortSignal.timeout(2000) });
+        const res = await apiFetch(`${i.url}/api/v2/status`, this.access, { timeoutMs: 2000 });
         const { cluster } = (await res.json()) as { cluster: { status: string; peers?: unknown[] } };
         return { name: i.name, status: cluster.status, members: cluster.peers?.length ?? 0 };
       }),
@@ -321,7 +328,7 @@ export class LocalPipeline {
   /** Firing alerts and each SLO's budget left, as the first Prometheus reports them (for `status`). */
   async sloStatus(): Promise<{ firing: string[]; budgets: { service: string; slo: string; remaining: number }[] }> {
     const get = async <T>(p: string): Promise<T> => {
-      const res = await fetch(`${this.prometheusUrl}${p}`, { headers: this.apiHeaders, signal: AbortSignal.timeout(5000) });
+      const res = await apiFetch(`${this.prometheusUrl}${p}`, this.access, { timeoutMs: 5000 });
       return ((await res.json()) as { data: T }).data;
     };
     const alerts = await get<{ alerts: { labels: Record<string, string>; state: string }[] }>("/api/v1/alerts");
@@ -353,6 +360,7 @@ export class LocalPipeline {
         live: this.live(i.name),
         url: this.running && this.process(i.name) ? i.url : undefined,
         auth: this.api ? { user: API_USER, passwordFile: API_PASSWORD } : undefined,
+        ca: this.api ? TLS_CA : undefined,
         check: CHECKS[i.service],
         reload: RELOADS[i.service],
       });
@@ -366,7 +374,7 @@ export class LocalPipeline {
     return said;
   }
 
-  /** Secret files an instance reads: Alertmanager's receivers' (local stand-ins), and in HA its credentials and certificate. */
+  /** Secret files an instance reads: Alertmanager's receivers' (local stand-ins), and in HA its credentials and its host's certificate. */
   private writeSecrets(settings: Settings, i: Instance, staged: string): void {
     fs.mkdirSync(path.join(staged, SECRETS), { recursive: true, mode: 0o700 });
     const put = (file: string, value: string) => fs.writeFileSync(path.join(staged, file), value, { mode: 0o600 });
@@ -381,9 +389,9 @@ export class LocalPipeline {
         // No trailing newline: Alertmanager 0.25 does not trim auth_password_file.
         put(`${SECRETS}/${file}`, value);
       }
-      const pem = i.host ? this.pki[i.host] : undefined;
-      if (pem) for (const [kind, file] of Object.entries(CLUSTER_TLS_FILES)) put(`${SECRETS}/${file}`, pem[kind as keyof PeerPem]);
     }
+    const pem = i.host ? this.pki[i.host] : undefined;
+    if (pem) for (const [kind, file] of Object.entries(TLS_FILES)) put(`${SECRETS}/${file}`, pem[kind as keyof HostPem]);
     if (this.api) {
       put(API_PASSWORD, this.api.password);
       put(WEB_CONFIG, webConfig(this.api.hash));

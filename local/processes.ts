@@ -3,6 +3,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { type ApiAccess, apiFetch } from "../tools/prometheus-api";
 
 export const INSTALL_HINT = "apt-get install -y prometheus prometheus-alertmanager";
 /** Binaries of other packages, by the command that installs them. */
@@ -89,12 +90,12 @@ export class ManagedProcess {
   }
 
   /** Polls url until it answers 2xx; fails early when the process exits. */
-  async waitReady(url: string, timeoutMs = 30_000, headers: Record<string, string> = {}): Promise<void> {
+  async waitReady(url: string, timeoutMs = 30_000, access: ApiAccess = {}): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`${this.name} exited before it was ready:\n${this.logTail()}`);
       try {
-        const res = await fetch(url, { headers, signal: AbortSignal.timeout(1000) });
+        const res = await apiFetch(url, access, { timeoutMs: 1000 });
         if (res.ok) return;
       } catch {
         // not listening yet

@@ -1,7 +1,7 @@
 // prometheus.yml: global intervals, rule files, Alertmanager, and the scrape jobs of scrape-jobs.ts.
 import { toYaml } from "./yaml";
 import type { Settings } from "../settings";
-import { prometheusBasicAuth } from "./api-auth";
+import { prometheusApiClient } from "./api-auth";
 import { REPLICA_LABEL } from "./hosts";
 import { RenderOptions, namePrefix } from "./layout";
 import { ampRemoteWrite } from "./amp/remote-write";
@@ -9,6 +9,8 @@ import { scrapeJobs } from "./scrape-jobs";
 
 interface ScrapeConfig {
   job_name: string;
+  scheme?: string;
+  tls_config?: { ca_file: string };
   basic_auth?: { username: string; password_file: string };
   static_configs: { targets: string[]; labels?: Record<string, string> }[];
 }
@@ -20,7 +22,7 @@ const AMP_REPLICA_LABEL = "__replica__";
 export function prometheusConfig(settings: Settings, options: RenderOptions): string {
   const { docker } = settings;
   const { cluster } = options;
-  const auth = options.apiAuth ? prometheusBasicAuth : {};
+  const auth = options.apiAuth ? prometheusApiClient : {};
   const scrape: ScrapeConfig[] = scrapeJobs(settings, options.peers, cluster).map(({ job, targets, owner, ownerLabels, api, perHost }) => {
     const labels = { ...(ownerLabels ? owner : {}), ...(perHost && cluster ? { host: cluster.replica } : {}) };
     return { job_name: job, ...(api ? auth : {}), static_configs: [{ targets, ...(Object.keys(labels).length > 0 ? { labels } : {}) }] };

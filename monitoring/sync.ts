@@ -1,12 +1,14 @@
-// The step that makes a new configuration live without touching the running service: copy the
-// staged files into a new version folder, check them with the service's own tool, switch the
-// `current` link, and ask the service to reload; when the reload fails, switch back. A file the
-// tool refuses fails the step with the tool's message, and the running configuration stays as
-// it was. One POSIX sh script (busybox in the official images, dash here) serves the sync
-// containers of the Docker stack and the local pipeline, so both run the same logic.
+// The step that makes a new configuration live without touching the running service, in two
+// parts. Stage: copy the staged files into a new version folder, check them with the service's
+// own tool, and switch the `current` link; a file the tool refuses fails the step with the
+// tool's message, and the running configuration stays as it was. Reload: ask the service to read
+// its files again, and when it cannot, switch back. POSIX sh scripts (busybox in the images, dash
+// here): the Docker stack runs each in its own one-shot container (the stage in the service's
+// image, which has its tool; the reload in the curl image, the one client that verifies TLS and
+// takes credentials on its standard input), the local pipeline runs both one after the other.
 import { CURRENT, SECRETS, type Configured } from "./layout";
 
-export interface SyncPlan {
+export interface StagePlan {
   service: Configured;
   /** Folder holding the staged files of this service (its part of the tree, plus secrets/). */
   staged: string;
@@ -14,15 +16,24 @@ export interface SyncPlan {
   live: string;
   /** uid:gid the files are given to (the service's user); none keeps the copier's. */
   owner?: string;
-  /** Base URL of the service, for readiness and reload; none when it runs nowhere yet. */
-  url?: string;
-  /** Basic auth for the service's API: user, and a staged file holding the password. */
-  auth?: { user: string; passwordFile: string };
   /** Commands (the tools on PATH) that check the new version folder `$new`; a non-zero exit refuses it. */
   check: string[];
+}
+
+export interface ReloadPlan {
+  service: Configured;
+  live: string;
+  /** Base URL of the service, for readiness and reload; none when it runs nowhere yet. */
+  url?: string;
+  /** Basic auth for the service's API: user, and the file (in a version folder) holding the password. */
+  auth?: { user: string; passwordFile: string };
+  /** With https: the CA certificate (in a version folder) the service's certificate must chain to. */
+  ca?: string;
   /** HTTP POST paths that make the service read its files again. */
   reload: string[];
 }
+
+export type SyncPlan = StagePlan & ReloadPlan;
 
 /** A shell word in single quotes. */
 const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -46,17 +57,10 @@ export const RELOADS: Record<Configured, string[]> = {
 /** Readiness: Prometheus and Alertmanager answer /-/ready once loaded, Grafana /api/health. */
 const READY: Record<Configured, string> = { prometheus: "/-/ready", alertmanager: "/-/ready", grafana: "/api/health" };
 
-/**
- * wget's argument that authenticates as `user` with the password in a file (a shell expression
- * for its path): computed when the command runs, so the password is in no script or input.
- */
-export const wgetBasicAuth = (user: string, passwordFile: string): string =>
-  `--header "Authorization: Basic $(printf '%s:%s' ${sq(user)} "$(cat ${passwordFile})" | base64 | tr -d '\\n')"`;
+/** Where the stage step notes the version it replaced, for the reload step's way back. */
+const PREVIOUS = ".previous";
 
-export function syncScript(plan: SyncPlan): string {
-  const auth = plan.auth ? wgetBasicAuth(plan.auth.user, `"$new/${plan.auth.passwordFile}"`) : "";
-  const call = (path: string, post: boolean) => `wget -q -O - ${post ? "--post-data= " : ""}${auth} ${sq(`${plan.url ?? ""}${path}`)}`;
-  const reload = plan.reload.map((p) => `${call(p, true)} >/dev/null`).join(" && ");
+export function stageScript(plan: StagePlan): string {
   return `set -eu
 staged=${sq(plan.staged)}
 live=${sq(plan.live)}
@@ -85,22 +89,67 @@ fi
   .join("")}rm -f "$live/.check.log"
 previous="$(readlink "$live/${CURRENT}" 2>/dev/null || true)"
 ln -sfn "$version" "$live/${CURRENT}"
-${
-  plan.url
-    ? `if ${call(READY[plan.service], false)} >/dev/null 2>&1; then
-  if ! { ${reload}; }; then
-    if [ -n "$previous" ]; then ln -sfn "$previous" "$live/${CURRENT}"; { ${reload}; } || true; fi
-    echo "${plan.service}: reload failed; back on the previous configuration ($previous)" >&2
-    exit 1
-  fi
-  echo "${plan.service}: reloaded $version"
-else
-  echo "${plan.service}: not running yet; it reads $version when it starts"
-fi`
-    : `echo "${plan.service}: $version is live"`
-}
+printf '%s\\n' "$previous" >"$live/${PREVIOUS}"
 for old in "$live"/v*; do
   case "$(basename "$old")" in "$version"|"$previous") ;; *) rm -rf "$old" ;; esac
 done
 `;
 }
+
+/** Escapes for the inside of a double-quoted string of a curl configuration file. */
+const curlEscape = (s: string): string => s.replace(/[\\"]/g, "\\$&");
+
+/**
+ * A shell function `api [curl options] URL` that calls the service. The password goes to curl on
+ * its standard input (`--config -`, written by the shell's printf builtin), so it is in no
+ * process's arguments; with a CA, curl accepts only a certificate that chains to it.
+ */
+function apiFunction(plan: ReloadPlan): string {
+  const inVersion = (file: string) => `"$live/${CURRENT}/${file}"`;
+  const options = `--silent --show-error --max-time 30 --output /dev/null${plan.ca ? ` --cacert ${inVersion(plan.ca)}` : ""}`;
+  if (!plan.auth) return `api() { curl ${options} "$@"; }`;
+  return `api() {
+  printf 'user = "%s:%s"\\n' ${sq(curlEscape(plan.auth.user))} "$(sed 's/[\\\\"]/\\\\&/g' ${inVersion(plan.auth.passwordFile)})" | curl --config - ${options} "$@"
+}`;
+}
+
+/**
+ * Reload when the service answers ready; say it is not running when nothing listens (curl 6: no
+ * such host, 7: refused) or it is still starting (503): it reads `current` when it is ready. Any
+ * other answer (an untrusted certificate, refused credentials, a timeout) fails the step, back on
+ * the previous version, rather than pass for "not running".
+ */
+export function reloadScript(plan: ReloadPlan): string {
+  if (!plan.url) return `set -eu\necho "${plan.service}: $(readlink ${sq(`${plan.live}/${CURRENT}`)}) is live"\n`;
+  const url = (path: string) => sq(`${plan.url}${path}`);
+  const reload = plan.reload.map((p) => `api --fail --request POST ${url(p)} 2>>"$log"`).join(" && ");
+  return `set -eu
+live=${sq(plan.live)}
+log="$live/.reload.log"
+version="$(readlink "$live/${CURRENT}")"
+previous="$(cat "$live/${PREVIOUS}" 2>/dev/null || true)"
+${apiFunction(plan)}
+back() {
+  if [ -n "$previous" ]; then ln -sfn "$previous" "$live/${CURRENT}"; { ${reload}; } || true; fi
+  cat "$log" >&2
+  rm -f "$log"
+  echo "${plan.service}: $1; back on the previous configuration ($previous)" >&2
+  exit 1
+}
+: >"$log"
+if ready="$(api --write-out '%{http_code}' ${url(READY[plan.service])} 2>>"$log")"; then :; else ready="curl exit $?"; fi
+case "$ready" in
+  200)
+    { ${reload}; } || back "reload failed"
+    echo "${plan.service}: reloaded $version" ;;
+  503|"curl exit 6"|"curl exit 7")
+    echo "${plan.service}: not running yet; it reads $version when it starts" ;;
+  *)
+    back "its API at ${plan.url} did not answer as expected ($ready)" ;;
+esac
+rm -f "$log"
+`;
+}
+
+/** Both parts, one after the other (the local pipeline). */
+export const syncScript = (plan: SyncPlan): string => `${stageScript(plan)}${reloadScript(plan)}`;

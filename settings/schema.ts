@@ -387,6 +387,8 @@ const dockerSchema = z.strictObject({
       grafana: image.default("grafana/grafana:12.1.1"),
       nodeExporter: image.default("prom/node-exporter:v1.9.1"),
       cadvisor: image.default("gcr.io/cadvisor/cadvisor:v0.52.1"),
+      // The sync step's reload: the client that verifies TLS and reads credentials from its input.
+      curl: image.default("curlimages/curl:8.11.1"),
     })
     .prefault({}),
   retention: z

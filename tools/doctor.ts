@@ -6,7 +6,7 @@ import { SLO_SERIES, WATCHDOG_ALERT } from "../monitoring/conventions";
 import { slosOf } from "../monitoring/slo/objectives";
 import { stackHosts } from "../monitoring/hosts";
 import type { Settings } from "../settings";
-import { PrometheusApi, PrometheusUnreachable, basicAuthHeader, instantQuery } from "./prometheus-api";
+import { PrometheusApi, PrometheusUnreachable, type Response, apiFetch, instantQuery, whyUnanswered } from "./prometheus-api";
 
 export interface DoctorRow {
   check: string;
@@ -22,10 +22,11 @@ export interface DoctorTarget {
 }
 
 async function get(api: PrometheusApi, path: string): Promise<Response> {
+  const url = `${api.url.replace(/\/+$/, "")}${path}`;
   try {
-    return await fetch(`${api.url.replace(/\/+$/, "")}${path}`, { headers: basicAuthHeader(api.credentials), signal: AbortSignal.timeout(api.timeoutMs ?? 10_000) });
+    return await apiFetch(url, api, { timeoutMs: api.timeoutMs });
   } catch (err) {
-    throw new PrometheusUnreachable(`${api.url} did not answer: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`);
+    throw new PrometheusUnreachable(`${api.url} did not answer: ${whyUnanswered(err, url, api)}`);
   }
 }
 

@@ -1,6 +1,9 @@
-// Reading a running Prometheus over its HTTP API, as the deploy gate (and later the doctor and
-// report) do: instant queries, with the API user's password when the stack's APIs require it.
+// Calling a running Prometheus or Alertmanager over its HTTP API, as the deploy gate, the doctor,
+// test-alert and the local pipeline do: with the API user's password when the stack's APIs
+// require it, over https verified with the stack's CA (undici, Node's own fetch, is the one that
+// takes a CA per request).
 import * as fs from "node:fs";
+import { Agent, fetch as undiciFetch, type Response } from "undici";
 
 export class PrometheusUnreachable extends Error {
   override name = "PrometheusUnreachable";
@@ -16,11 +19,43 @@ export interface ApiCredentials {
 export const basicAuthHeader = (c?: ApiCredentials): Record<string, string> =>
   c ? { authorization: `Basic ${Buffer.from(`${c.user}:${c.password}`).toString("base64")}` } : {};
 
-/** A Prometheus or Alertmanager API. */
-export interface PrometheusApi {
-  url: string;
+/** What a client needs besides the URL: the API user's credentials, and the CA (PEM) an https server's certificate must chain to. */
+export interface ApiAccess {
   credentials?: ApiCredentials;
+  ca?: string;
+}
+
+/** A Prometheus or Alertmanager API. */
+export interface PrometheusApi extends ApiAccess {
+  url: string;
   timeoutMs?: number;
+}
+
+export type { Response };
+
+const agents = new Map<string, Agent>();
+
+/** fetch with the API user's credentials, trusting only the given CA over https (the system's without one). */
+export function apiFetch(url: string, access: ApiAccess = {}, init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<Response> {
+  let dispatcher: Agent | undefined;
+  if (access.ca) {
+    dispatcher = agents.get(access.ca) ?? new Agent({ connect: { ca: access.ca } });
+    agents.set(access.ca, dispatcher);
+  }
+  return undiciFetch(url, {
+    method: init.method,
+    headers: { ...basicAuthHeader(access.credentials), ...init.headers },
+    body: init.body,
+    signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
+    dispatcher,
+  });
+}
+
+/** Why a request got no answer, for a message: the cause (a refused connection, an untrusted certificate), with a hint for the latter. */
+export function whyUnanswered(err: unknown, url: string, access: ApiAccess = {}): string {
+  const cause = ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;
+  const tls = /certificate|self.signed|CERT_|unable to verify/i.test(cause);
+  return tls && url.startsWith("https:") ? `${cause} (${access.ca ? "the certificate does not chain to the CA given with --ca-file" : "pass the stack's CA with --ca-file <file>: pulumi stack output apiCaCertificate > file"})` : cause;
 }
 
 export interface Sample {
@@ -28,23 +63,38 @@ export interface Sample {
   value: number;
 }
 
-/** The API password from a file (`pulumi stack output --show-secrets apiPassword > file`), trimmed. */
-export function readPasswordFile(file: string): string {
+function readOption(option: string, file: string): string {
   try {
-    return fs.readFileSync(file, "utf8").trim();
+    return fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new PrometheusUnreachable(`--password-file ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new PrometheusUnreachable(`--${option} ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
+
+/** The API password from a file (`pulumi stack output --show-secrets apiPassword > file`), trimmed. */
+export const readPasswordFile = (file: string): string => readOption("password-file", file).trim();
+
+/** The stack's CA from a file (`pulumi stack output apiCaCertificate > file`); refused unless it holds a PEM certificate. */
+export function readCaFile(file: string): string {
+  const pem = readOption("ca-file", file);
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new PrometheusUnreachable(`--ca-file ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----): write it with pulumi stack output apiCaCertificate > ${file}`);
+  return pem;
+}
+
+/** The access the tools' --password-file and --ca-file options give. */
+export const accessFrom = (values: { "password-file"?: string; "ca-file"?: string }, user: string): ApiAccess => ({
+  credentials: values["password-file"] ? { user, password: readPasswordFile(values["password-file"]) } : undefined,
+  ca: values["ca-file"] ? readCaFile(values["ca-file"]) : undefined,
+});
 
 /** An instant query's vector; throws PrometheusUnreachable (with the reason) when there is no answer to trust. */
 export async function instantQuery(api: PrometheusApi, query: string): Promise<Sample[]> {
   const url = `${api.url.replace(/\/+$/, "")}/api/v1/query?query=${encodeURIComponent(query)}`;
   let res: Response;
   try {
-    res = await fetch(url, { headers: basicAuthHeader(api.credentials), signal: AbortSignal.timeout(api.timeoutMs ?? 10_000) });
+    res = await apiFetch(url, api, { timeoutMs: api.timeoutMs });
   } catch (err) {
-    throw new PrometheusUnreachable(`Prometheus at ${api.url} did not answer: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`);
+    throw new PrometheusUnreachable(`Prometheus at ${api.url} did not answer: ${whyUnanswered(err, url, api)}`);
   }
   if (res.status === 401) throw new PrometheusUnreachable(`Prometheus at ${api.url} requires the API user's password (401): pass --password-file <file>`);
   const body = (await res.json().catch(() => undefined)) as { status?: string; error?: string; data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] } } | undefined;

@@ -1,20 +1,18 @@
 // The Alertmanager gossip cluster of an HA stack: each peer's flags, and the mutual TLS its
 // gossip runs over. Gossip carries silences and the notification log, so a host that could join
 // unauthenticated could silence every page; with TLS only holders of a certificate signed by
-// the stack's cluster CA are peers. Alertmanager's TLS transport carries memberlist's packets over
+// the stack's CA are peers. Alertmanager's TLS transport carries memberlist's packets over
 // TCP streams, so the cluster port is TCP only.
 import { toYaml } from "../yaml";
+import { TLS_FILES } from "../tls";
 
-/** The peer's certificate files, in its secrets folder. */
-export const CLUSTER_TLS_FILES = { ca: "cluster_ca.pem", cert: "cluster_cert.pem", key: "cluster_key.pem" } as const;
-
-/** `--cluster.tls-config`: serve and dial with the peer's certificate; accept only the cluster CA's. */
+/** `--cluster.tls-config`: serve and dial with the host's certificate (tls.ts); accept only the stack CA's. */
 export function clusterTlsConfig(secretsDir: string): string {
   const file = (f: string) => `${secretsDir}/${f}`;
-  const own = { cert_file: file(CLUSTER_TLS_FILES.cert), key_file: file(CLUSTER_TLS_FILES.key) };
+  const own = { cert_file: file(TLS_FILES.cert), key_file: file(TLS_FILES.key) };
   return toYaml({
-    tls_server_config: { ...own, client_auth_type: "RequireAndVerifyClientCert", client_ca_file: file(CLUSTER_TLS_FILES.ca) },
-    tls_client_config: { ...own, ca_file: file(CLUSTER_TLS_FILES.ca) },
+    tls_server_config: { ...own, client_auth_type: "RequireAndVerifyClientCert", client_ca_file: file(TLS_FILES.ca) },
+    tls_client_config: { ...own, ca_file: file(TLS_FILES.ca) },
   });
 }
 

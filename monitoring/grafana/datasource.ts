@@ -4,8 +4,11 @@ import { toYaml } from "../yaml";
 import type { Settings } from "../../settings";
 import { API_PASSWORD, API_USER } from "../api-auth";
 import { CURRENT, MOUNTS, type RenderOptions } from "../layout";
+import { TLS_CA, apiScheme } from "../tls";
 
 export const PROMETHEUS_DATASOURCE = { type: "prometheus", uid: "ananta-prometheus" } as const;
+
+const file = (inVersion: string) => `${MOUNTS.grafana}/${CURRENT}/${inVersion}`;
 
 export function datasourceProvisioning(settings: Settings, options: RenderOptions): string {
   return toYaml(
@@ -17,15 +20,19 @@ export function datasourceProvisioning(settings: Settings, options: RenderOption
           type: PROMETHEUS_DATASOURCE.type,
           uid: PROMETHEUS_DATASOURCE.uid,
           access: "proxy",
-          url: `http://${options.peers.prometheus}`,
+          url: `${apiScheme(options.apiAuth)}://${options.peers.prometheus}`,
           isDefault: true,
           editable: false,
-          // The password is read from its 0400 file when Grafana provisions: never in this file.
+          // The password and the CA are read from their files when Grafana provisions: never in this file.
           ...(options.apiAuth
-            ? { basicAuth: true, basicAuthUser: API_USER, secureJsonData: { basicAuthPassword: `$__file{${MOUNTS.grafana}/${CURRENT}/${API_PASSWORD}}` } }
+            ? {
+                basicAuth: true,
+                basicAuthUser: API_USER,
+                secureJsonData: { basicAuthPassword: `$__file{${file(API_PASSWORD)}}`, tlsCACert: `$__file{${file(TLS_CA)}}` },
+              }
             : {}),
           // $__rate_interval needs the real scrape interval to stay above it.
-          jsonData: { timeInterval: settings.docker.scrapeInterval },
+          jsonData: { timeInterval: settings.docker.scrapeInterval, ...(options.apiAuth ? { tlsAuthWithCACert: true } : {}) },
         },
       ],
     },

@@ -1,10 +1,11 @@
 // HA end to end on loopback: the prod stack's routing with two real Prometheus replicas sending
-// to three real Alertmanager peers that gossip over mutual TLS, every API behind basic auth.
+// to three real Alertmanager peers that gossip over mutual TLS, every API behind basic auth over
+// TLS with the stack's CA.
 // Mid-incident, the peer that sent the first page and one replica are killed (SIGKILL): the
 // next notifications still arrive, the resolves arrive, nothing is lost, and no receiver gets
 // the same notification twice (at most one per kill).
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { LOCAL_TIMING } from "../../local/local-settings";
 import { HA_TOPOLOGY, LocalPipeline } from "../../local/pipeline";
@@ -12,6 +13,9 @@ import { Notification, duplicatesOf } from "../../local/receivers";
 import { durationSeconds } from "../../monitoring/duration";
 import { ROOT, stackFile } from "../helpers/pulumi-program";
 import { tmpDir } from "../helpers/tools";
+import { apiFetch } from "../../tools/prometheus-api";
+import { SELF_JOBS } from "../../monitoring/conventions";
+import { healthcheck, serviceSpecs } from "../../components/docker-services";
 
 const CNS = "cns-service";
 const TENANT = "tenant-management-service";
@@ -34,7 +38,7 @@ describe("e2e: HA on loopback (2 prometheus replicas, 3 alertmanager peers over 
     Object.fromEntries(
       await Promise.all(
         pipeline.of("alertmanager").filter((i) => pipeline.process(i.name)).map(async (i) => {
-          const text = await (await fetch(`${i.url}/metrics`, { headers: pipeline.apiHeaders })).text();
+          const text = await (await apiFetch(`${i.url}/metrics`, pipeline.access)).text();
           const sent = [...text.matchAll(/^alertmanager_notifications_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
           return [i.name, sent] as const;
         }),
@@ -50,13 +54,47 @@ describe("e2e: HA on loopback (2 prometheus replicas, 3 alertmanager peers over 
     await pipeline?.stop();
   });
 
-  it("forms one cluster of three peers over TLS, and refuses API calls without the credentials", async () => {
+  it("forms one cluster of three peers over TLS, and serves every API over TLS only, to the credentials only", async () => {
     assert.deepEqual((await pipeline.cluster()).map((v) => [v.status, v.members]), HA_TOPOLOGY.alertmanager.map(() => ["ready", 3]));
+    const { credentials, ca } = pipeline.access;
     for (const i of pipeline.instances) {
       const api = `${i.url}${i.service === "prometheus" ? "/api/v1/status/config" : "/api/v2/status"}`;
-      assert.equal((await fetch(api)).status, 401, `${i.name} without credentials`);
-      assert.equal((await fetch(api, { headers: pipeline.apiHeaders })).status, 200, `${i.name} with them`);
+      assert.match(api, /^https:\/\//);
+      const plain = await fetch(api.replace(/^https:/, "http:"), { headers: { authorization: `Basic ${Buffer.from(`${credentials!.user}:${credentials!.password}`).toString("base64")}` } });
+      assert.equal(plain.status, 400, `${i.name} refuses plain http, credentials or not`);
+      await assert.rejects(apiFetch(api, { credentials }), /fetch failed/, `${i.name}: a client without the stack's CA does not trust it`);
+      assert.equal((await apiFetch(api, { ca })).status, 401, `${i.name} without credentials`);
+      assert.equal((await apiFetch(api, { ca, credentials: { ...credentials!, password: "wrong" } })).status, 401, `${i.name} with a wrong password`);
+      assert.equal((await apiFetch(api, pipeline.access)).status, 200, `${i.name} with them`);
     }
+  });
+
+  it("has the replicas scrape every replica and peer over TLS with the credentials", async () => {
+    const query = `up{job=~"${SELF_JOBS.prometheus}|${SELF_JOBS.alertmanager}"}`;
+    const expected = HA_TOPOLOGY.prometheus.length + HA_TOPOLOGY.alertmanager.length;
+    for (const replica of pipeline.of("prometheus")) {
+      let up: number[] = [];
+      for (let tries = 0; tries < 60 && !(up.length === expected && up.every((v) => v === 1)); tries++) {
+        if (tries > 0) await sleep(500);
+        const body = (await (await apiFetch(`${replica.url}/api/v1/query?query=${encodeURIComponent(query)}`, pipeline.access)).json()) as { data: { result: { value: [number, string] }[] } };
+        up = body.data.result.map((r) => Number(r.value[1]));
+      }
+      assert.deepEqual(up, new Array(expected).fill(1), `${replica.name}: up of every replica and peer`);
+    }
+  });
+
+  it("runs the Docker health check of an API as a stranger: healthy on a 401 over TLS, without any credential", async () => {
+    // Not spawnSync: the demo service answers (and is scraped) from this process's event loop.
+    const sh = (command: string) => new Promise<number | null>((resolve) => execFile("sh", ["-c", command], { timeout: 20_000 }, (err) => resolve(err ? (typeof err.code === "number" ? err.code : -1) : 0)));
+    const [prometheusSpec] = serviceSpecs(pipeline.settings);
+    const replica = pipeline.of("prometheus")[0];
+    const port = Number(replica.listen.split(":")[1]);
+    const check = healthcheck({ ...prometheusSpec, port, apiAuth: true }).tests;
+    assert.equal(check[0], "CMD-SHELL");
+    assert.doesNotMatch(check[1], /password|authorization|secrets/i, "no credential, no secret file");
+    assert.equal(await sh(check[1]), 0, "a TLS API that refuses strangers is healthy");
+    const demo = Number(pipeline.demo.endpoints[0].target.split(":")[1]);
+    assert.notEqual(await sh(healthcheck({ ...prometheusSpec, port: demo, apiAuth: true }).tests[1]), 0, "a plain http server is not");
   });
 
   it("keeps paging through a killed peer and a killed replica: nothing lost, resolves arrive, no duplicate", async () => {
@@ -115,10 +153,10 @@ describe("e2e: HA on loopback (2 prometheus replicas, 3 alertmanager peers over 
     await pipeline.waitForCluster(HA_TOPOLOGY.alertmanager.length, 60_000);
   });
 
-  it("lets npm run test-alert find the HA pipeline and authenticate with its password file", async () => {
+  it("lets npm run test-alert find the HA pipeline and authenticate with its password and CA files", async () => {
     const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "cli/test-alert.ts"), "--severity", "info", "--plane", "app", "--service", CNS, "--alertname", "HaTestAlert", "--dir", dir], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    const alerts = (await (await fetch(`${pipeline.alertmanagerUrl}/api/v2/alerts?filter=alertname%3D%22HaTestAlert%22`, { headers: pipeline.apiHeaders })).json()) as unknown[];
+    const alerts = (await (await apiFetch(`${pipeline.alertmanagerUrl}/api/v2/alerts?filter=alertname%3D%22HaTestAlert%22`, pipeline.access)).json()) as unknown[];
     assert.equal(alerts.length, 1);
   });
 });

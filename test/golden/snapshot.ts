@@ -67,7 +67,18 @@ function generated(settings: Settings): Record<string, string> {
     stackHosts(settings).map((h) => {
       const specs = serviceSpecs(settings, h);
       const syncs = CONFIGURED.filter((c) => specs.some((s) => s.config === c)).map((c) => syncSpec(settings, c, h));
-      return [h.name || "default", { services: specs, sync: syncs.map((s) => ({ ...s, command: redact(s.command) })) }];
+      // The scripts as files of their own (a change reads as a diff of shell), named in the spec.
+      const script = (service: string, step: "stage" | "reload", command: string[]) => {
+        const file = `sync/${h.name || "default"}/${service}.${step}.sh`;
+        out[file] = command.join("\n");
+        return [`<${file}>`];
+      };
+      const sync = syncs.map((s) => ({
+        ...s,
+        stage: { ...s.stage, command: script(s.service, "stage", s.stage.command) },
+        reload: { ...s.reload, command: script(s.service, "reload", s.reload.command) },
+      }));
+      return [h.name || "default", { services: specs, sync }];
     }),
   );
   out["containers.yml"] = toYaml(containers);

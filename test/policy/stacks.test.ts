@@ -59,9 +59,10 @@ for (const { stack, label, options, hosts = 1, amp = false } of VARIANTS) {
       const settings = settingsOf(stack);
       assert.equal(inSink("docker:index/container:Container"), amp ? 1 : settings.aws.enabled ? (1 + TEAMS.length) * hosts : 0);
       assert.equal(inSink("aws:ssm/parameter:Parameter"), settings.aws.enabled ? 1 + slackTeams(settings).length : 0);
-      // HA: each peer's own key in its secret files (the TLS resources take them as their inputs).
+      // HA: each host's own key in its Prometheus's and its Alertmanager's secret files (the TLS
+      // resources take them as their inputs).
       const keys = found.filter(({ r, f }) => r.type === "docker:index/container:Container" && f.kind === "a private key").length;
-      assert.equal(keys, hosts > 1 ? hosts : 0);
+      assert.equal(keys, hosts > 1 ? 2 * hosts : 0);
     });
   });
 }

@@ -165,7 +165,7 @@ describe("AMP on the prod stack (Pulumi mocks)", function () {
     assert.equal(run.values.alertmanagerUrls, undefined);
   });
 
-  it("with HA hosts, runs a remote-writing replica per host and no peer, certificate or gossip port", async () => {
+  it("with HA hosts, runs a remote-writing replica per host and no peer or gossip port; the replicas' APIs over TLS", async () => {
     const hosts = [
       { name: "a", host: "ssh://ops@mon-a.internal", address: "10.0.0.1" },
       { name: "b", host: "ssh://ops@mon-b.internal", address: "10.0.0.2" },
@@ -174,11 +174,14 @@ describe("AMP on the prod stack (Pulumi mocks)", function () {
     const ha = await runProgram("prod", { secrets: PROD_SECRETS, config: { ...config, docker: { hosts } } });
     const names = ha.ofType(T.container).map((c) => c.name);
     assert.deepEqual(names.filter((n) => n.includes("alertmanager")), []);
-    assert.deepEqual(ha.resources.filter((r) => r.type.startsWith("tls:")), []);
+    assert.deepEqual(ha.resources.filter((r) => r.type === "tls:index/certRequest:CertRequest").map((r) => r.name).sort(), ["ananta-prod-a-cluster-csr", "ananta-prod-b-cluster-csr"]);
+    const ports = ha.ofType(T.container).flatMap((c) => (c.inputs.ports as { internal: number }[] | undefined) ?? []);
+    assert.ok(ports.length > 0 && ports.every((p) => p.internal !== 9094), "no gossip port");
     for (const h of hosts) {
       const prom = parseYaml(String(uploaded(ha.named(`ananta-prod-${h.name}-prometheus-sync`), "prometheus.yml")!.content));
       assert.deepEqual(prom.global.external_labels, { environment: "prod", cluster: "ananta-prod", __replica__: h.name });
       assert.equal(prom.remote_write[0].url, `${ENDPOINT}api/v1/remote_write`);
+      assert.equal(prom.scrape_configs.find((j: { job_name: string }) => j.job_name === "prometheus").scheme, "https");
     }
   });
 

@@ -1,9 +1,9 @@
 // The HA Docker stack under Pulumi mocks: three hosts, each with a Prometheus replica and an
-// Alertmanager peer, gossip over mutual TLS, the APIs behind basic auth, nothing published on
+// Alertmanager peer, gossip over mutual TLS, the APIs behind basic auth over TLS, nothing published on
 // every interface, and no secret outside Pulumi secrets.
 import * as assert from "node:assert/strict";
 import { parse as parseYaml } from "yaml";
-import { CLUSTER_TLS_FILES } from "../../monitoring/alertmanager/cluster";
+import { TLS_FILES } from "../../monitoring/tls";
 import { API_PASSWORD, API_USER, WEB_CONFIG } from "../../monitoring/api-auth";
 import { MOUNTS, STAGING } from "../../monitoring/layout";
 import { PROD_SECRETS, ProgramRun, Registered, isWrappedSecret, runProgram, unwrapSecrets } from "../helpers/pulumi-program";
@@ -22,6 +22,8 @@ interface ContainerInputs {
   uploads?: { file: string; content: unknown; permissions?: string }[];
   healthcheck?: { tests: string[] };
   mustRun?: boolean;
+  networkMode?: string;
+  image?: string;
 }
 const inputsOf = (r: Registered) => unwrapSecrets(r.inputs) as ContainerInputs;
 const upload = (r: Registered, file: string) => inputsOf(r).uploads?.find((u) => u.file === `${STAGING}/${file}`);
@@ -58,11 +60,12 @@ describe("MonitoringStack with docker.hosts (HA, prod stack, three hosts)", () =
       const sync = run.named(`ananta-prod-${h.name}-alertmanager-sync`);
       const tlsConfig = parseYaml(String(upload(sync, "cluster-tls.yml")?.content));
       assert.equal(tlsConfig.tls_server_config.client_auth_type, "RequireAndVerifyClientCert");
-      for (const f of Object.values(CLUSTER_TLS_FILES)) assert.equal(upload(sync, `secrets/${f}`)?.permissions, "0400", `${h.name}: ${f}`);
-      assert.ok(String(upload(sync, `secrets/${CLUSTER_TLS_FILES.key}`)?.content).includes(`ananta-prod-${h.name}-cluster-key`), "each peer has its own key");
+      for (const f of Object.values(TLS_FILES)) assert.equal(upload(sync, `secrets/${f}`)?.permissions, "0400", `${h.name}: ${f}`);
+      assert.ok(String(upload(sync, `secrets/${TLS_FILES.key}`)?.content).includes(`ananta-prod-${h.name}-cluster-key`), "each peer has its own key");
     }
     const certs = run.ofType("tls:index/certRequest:CertRequest");
-    assert.deepEqual(certs.map((c) => c.inputs.ipAddresses).sort(), HOSTS.map((h) => [h.address]), "each certificate names its peer's address");
+    assert.deepEqual(certs.map((c) => c.inputs.ipAddresses).sort(), HOSTS.map((h) => [h.address, "127.0.0.1", "::1"]), "each certificate names its host's address and loopback");
+    for (const c of certs) assert.deepEqual(c.inputs.dnsNames, ["localhost", "prometheus", "alertmanager"], "and the aliases the containers on its host use");
   });
 
   it("publishes the APIs and the gossip port on each host's address only, never on every interface", () => {
@@ -79,34 +82,49 @@ describe("MonitoringStack with docker.hosts (HA, prod stack, three hosts)", () =
     ]);
   });
 
-  it("puts the APIs behind basic auth: --web.config.file with the bcrypt hash, health checks and reloads with the password file", () => {
+  it("puts the APIs behind basic auth over TLS: the web configuration, health checks without credentials, reloads with the password on curl's input", () => {
     for (const h of HOSTS) {
       for (const service of ["prometheus", "alertmanager"] as const) {
         const c = run.named(`ananta-prod-${h.name}-${service}`);
         assert.deepEqual(flag(c, "web.config.file"), [`${MOUNTS[service]}/current/${WEB_CONFIG}`], `${h.name} ${service}`);
-        assert.equal(inputsOf(c).healthcheck!.tests[0], "CMD-SHELL");
-        assert.match(inputsOf(c).healthcheck!.tests[1], new RegExp(`Authorization: Basic .*cat ${MOUNTS[service]}/current/${API_PASSWORD}`));
-        const sync = run.named(`ananta-prod-${h.name}-${service}-sync`);
-        assert.equal(String(upload(sync, WEB_CONFIG)?.content), `basic_auth_users:\n  ${API_USER}: $2a$10$bcrypt-of-random-ananta-prod-api-password\n`);
-        assert.equal(upload(sync, API_PASSWORD)?.content, "random-ananta-prod-api-password");
-        assert.equal(upload(sync, API_PASSWORD)?.permissions, "0400");
-        assert.match(inputsOf(sync).command![0] ?? "", new RegExp(`Authorization: Basic .*'${API_USER}' "\\$\\(cat "\\$new/${API_PASSWORD}"\\)"`), "the sync step reloads with the new password file");
+        const [kind, check] = inputsOf(c).healthcheck!.tests;
+        assert.equal(kind, "CMD-SHELL");
+        assert.match(check, new RegExp(`https://127\\.0\\.0\\.1:\\d+/-/ready .*401`), "healthy when it refuses a stranger over TLS");
+        assert.doesNotMatch(check, /secrets|Authorization|cat /, "no credential in the check");
+        const stage = run.named(`ananta-prod-${h.name}-${service}-sync`);
+        assert.deepEqual(parseYaml(String(upload(stage, WEB_CONFIG)?.content)), {
+          tls_server_config: { cert_file: TLS_FILES.cert, key_file: TLS_FILES.key },
+          basic_auth_users: { [API_USER]: "$2a$10$bcrypt-of-random-ananta-prod-api-password" },
+        });
+        assert.equal(upload(stage, API_PASSWORD)?.content, "random-ananta-prod-api-password");
+        for (const f of [API_PASSWORD, ...Object.values(TLS_FILES).map((t) => `secrets/${t}`)]) assert.equal(upload(stage, f)?.permissions, "0400", `${h.name} ${service} ${f}`);
+        assert.equal(inputsOf(stage).networkMode, "none", "the stage reaches nothing");
+        const reload = run.named(`ananta-prod-${h.name}-${service}-reload`);
+        const script = inputsOf(reload).command![0] ?? "";
+        assert.match(script, new RegExp(`printf 'user = "%s:%s"\\\\n' '${API_USER}' "\\$\\(sed .* "\\$live/current/${API_PASSWORD}"\\)" \\| curl --config - `), "the password reaches curl on its input");
+        assert.match(script, new RegExp(`--cacert "\\$live/current/secrets/${TLS_FILES.ca}"`), "and curl trusts the stack's CA only");
+        assert.match(script, new RegExp(`'https://${service}:${service === "prometheus" ? 9090 : 9093}/-/reload'`));
+        assert.equal(inputsOf(reload).image, `sha256:ananta-prod-${h.name}-curl-image`, "the curl image");
       }
+      const grafana = h === HOSTS[0] ? run.named(`ananta-prod-a-grafana-sync`) : undefined;
+      if (grafana) assert.ok(upload(grafana, `secrets/${TLS_FILES.ca}`) && !upload(grafana, `secrets/${TLS_FILES.key}`), "Grafana gets the CA, not a key");
     }
     assert.equal(run.values.apiPassword, "random-ananta-prod-api-password");
+    assert.match(String(run.values.apiCaCertificate), /ananta-prod-cluster-ca/);
     assert.ok(isWrappedSecret(run.named("ananta-prod-a-prometheus-sync").inputs.uploads), "the uploads holding the password are secret");
   });
 
-  it("gives each replica a prometheus.yml with all three peers, its own replica label, dropped from alerts, and credentials from a file", () => {
+  it("gives each replica a prometheus.yml with all three peers, its own replica label, dropped from alerts, and https with the CA and credentials from files", () => {
     const replicas = HOSTS.map((h) => parseYaml(String(upload(run.named(`ananta-prod-${h.name}-prometheus-sync`), "prometheus.yml")?.content)));
     assert.deepEqual(replicas.map((r) => r.global.external_labels.replica), ["a", "b", "c"]);
     for (const r of replicas) {
       assert.deepEqual(r.alerting.alert_relabel_configs, [{ action: "labeldrop", regex: "replica" }]);
-      assert.deepEqual(r.alerting.alertmanagers, [{ basic_auth: { username: API_USER, password_file: API_PASSWORD }, static_configs: [{ targets: ["10.0.0.1:9093", "10.0.0.2:9093", "10.0.0.3:9093"] }] }]);
+      const client = { scheme: "https", tls_config: { ca_file: `secrets/${TLS_FILES.ca}` }, basic_auth: { username: API_USER, password_file: API_PASSWORD } };
+      assert.deepEqual(r.alerting.alertmanagers, [{ ...client, static_configs: [{ targets: ["10.0.0.1:9093", "10.0.0.2:9093", "10.0.0.3:9093"] }] }]);
       const job = (name: string) => r.scrape_configs.find((j: { job_name: string }) => j.job_name === name);
       assert.deepEqual(job("prometheus").static_configs[0].targets, ["10.0.0.1:9090", "10.0.0.2:9090", "10.0.0.3:9090"], "replicas scrape each other");
       assert.deepEqual(job("alertmanager").static_configs[0].targets, ["10.0.0.1:9093", "10.0.0.2:9093", "10.0.0.3:9093"]);
-      assert.deepEqual(job("prometheus").basic_auth, { username: API_USER, password_file: API_PASSWORD });
+      for (const api of ["prometheus", "alertmanager"]) assert.deepEqual({ ...job(api), job_name: undefined, static_configs: undefined }, { ...client, job_name: undefined, static_configs: undefined }, `${api}: https, the CA, the password file`);
     }
     // Exporters are each host's own, told apart by a host label.
     assert.deepEqual(
@@ -115,11 +133,15 @@ describe("MonitoringStack with docker.hosts (HA, prod stack, three hosts)", () =
     );
   });
 
-  it("gives every peer the same Alertmanager configuration and Grafana the password as a file reference", () => {
+  it("gives every peer the same Alertmanager configuration and Grafana the password and the CA as file references", () => {
     const configs = HOSTS.map((h) => upload(run.named(`ananta-prod-${h.name}-alertmanager-sync`), "alertmanager.yml")?.content);
     assert.equal(new Set(configs).size, 1);
     const datasource = String(upload(run.named("ananta-prod-a-grafana-sync"), "provisioning/datasources/prometheus.yml")?.content);
     assert.match(datasource, /basicAuthPassword: \$__file\{\/etc\/grafana\/stack\/current\/secrets\/api_password\}/);
+    const source = parseYaml(datasource).datasources[0];
+    assert.equal(source.url, "https://prometheus:9090");
+    assert.equal(source.jsonData.tlsAuthWithCACert, true);
+    assert.equal(source.secureJsonData.tlsCACert, `$__file{/etc/grafana/stack/current/secrets/${TLS_FILES.ca}}`);
   });
 
   it("keeps every secret out of plain inputs", () => {

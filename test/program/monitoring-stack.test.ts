@@ -23,6 +23,7 @@ interface ContainerInputs {
   image: string;
   user?: string;
   restart?: string;
+  networkMode?: string;
   command?: string[];
   entrypoints?: string[];
   envs?: string[];
@@ -57,6 +58,7 @@ for (const { stack, options } of STACKS) {
     let run: ProgramRun;
     const container = (role: string) => run.named(`${prefix}-${role}`);
     const sync = (service: string) => run.named(`${prefix}-${service}-sync`);
+    const reload = (service: string) => run.named(`${prefix}-${service}-reload`);
     const services = () => run.ofType(CONTAINER).filter((c) => inputsOf(c).mustRun !== false);
 
     before(async () => {
@@ -66,7 +68,7 @@ for (const { stack, options } of STACKS) {
     it("runs Prometheus, Alertmanager, Grafana and both exporters from the pinned images, and a sync container for each configured service", () => {
       const images = run.ofType("docker:index/remoteImage:RemoteImage");
       const i = settings.docker.images;
-      assert.deepEqual(images.map((r) => r.inputs.name).sort(), [i.alertmanager, i.cadvisor, i.grafana, i.nodeExporter, i.prometheus].sort());
+      assert.deepEqual(images.map((r) => r.inputs.name).sort(), [i.alertmanager, i.cadvisor, i.grafana, i.nodeExporter, i.prometheus, i.curl].sort());
       assert.deepEqual(services().map((c) => c.name).sort(), ["alertmanager", "cadvisor", "grafana", "node-exporter", "prometheus"].map((r) => `${prefix}-${r}`));
       for (const c of services()) {
         assert.equal(inputsOf(c).image, `sha256:${c.name}-image`, `${c.name} runs its own pinned image`);
@@ -78,6 +80,9 @@ for (const { stack, options } of STACKS) {
         assert.deepEqual([c.mustRun, sync(s).inputs.attach, sync(s).inputs.logs], [false, true, true], `${s} sync runs once`);
         assert.notEqual(sync(s).inputs.rm, true, `${s} sync stays in the state once it exited`);
         assert.deepEqual(c.entrypoints, ["/bin/sh", "-c"]);
+        const r = inputsOf(reload(s));
+        assert.equal(r.image, `sha256:${prefix}-curl-image`, `${s} is reloaded from the curl image`);
+        assert.deepEqual([r.mustRun, reload(s).inputs.attach, reload(s).inputs.logs], [false, true, true], `${s} reload runs once`);
       }
     });
 
@@ -88,7 +93,10 @@ for (const { stack, options } of STACKS) {
         assert.deepEqual(inputsOf(container(role)).networksAdvanced, [{ name: network.inputs.name, aliases: [peer.split(":")[0]] }], role);
         assert.ok(inputsOf(container(role)).healthcheck!.tests.some((t) => t.startsWith(`http://127.0.0.1:${peer.split(":")[1]}/`)), `${role} health check on its port`);
       }
-      for (const s of ["prometheus", "alertmanager", "grafana"]) assert.deepEqual(inputsOf(sync(s)).networksAdvanced, [{ name: network.inputs.name }], `${s} sync reaches its service`);
+      for (const s of ["prometheus", "alertmanager", "grafana"]) {
+        assert.deepEqual(inputsOf(reload(s)).networksAdvanced, [{ name: network.inputs.name }], `${s} reload reaches its service`);
+        assert.equal(inputsOf(sync(s)).networkMode, "none", `${s} stage reaches nothing`);
+      }
     });
 
     it("publishes only the three UIs, on docker.bindAddress", () => {
@@ -112,6 +120,7 @@ for (const { stack, options } of STACKS) {
         const mount = MOUNTS[role as keyof typeof MOUNTS];
         assert.deepEqual(inputsOf(container(role)).volumes, [{ volumeName: `${prefix}-${role}-data`, containerPath: path }, { volumeName: `${prefix}-${role}-config`, containerPath: mount, readOnly: true }], role);
         assert.deepEqual(inputsOf(sync(role)).volumes, [{ volumeName: `${prefix}-${role}-config`, containerPath: mount }], `${role} sync writes it`);
+        assert.deepEqual(inputsOf(reload(role)).volumes, inputsOf(sync(role)).volumes, `${role} reload may switch it back`);
       }
     });
 
@@ -140,12 +149,15 @@ for (const { stack, options } of STACKS) {
 
     it("checks with the service's own tool before switching, and reloads through the API", () => {
       const script = (s: string) => inputsOf(sync(s)).command!.join("");
+      const reloads = (s: string) => inputsOf(reload(s)).command!.join("");
       assert.match(script("prometheus"), /promtool check config "\$new\/prometheus\.yml"/);
-      assert.match(script("prometheus"), /--post-data= +'http:\/\/prometheus:9090\/-\/reload'/);
+      assert.match(reloads("prometheus"), /--request POST 'http:\/\/prometheus:9090\/-\/reload'/);
       assert.match(script("alertmanager"), /amtool check-config "\$new\/alertmanager\.yml"/);
-      assert.match(script("alertmanager"), /'http:\/\/alertmanager:9093\/-\/reload'/);
-      assert.match(script("grafana"), /'http:\/\/grafana:3000\/api\/admin\/provisioning\/dashboards\/reload'/);
+      assert.match(reloads("alertmanager"), /'http:\/\/alertmanager:9093\/-\/reload'/);
+      assert.match(reloads("grafana"), /'http:\/\/grafana:3000\/api\/admin\/provisioning\/dashboards\/reload'/);
+      assert.match(reloads("grafana"), /printf 'user = "%s:%s"\\n' 'admin' "\$\(sed .*secrets\/admin_password"\)" \| curl --config -/, "Grafana's admin password on curl's input");
       assert.ok(script("prometheus").indexOf("promtool check config") < script("prometheus").indexOf('ln -sfn "$version"'), "checked before it goes live");
+      assert.equal(label(reload("prometheus"), "ananta.stage"), `${prefix}-prometheus-sync-id`, "a new stage runs the reload again");
       assert.ok(inputsOf(container("prometheus")).command!.includes("--web.enable-lifecycle"));
     });
 

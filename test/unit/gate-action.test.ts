@@ -16,7 +16,7 @@ describe("error-budget-gate action", () => {
 
   it("is a composite action with the gate's inputs, required where the gate requires them", () => {
     assert.equal(action.runs.using, "composite");
-    assert.deepEqual(Object.keys(action.inputs).sort(), ["api-password", "change", "on-unknown", "override", "prometheus-url", "service"]);
+    assert.deepEqual(Object.keys(action.inputs).sort(), ["api-ca-certificate", "api-password", "change", "on-unknown", "override", "prometheus-url", "service"]);
     assert.equal(action.inputs["prometheus-url"].required, true);
     assert.equal(action.inputs.service.required, true);
     assert.equal(action.inputs.change.default, "normal");
@@ -28,6 +28,7 @@ describe("error-budget-gate action", () => {
     for (const flag of step.run!.match(/--[a-z-]+/g)!.filter((f) => f !== "--import")) assert.ok(gateHelp.includes(`${flag} `) || gateHelp.includes(`"${flag.slice(2)}"`), `${flag} is no flag of npm run gate`);
     assert.doesNotMatch(step.run!, /--password[^-]/, "no --password <value> argument");
     assert.match(step.run!, /umask 077; pw="\$\(mktemp\)"; printf '%s' "\$API_PASSWORD" > "\$pw"/);
+    assert.match(step.run!, /printf '%s\\n' "\$API_CA" > "\$ca"; args\+=\(--ca-file "\$ca"\)/, "the CA through a file too");
     // Inputs reach the script as environment variables, never spliced into it (no injection through an input).
     assert.doesNotMatch(step.run!, /\$\{\{/);
   });

@@ -1,0 +1,27 @@
+set -eu
+live='/etc/alertmanager'
+log="$live/.reload.log"
+version="$(readlink "$live/current")"
+previous="$(cat "$live/.previous" 2>/dev/null || true)"
+api() {
+  printf 'user = "%s:%s"\n' 'monitoring' "$(sed 's/[\\"]/\\&/g' "$live/current/secrets/api_password")" | curl --config - --silent --show-error --max-time 30 --output /dev/null --cacert "$live/current/secrets/stack_ca.pem" "$@"
+}
+back() {
+  if [ -n "$previous" ]; then ln -sfn "$previous" "$live/current"; { api --fail --request POST 'https://alertmanager:9093/-/reload' 2>>"$log"; } || true; fi
+  cat "$log" >&2
+  rm -f "$log"
+  echo "alertmanager: $1; back on the previous configuration ($previous)" >&2
+  exit 1
+}
+: >"$log"
+if ready="$(api --write-out '%{http_code}' 'https://alertmanager:9093/-/ready' 2>>"$log")"; then :; else ready="curl exit $?"; fi
+case "$ready" in
+  200)
+    { api --fail --request POST 'https://alertmanager:9093/-/reload' 2>>"$log"; } || back "reload failed"
+    echo "alertmanager: reloaded $version" ;;
+  503|"curl exit 6"|"curl exit 7")
+    echo "alertmanager: not running yet; it reads $version when it starts" ;;
+  *)
+    back "its API at https://alertmanager:9093 did not answer as expected ($ready)" ;;
+esac
+rm -f "$log"
