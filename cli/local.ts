@@ -92,6 +92,7 @@ runMain(USAGE, async (argv) => {
   const access = pipeline.ha ? ` --password-file ${path.relative(process.cwd(), pipeline.apiPasswordFile!)} --ca-file ${path.relative(process.cwd(), pipeline.apiCaFile!)}` : "";
   console.log(`\nThe error budget gate against this stack: npm run gate -- --prometheus ${pipeline.prometheusUrl} --service ${example}${access}`);
   console.log(`A health check of it: npm run doctor -- --prometheus ${pipeline.prometheusUrl} --alertmanager ${pipeline.alertmanagerUrl} --config ${path.relative(process.cwd(), stackFile) || stackFile}${access}`);
+  console.log(`An SLO and alert-quality review of it: npm run report -- --prometheus ${pipeline.prometheusUrl} --config ${path.relative(process.cwd(), stackFile) || stackFile} --out ${path.join(path.relative(process.cwd(), dir) || ".", "report")}${access}`);
   console.log(`\nNotifications appear below as they reach each receiver. Ctrl-C stops everything.\n`);
 
   const input = readline.createInterface({ input: process.stdin });

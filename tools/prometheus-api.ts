@@ -87,9 +87,9 @@ export const accessFrom = (values: { "password-file"?: string; "ca-file"?: strin
   ca: values["ca-file"] ? readCaFile(values["ca-file"]) : undefined,
 });
 
-/** An instant query's vector; throws PrometheusUnreachable (with the reason) when there is no answer to trust. */
-export async function instantQuery(api: PrometheusApi, query: string): Promise<Sample[]> {
-  const url = `${api.url.replace(/\/+$/, "")}/api/v1/query?query=${encodeURIComponent(query)}`;
+/** GET an API path of Prometheus and the `data` of its answer; throws PrometheusUnreachable (with the reason) when there is no answer to trust. */
+async function apiData<T>(api: PrometheusApi, pathAndQuery: string): Promise<T> {
+  const url = `${api.url.replace(/\/+$/, "")}${pathAndQuery}`;
   let res: Response;
   try {
     res = await apiFetch(url, api, { timeoutMs: api.timeoutMs });
@@ -97,9 +97,55 @@ export async function instantQuery(api: PrometheusApi, query: string): Promise<S
     throw new PrometheusUnreachable(`Prometheus at ${api.url} did not answer: ${whyUnanswered(err, url, api)}`);
   }
   if (res.status === 401) throw new PrometheusUnreachable(`Prometheus at ${api.url} requires the API user's password (401): pass --password-file <file>`);
-  const body = (await res.json().catch(() => undefined)) as { status?: string; error?: string; data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] } } | undefined;
-  if (!res.ok || body?.status !== "success" || body.data?.resultType !== "vector") {
-    throw new PrometheusUnreachable(`Prometheus at ${api.url} answered ${res.status}${body?.error ? `: ${body.error}` : ""}`);
+  const body = (await res.json().catch(() => undefined)) as { status?: string; error?: string; data?: T } | undefined;
+  if (!res.ok || body?.status !== "success" || body.data === undefined) throw new PrometheusUnreachable(`Prometheus at ${api.url} answered ${res.status}${body?.error ? `: ${body.error}` : ""}`);
+  return body.data;
+}
+
+/** A query's result, checked to be of `resultType`. */
+async function queryData<T>(api: PrometheusApi, pathAndQuery: string, resultType: string): Promise<T[]> {
+  const data = await apiData<{ resultType: string; result: T[] }>(api, pathAndQuery);
+  if (data.resultType !== resultType) throw new PrometheusUnreachable(`Prometheus at ${api.url} answered a ${data.resultType}, not a ${resultType}`);
+  return data.result;
+}
+
+/** An instant query's vector, now or at `time` (unix seconds). */
+export async function instantQuery(api: PrometheusApi, query: string, time?: number): Promise<Sample[]> {
+  const result = await queryData<{ metric: Record<string, string>; value: [number, string] }>(api, `/api/v1/query?query=${encodeURIComponent(query)}${time === undefined ? "" : `&time=${time}`}`, "vector");
+  return result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+}
+
+export interface RangeSeries {
+  labels: Record<string, string>;
+  /** [unix seconds, value] in time order. */
+  points: [number, number][];
+}
+
+/** Prometheus answers at most 11,000 points per series; a longer range is asked for in chunks. */
+const MAX_POINTS = 10_000;
+
+/** A range query's matrix, from start to end (unix seconds) every step seconds, asked for in chunks Prometheus accepts. */
+export async function rangeQuery(api: PrometheusApi, query: string, start: number, end: number, step: number): Promise<RangeSeries[]> {
+  const bySeries = new Map<string, RangeSeries>();
+  for (let from = start; from <= end; from += MAX_POINTS * step) {
+    const to = Math.min(end, from + (MAX_POINTS - 1) * step);
+    const result = await queryData<{ metric: Record<string, string>; values: [number, string][] }>(
+      api,
+      `/api/v1/query_range?query=${encodeURIComponent(query)}&start=${from}&end=${to}&step=${step}`,
+      "matrix",
+    );
+    for (const r of result) {
+      const key = JSON.stringify(Object.entries(r.metric).sort());
+      const series = bySeries.get(key) ?? { labels: r.metric, points: [] };
+      series.points.push(...r.values.map(([t, v]): [number, number] => [t, Number(v)]));
+      bySeries.set(key, series);
+    }
   }
-  return body.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+  return [...bySeries.values()];
+}
+
+/** The names of the alerting rules Prometheus evaluates (its /api/v1/rules). */
+export async function alertingRuleNames(api: PrometheusApi): Promise<string[]> {
+  const data = await apiData<{ groups: { rules: { name: string; type: string }[] }[] }>(api, "/api/v1/rules?type=alert");
+  return [...new Set(data.groups.flatMap((g) => g.rules.filter((r) => r.type === "alerting").map((r) => r.name)))];
 }

@@ -11,7 +11,7 @@ const COMMANDS = fs.readdirSync(path.join(ROOT, "cli")).filter((f) => f.endsWith
 describe("command-line help", function () {
   this.timeout(60_000);
   it("covers every command in cli/", () => {
-    assert.deepEqual(COMMANDS.sort(), ["bench.ts", "doctor.ts", "gate.ts", "import.ts", "local.ts", "render.ts", "test-alert.ts", "validate.ts"]);
+    assert.deepEqual(COMMANDS.sort(), ["bench.ts", "doctor.ts", "gate.ts", "import.ts", "local.ts", "render.ts", "report.ts", "test-alert.ts", "validate.ts"]);
   });
 
   for (const file of COMMANDS) {
