@@ -32,6 +32,8 @@ export interface ServiceSpec {
   hostMounts: { hostPath: string; containerPath: string }[];
   privileged?: boolean;
   pidMode?: string;
+  /** Extra /etc/hosts entries (Docker's `--add-host`). */
+  hosts: { host: string; ip: string }[];
   /** HTTP path that answers 200 when the service is ready (rules or configuration loaded). */
   healthPath: string;
   /** The configuration it reads from a volume at MOUNTS[config], written by its sync container. */
@@ -58,6 +60,12 @@ const peer = (role: Role) => {
 };
 
 const live = (service: Configured, sub: string) => `${MOUNTS[service]}/${CURRENT}/${sub}`;
+
+/**
+ * host.docker.internal is the Docker host, as Docker Desktop names it: on Linux engines only this
+ * entry makes it resolve, and the stack files use it for targets and the local webhook.
+ */
+const DOCKER_HOST_NAME = [{ host: "host.docker.internal", ip: "host-gateway" }];
 
 /** Inside the Alertmanager container: gossip on every interface of the container, published on the host's address only. */
 const CLUSTER_LISTEN = "0.0.0.0";
@@ -92,6 +100,8 @@ export function serviceSpecs(settings: Settings, host: StackHost = stackHosts(se
       envs: settings.aws.amp.enabled ? [`AWS_SHARED_CREDENTIALS_FILE=${live("prometheus", AWS_CREDENTIALS)}`] : [],
       dataPath: "/prometheus",
       hostMounts: [],
+      // Scrape targets on the Docker host.
+      hosts: DOCKER_HOST_NAME,
       healthPath: "/-/ready",
       config: "prometheus",
       apiAuth: auth,
@@ -113,6 +123,8 @@ export function serviceSpecs(settings: Settings, host: StackHost = stackHosts(se
       envs: [],
       dataPath: "/alertmanager",
       hostMounts: [],
+      // Webhooks on the Docker host (the local receivers).
+      hosts: DOCKER_HOST_NAME,
       healthPath: "/-/ready",
       config: "alertmanager",
       apiAuth: auth,
@@ -137,6 +149,7 @@ export function serviceSpecs(settings: Settings, host: StackHost = stackHosts(se
       ],
       dataPath: "/var/lib/grafana",
       hostMounts: [],
+      hosts: [],
       healthPath: "/api/health",
       config: "grafana",
       stopSeconds: 30,
@@ -152,6 +165,7 @@ export function serviceSpecs(settings: Settings, host: StackHost = stackHosts(se
       command: ["--path.rootfs=/host"],
       envs: [],
       hostMounts: [{ hostPath: "/", containerPath: "/host" }],
+      hosts: [],
       pidMode: "host",
       healthPath: "/",
       stopSeconds: 10,
@@ -174,6 +188,7 @@ export function serviceSpecs(settings: Settings, host: StackHost = stackHosts(se
         { hostPath: "/dev/disk", containerPath: "/dev/disk" },
       ],
       privileged: true,
+      hosts: [],
       healthPath: "/healthz",
       stopSeconds: 10,
     });

@@ -261,6 +261,7 @@ function serviceContainer(
       envs: spec.envs.length > 0 ? spec.envs : undefined,
       privileged: spec.privileged,
       pidMode: spec.pidMode,
+      hosts: spec.hosts.length > 0 ? spec.hosts : undefined,
       networksAdvanced: [{ name: network.name, aliases: [spec.alias] }],
       // On the host's address only, never every interface (policy/ refuses that too).
       ports: spec.publish.length > 0 ? spec.publish.map((p) => ({ ...p, ip: address })) : undefined,

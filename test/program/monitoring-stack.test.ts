@@ -24,6 +24,7 @@ interface ContainerInputs {
   user?: string;
   restart?: string;
   networkMode?: string;
+  hosts?: { host: string; ip: string }[];
   command?: string[];
   entrypoints?: string[];
   envs?: string[];
@@ -97,6 +98,11 @@ for (const { stack, options } of STACKS) {
         assert.deepEqual(inputsOf(reload(s)).networksAdvanced, [{ name: network.inputs.name }], `${s} reload reaches its service`);
         assert.equal(inputsOf(sync(s)).networkMode, "none", `${s} stage reaches nothing`);
       }
+    });
+
+    it("names the Docker host host.docker.internal in Prometheus and Alertmanager, as Docker Desktop does (Linux engines need the entry)", () => {
+      for (const role of ["prometheus", "alertmanager"]) assert.deepEqual(inputsOf(container(role)).hosts, [{ host: "host.docker.internal", ip: "host-gateway" }], role);
+      assert.equal(inputsOf(container("node-exporter")).hosts, undefined);
     });
 
     it("publishes only the three UIs, on docker.bindAddress", () => {
