@@ -1,7 +1,7 @@
 // The Docker side on a real engine: the containers the program registers for the dev stack
 // (under Pulumi's mocks) applied by test/docker/harness.ts with stand-in images built from
 // Debian's packages (test/docker/images.ts). Grafana and cAdvisor have no stand-in and are left
-// out. The stack comes up healthy, pages through the containers when a demo target in its own
+// out; the prod stack with AWS off is applied last. The stack comes up healthy, pages through the containers when a demo target in its own
 // container goes down, keeps its containers through a configuration change, refuses a broken rule
 // at the sync step while the running configuration keeps evaluating, and keeps its data through an
 // image change. Nothing of the test's is left on the engine.
@@ -13,7 +13,7 @@ import { LOCAL_TIMING } from "../../local/local-settings";
 import { renderFiles } from "../../monitoring/files";
 import { loadStackFile, readStackFile } from "../../settings";
 import type { Registered, Secrets } from "../helpers/pulumi-program";
-import { runProgram, stackFile } from "../helpers/pulumi-program";
+import { PROD_SECRETS, runProgram, stackFile } from "../helpers/pulumi-program";
 import { settingsWith, tmpDir } from "../helpers/tools";
 import { docker, engine, inspect } from "../docker/engine";
 import { ContainerResult, Harness } from "../docker/harness";
@@ -252,5 +252,30 @@ describe("Docker stack on a real engine (dev stack, stand-in images, test/docker
     await until("Prometheus ready again", 60_000, async () => ((await fetch(`${prometheus}/-/ready`)).ok ? true : undefined));
     assert.ok((await oldest()) <= since, "the series from before the replacement are still there");
     assert.equal(await silences(), held, "the silences survived");
+  });
+
+  it("brings up the prod stack with AWS off too: its own containers healthy, its production receivers' files in place", async () => {
+    const [prometheusPort, alertmanagerPort, grafanaPort, clusterPort] = await freePorts(4);
+    const prodPorts = { prometheus: prometheusPort, alertmanager: alertmanagerPort, grafana: grafanaPort, alertmanagerCluster: clusterPort };
+    const prod = readStackFile(stackFile("prod")).values;
+    const resources = (
+      await runProgram("prod", {
+        secrets: PROD_SECRETS,
+        config: { aws: { ...(prod.aws as object), enabled: false }, docker: { ...(config.docker as object), ports: prodPorts, exporters: { nodeExporter: false, cadvisor: false } } },
+      })
+    ).resources;
+    const results = await harness.apply(resources);
+    for (const role of ["prometheus", "alertmanager"]) {
+      const c = results.find((r) => r.name === `ananta-prod-${role}`)!;
+      assert.equal((await inspect<{ State: { Health: { Status: string } } }>(c.id)).State.Health.Status, "healthy", role);
+      for (const step of ["sync", "reload"]) {
+        const one = results.find((r) => r.name === `ananta-prod-${role}-${step}`)!;
+        assert.equal(one.exitCode, 0, `${role} ${step}: ${one.logs}`);
+      }
+    }
+    const am = results.find((r) => r.name === "ananta-prod-alertmanager")!;
+    const files = (await docker(["exec", am.id, "sh", "-c", "ls /etc/alertmanager/current/secrets"])).stdout.split("\n").filter(Boolean).sort();
+    assert.ok(files.includes("pagerduty_routing_key") && files.includes("smtp_password") && files.some((f) => f.startsWith("slack_")), files.join(" "));
+    assert.equal(results.filter((r) => r.name.startsWith("ananta-dev-")).length, 0, "the dev stack's containers are gone from this registration");
   });
 });
