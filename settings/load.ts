@@ -342,6 +342,7 @@ function crossProblems(s: RawSettings, raw: RawConfig, requireSecrets: boolean):
   s.aws.ecs.services.forEach((e, i) => inPlanes(["aws", "ecs", "services", i, "plane"], e.plane));
   if (s.aws.amp.enabled && !s.aws.enabled) problem(["aws", "amp", "enabled"], true, "must not be true without aws.enabled: AMP's Alertmanager delivers through the stack's SNS topics and forwarders");
   if (s.aws.amp.workspaceId && !s.aws.amp.enabled) problem(["aws", "amp", "workspaceId"], s.aws.amp.workspaceId, "must not be set without aws.amp.enabled");
+  if (s.aws.amp.enabled && s.rules.engine !== "prometheus") problem(["rules", "engine"], s.rules.engine, "must be prometheus with aws.amp.enabled: AMP evaluates the rules, with Prometheus's rule format");
   // AMP's Alertmanager has SNS receivers only: a heartbeat to a dead man's switch would silently stop.
   if (s.aws.amp.enabled && n.watchdog.url) problem(["notifications", "watchdog", "url"], n.watchdog.url, "must not be set with aws.amp.enabled: AMP's Alertmanager sends only to SNS topics, so the Watchdog heartbeat cannot reach it (see README \"Managed Prometheus (AMP)\")");
   if (s.aws.enabled) {

@@ -8,6 +8,9 @@ import { z } from "zod";
 export { PROJECT } from "./project";
 
 /** The planes a stack has unless it lists its own in `planes`. */
+/** Rule engines the rendered rules are made for (settings rules.engine). */
+export const RULE_ENGINES = ["prometheus", "vmalert"] as const;
+
 export const DEFAULT_PLANES = ["control", "app"];
 export const SEVERITIES = ["critical", "warning", "info"] as const;
 export const PAGERDUTY_SEVERITIES = ["critical", "error", "warning", "info"] as const;
@@ -519,6 +522,13 @@ export const settingsSchema = z.strictObject({
   exporterTargets: exporterTargetsSchema.prefault({}),
   grafana: grafanaSchema.prefault({}),
   aws: awsSchema.prefault({}),
+  // The engine that evaluates the rendered rules: Prometheus (and AMP), or VictoriaMetrics'
+  // vmalert, whose 1.79 refuses keep_firing_for (the rules leave it out).
+  rules: z
+    .strictObject({
+      engine: z.enum(RULE_ENGINES, { message: `must be one of: ${RULE_ENGINES.join(", ")}` }).default("prometheus"),
+    })
+    .prefault({}),
 });
 
 /** Secret configuration keys. Their values never enter Settings. */

@@ -54,7 +54,8 @@ export function alertRule(settings: Settings, spec: AlertSpec): AlertRule {
     expr: spec.expr,
     // `for: 0s` is the default; leaving it out keeps the rendered rule short.
     ...(spec.for && durationSeconds(spec.for) > 0 ? { for: spec.for } : {}),
-    ...(spec.keepFiringFor ? { keep_firing_for: spec.keepFiringFor } : {}),
+    // vmalert (VictoriaMetrics 1.79) refuses the field: there the alert resolves once its condition clears.
+    ...(spec.keepFiringFor && settings.rules.engine === "prometheus" ? { keep_firing_for: spec.keepFiringFor } : {}),
     labels,
     annotations: { summary: spec.summary, description: spec.description, runbook_url: runbookUrl(settings, spec.alert) },
   };

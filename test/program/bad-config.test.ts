@@ -105,6 +105,8 @@ const CASES: BadCase[] = [
   { what: "unknown notification mode", stack: "dev", options: { config: { notifications: { mode: "staging" } } }, key: "ananta-monitoring:notifications.mode", value: '"staging"' },
   { what: "ECS services without a cluster", stack: "prod", options: { secrets: prodSecrets, config: { aws: { enabled: true, ecs: { services: [{ name: "cns-service", plane: "app" }] } } } }, key: "ananta-monitoring:aws.ecs.clusterName", value: "(not set)" },
   // AMP delivers through the AWS side; its workspace ids have one shape; it has no path to a dead man's switch.
+  { what: "an unknown rule engine", stack: "dev", options: { config: { rules: { engine: "thanos" } } }, key: "ananta-monitoring:rules.engine", value: '"thanos"' },
+  { what: "vmalert rules with AMP", stack: "prod", options: { secrets: prodSecrets, config: { aws: { ...prodAws, amp: { enabled: true } }, rules: { engine: "vmalert" } } }, key: "ananta-monitoring:rules.engine", value: '"vmalert"' },
   { what: "AMP without the AWS side", stack: "dev", options: { config: { aws: { amp: { enabled: true } } } }, key: "ananta-monitoring:aws.amp.enabled", value: "true" },
   { what: "a malformed AMP workspace id", stack: "prod", options: { secrets: prodSecrets, config: { aws: { ...prodAws, amp: { enabled: true, workspaceId: "my-workspace" } } } }, key: "ananta-monitoring:aws.amp.workspaceId", value: '"my-workspace"' },
   { what: "a Watchdog URL with AMP", stack: "prod", options: { secrets: prodSecrets, config: { aws: { ...prodAws, amp: { enabled: true } }, notifications: { ...settingsOf("prod").notifications, watchdog: { url: "https://hc-ping.com/abc" } } } }, key: "ananta-monitoring:notifications.watchdog.url", value: '"https://hc-ping.com/abc"' },
