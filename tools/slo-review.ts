@@ -117,7 +117,10 @@ function episodesOf(series: RangeSeries, end: number): Episode[] {
 const key = (l: Record<string, string>) => `${l[LABELS.service]}\u0000${l[LABELS.slo]}`;
 const byKey = (samples: { labels: Record<string, string>; value: number }[]) => new Map(samples.map((s) => [key(s.labels), s.value]));
 
-/** Good events over all events between two instants, from the running totals. */
+/**
+ * Good events over all events between two instants, from the running totals; none when the totals
+ * went backwards in between (they restarted: the figure would be wrong, so it is "n/a").
+ */
 async function attainments(api: PrometheusApi, from: number, to: number): Promise<Map<string, number>> {
   const [e1, e0, r1, r0] = await Promise.all([
     instantQuery(api, SLO_SERIES.cumulative.errors, to),
@@ -130,7 +133,8 @@ async function attainments(api: PrometheusApi, from: number, to: number): Promis
   for (const e of e1) {
     const k = key(e.labels);
     const requests = (requestsNow.get(k) ?? 0) - (requestsThen.get(k) ?? 0);
-    if (requests > 0) out.set(k, 1 - (e.value - (errorsThen.get(k) ?? 0)) / requests);
+    const errors = e.value - (errorsThen.get(k) ?? 0);
+    if (requests > 0 && errors >= 0) out.set(k, 1 - errors / requests);
   }
   return out;
 }

@@ -40,3 +40,33 @@ export async function engine(): Promise<{ ok: true; version: string } | { ok: fa
 export async function inspect<T = Record<string, unknown>>(name: string): Promise<T> {
   return (JSON.parse((await docker(["inspect", name])).stdout) as T[])[0];
 }
+
+/**
+ * Removes what an earlier run of the test left behind when it was killed before its cleanup:
+ * containers and networks labelled ananta.test=t<pid> whose process is gone.
+ */
+export async function removeStale(): Promise<void> {
+  const gone = (label: string) => {
+    const pid = Number(label.replace(/^t/, ""));
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === "ESRCH";
+    }
+  };
+  const list = async (kind: "ps" | "network ls" | "volume ls", format: string) =>
+    (await docker([...kind.split(" "), ...(kind === "ps" ? ["--all"] : []), "--filter", "label=ananta.test", "--format", format], { allowFailure: true })).stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(" "))
+      .filter(([, label]) => label && gone(label))
+      .map(([id]) => id);
+  const containers = await list("ps", '{{.ID}} {{.Label "ananta.test"}}');
+  if (containers.length > 0) await docker(["rm", "--force", ...containers], { allowFailure: true });
+  for (const kind of ["volume ls", "network ls"] as const) {
+    const ids = await list(kind, kind === "volume ls" ? '{{.Name}} {{.Label "ananta.test"}}' : '{{.ID}} {{.Label "ananta.test"}}');
+    if (ids.length > 0) await docker([kind.split(" ")[0], "rm", ...ids], { allowFailure: true });
+  }
+}

@@ -15,7 +15,7 @@ import { loadStackFile, readStackFile } from "../../settings";
 import type { Registered, Secrets } from "../helpers/pulumi-program";
 import { PROD_SECRETS, runProgram, stackFile } from "../helpers/pulumi-program";
 import { settingsWith, tmpDir } from "../helpers/tools";
-import { docker, engine, inspect } from "../docker/engine";
+import { docker, engine, inspect, removeStale } from "../docker/engine";
 import { ContainerResult, Harness } from "../docker/harness";
 import { buildStandIns, standIn } from "../docker/images";
 
@@ -67,6 +67,7 @@ describe("Docker stack on a real engine (dev stack, stand-in images, test/docker
   before(async function () {
     const e = await engine();
     if (!e.ok) throw new Error(`no Docker engine answers (${e.why}): .ci/run starts dockerd; by hand: dockerd -H unix:///var/run/docker.sock &`);
+    await removeStale();
     await buildStandIns(tmpDir("ananta-standins-"));
     const [p, a, g, c, r] = await freePorts(5);
     ports = { prometheus: p, alertmanager: a, grafana: g, alertmanagerCluster: c };
