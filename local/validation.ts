@@ -7,7 +7,7 @@ import { stringify } from "yaml";
 import { durationSeconds } from "../monitoring/duration";
 import { expectedReceivers } from "../monitoring/alertmanager/routes";
 import type { SnsReceiver } from "../monitoring/amp/alertmanager";
-import { LABELS, RECEIVERS, WATCHDOG_ALERT } from "../monitoring/conventions";
+import { LABELS, RECEIVERS, SERVICE_ALERTS, WATCHDOG_ALERT } from "../monitoring/conventions";
 import { selector } from "../monitoring/slo/promql";
 import { PROJECT, RawConfig, SecretPresence, SettingsError, Settings, TopicId, noSecrets, parseSettings } from "../settings";
 
@@ -41,8 +41,8 @@ export function smokeRuleTest(settings: Settings, ruleFiles: string[]): string {
           { expr: firing(WATCHDOG_ALERT), eval_time: "1m", exp_samples: [{ labels: "{}", value: 1 }] },
           ...services.flatMap((svc) => [
             // Down for less than its `for`: not firing yet.
-            { expr: firing("ServiceDown", svc.name), eval_time: seconds(HEALTHY_MINUTES * 60 + Math.max(0, downFor - STEP_SECONDS)), exp_samples: [] },
-            { expr: firing("ServiceDown", svc.name), eval_time: seconds(HEALTHY_MINUTES * 60 + downFor + 2 * STEP_SECONDS), exp_samples: [{ labels: "{}", value: 1 }] },
+            { expr: firing(SERVICE_ALERTS.down, svc.name), eval_time: seconds(HEALTHY_MINUTES * 60 + Math.max(0, downFor - STEP_SECONDS)), exp_samples: [] },
+            { expr: firing(SERVICE_ALERTS.down, svc.name), eval_time: seconds(HEALTHY_MINUTES * 60 + downFor + 2 * STEP_SECONDS), exp_samples: [{ labels: "{}", value: 1 }] },
           ]),
         ],
       },
@@ -67,8 +67,8 @@ export function routingCases(settings: Settings): RouteCase[] {
   return [
     of({ alertname: WATCHDOG_ALERT, severity: "none" }),
     ...firsts.flatMap((svc) => [
-      of({ alertname: "ServiceDown", severity: "critical", category: "availability", ...owner(svc) }),
-      of({ alertname: "HighErrorRate", severity: "warning", category: "errors", ...owner(svc) }),
+      of({ alertname: SERVICE_ALERTS.down, severity: "critical", category: "availability", ...owner(svc) }),
+      of({ alertname: SERVICE_ALERTS.highErrors, severity: "warning", category: "errors", ...owner(svc) }),
     ]),
     of({ alertname: "ErrorBudgetBurningFast", severity: "critical", category: "slo", slo: "availability", ...owner(first) }),
     of({ alertname: "ErrorBudgetExhausted", severity: "warning", category: "slo", [LABELS.policyAction]: "exhausted", ...owner(first) }),

@@ -105,6 +105,14 @@ export const SELF_JOBS = {
   cadvisor: "cadvisor",
 } as const;
 
+/** Per-service alerts that routing, inhibitions and validation name as well as their generators. */
+export const SERVICE_ALERTS = {
+  down: "ServiceDown",
+  criticalErrors: "CriticalErrorRate",
+  highErrors: "HighErrorRate",
+  highLatency: "HighLatency",
+} as const;
+
 /** SLO alerts besides the burn-rate alerts of BURN_ALERTS; each has a runbook in docs/runbooks/. */
 export const SLO_ALERTS = {
   /** The metric an SLI reads is missing: the SLO cannot be computed. */

@@ -1,6 +1,6 @@
 // Inhibition: a firing source alert mutes target alerts that share the `equal` labels, so one
 // fault pages once instead of through every symptom.
-import { BURN_ALERTS, LABELS, SLO_ALERTS, type Category } from "../conventions";
+import { BURN_ALERTS, LABELS, SERVICE_ALERTS, SLO_ALERTS, type Category } from "../conventions";
 import { equals, oneOf } from "./matchers";
 
 export interface InhibitRule {
@@ -12,7 +12,7 @@ export interface InhibitRule {
 const SYMPTOMS_OF_DOWN: Category[] = ["errors", "latency"];
 
 /** Alerts on an SLO's SLI with a fixed threshold; each carries the `slo` label of that SLO. */
-const THRESHOLD_ALERTS = ["CriticalErrorRate", "HighErrorRate", "HighLatency"];
+const THRESHOLD_ALERTS = [SERVICE_ALERTS.criticalErrors, SERVICE_ALERTS.highErrors, SERVICE_ALERTS.highLatency];
 
 export function inhibitRules(): InhibitRule[] {
   return [
@@ -24,14 +24,14 @@ export function inhibitRules(): InhibitRule[] {
     },
     // A service that is down has no meaningful error rate or latency.
     {
-      source_matchers: [equals("alertname", "ServiceDown")],
+      source_matchers: [equals("alertname", SERVICE_ALERTS.down)],
       target_matchers: [oneOf(LABELS.category, SYMPTOMS_OF_DOWN)],
       equal: [LABELS.service],
     },
     // Above the critical error ratio the high-ratio warning says nothing new.
     {
-      source_matchers: [equals("alertname", "CriticalErrorRate")],
-      target_matchers: [equals("alertname", "HighErrorRate")],
+      source_matchers: [equals("alertname", SERVICE_ALERTS.criticalErrors)],
+      target_matchers: [equals("alertname", SERVICE_ALERTS.highErrors)],
       equal: [LABELS.service],
     },
     // One page per incident: while an SLO's budget burns fast, the threshold alerts on the same
@@ -44,7 +44,7 @@ export function inhibitRules(): InhibitRule[] {
     },
     // A service that is down has no SLI data: its SLOMetricMissing warnings are the outage itself.
     {
-      source_matchers: [equals("alertname", "ServiceDown")],
+      source_matchers: [equals("alertname", SERVICE_ALERTS.down)],
       target_matchers: [equals("alertname", SLO_ALERTS.noData)],
       equal: [LABELS.service],
     },

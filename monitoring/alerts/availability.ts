@@ -1,4 +1,5 @@
 // Availability: a scraped target is down, or keeps coming and going.
+import { SERVICE_ALERTS } from "../conventions";
 import { AlertGenerator, promString } from "./rule";
 import { scrapeJobs } from "../scrape-jobs";
 
@@ -12,7 +13,7 @@ export const availabilityAlerts: AlertGenerator = (settings) => {
     const sel = `${up}{job=${promString(job)}}`;
     return [
       {
-        alert: "ServiceDown",
+        alert: SERVICE_ALERTS.down,
         severity: "critical" as const,
         category: "availability" as const,
         owner,

@@ -2,15 +2,15 @@
 // incident the 5m ratio takes up to one window to fall from above the critical ratio to below
 // the warning one; CriticalErrorRate stays firing for that window, so its inhibition of
 // HighErrorRate holds while the ratio decays and recovery does not post a fresh warning.
-import { AVAILABILITY_SLO, LABELS } from "../conventions";
+import { AVAILABILITY_SLO, LABELS, SERVICE_ALERTS } from "../conventions";
 import { AlertGenerator, percent, serviceOwner } from "./rule";
 import { errorRatio, httpServices, RATE_WINDOW } from "./service-metrics";
 
 export const errorAlerts: AlertGenerator = (settings) => {
   const a = settings.alerts;
   const levels = [
-    { alert: "HighErrorRate", severity: "warning" as const, ratio: a.highErrorRatio, for: a.highErrorFor },
-    { alert: "CriticalErrorRate", severity: "critical" as const, ratio: a.criticalErrorRatio, for: a.criticalErrorFor, keepFiringFor: RATE_WINDOW },
+    { alert: SERVICE_ALERTS.highErrors, severity: "warning" as const, ratio: a.highErrorRatio, for: a.highErrorFor },
+    { alert: SERVICE_ALERTS.criticalErrors, severity: "critical" as const, ratio: a.criticalErrorRatio, for: a.criticalErrorFor, keepFiringFor: RATE_WINDOW },
   ];
   return httpServices(settings.services).flatMap((svc) =>
     levels.map((level) => ({

@@ -1,7 +1,7 @@
 // Latency: a latency SLO's percentile above its threshold for a sustained period. A latency
 // SLO "objective% of requests under thresholdSeconds" is breached exactly when the
 // objective-th percentile is above the threshold, so the percentile follows the objective.
-import { LABELS } from "../conventions";
+import { LABELS, SERVICE_ALERTS } from "../conventions";
 import { AlertGenerator, serviceOwner } from "./rule";
 import { latencyQuantile, RATE_WINDOW } from "./service-metrics";
 
@@ -10,7 +10,7 @@ export const latencyAlerts: AlertGenerator = (settings) =>
     svc.slo.latency.map((slo) => {
       const percentile = `P${slo.objective}`;
       return {
-        alert: "HighLatency",
+        alert: SERVICE_ALERTS.highLatency,
         severity: "critical" as const,
         category: "latency" as const,
         owner: serviceOwner(svc),
