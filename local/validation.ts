@@ -8,7 +8,7 @@ import { durationSeconds } from "../monitoring/duration";
 import { expectedReceivers } from "../monitoring/alertmanager/routes";
 import type { SnsReceiver } from "../monitoring/amp/alertmanager";
 import { LABELS, RECEIVERS, SERVICE_ALERTS, WATCHDOG_ALERT } from "../monitoring/conventions";
-import { selector } from "../monitoring/slo/promql";
+import { selector } from "../monitoring/promql";
 import { PROJECT, RawConfig, SecretPresence, SettingsError, Settings, TopicId, noSecrets, parseSettings } from "../settings";
 
 const STEP_SECONDS = 15;

@@ -2,6 +2,7 @@
 // freeze (a normal change waits while any budget is under the freeze level) or stop (no change
 // while any budget is under the stop level). Pure: the command reads the numbers and exits.
 import { SLO_SERIES } from "../monitoring/conventions";
+import { selector } from "../monitoring/promql";
 
 export const GATE_EXIT = { go: 0, freeze: 1, stop: 2, unknown: 3 } as const;
 export type Change = "normal" | "critical";
@@ -30,7 +31,7 @@ export interface Decision {
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** The series the gate reads: the documented budget series of one service. */
-export const budgetQuery = (service: string): string => `${SLO_SERIES.budgetRemaining}{service=${JSON.stringify(service)}}`;
+export const budgetQuery = (service: string): string => selector(SLO_SERIES.budgetRemaining, { service });
 
 export function decide(service: string, budgets: Budget[], policy: Policy, change: Change): Decision {
   const lines = budgets

@@ -1,6 +1,7 @@
 // Availability: a scraped target is down, or keeps coming and going.
 import { SERVICE_ALERTS } from "../conventions";
-import { AlertGenerator, promString } from "./rule";
+import { AlertGenerator } from "./rule";
+import { quote } from "../promql";
 import { scrapeJobs } from "../scrape-jobs";
 
 /** How far back TargetFlapping counts up/down changes. */
@@ -10,7 +11,7 @@ export const availabilityAlerts: AlertGenerator = (settings) => {
   const a = settings.alerts;
   return scrapeJobs(settings).filter((j) => j.watched).flatMap(({ job, owner, up }) => {
     const name = owner.service ?? job;
-    const sel = `${up}{job=${promString(job)}}`;
+    const sel = `${up}{job=${quote(job)}}`;
     return [
       {
         alert: SERVICE_ALERTS.down,

@@ -2,7 +2,8 @@
 // configuration not reloaded, and the always-firing Watchdog heartbeat (a dead man's switch:
 // when it stops arriving, the alerting path is broken).
 import { SELF_JOBS, WATCHDOG_ALERT } from "../conventions";
-import { AlertGenerator, AlertSpec, infraOwner, percent, promString } from "./rule";
+import { AlertGenerator, AlertSpec, infraOwner, percent } from "./rule";
+import { quote } from "../promql";
 import { isHa } from "../hosts";
 import { scrapeJobs } from "../scrape-jobs";
 import type { Settings } from "../../settings";
@@ -48,7 +49,7 @@ export const monitoringAlerts: AlertGenerator = (settings) => {
       owner,
       alert: "TargetMissing",
       severity: "critical",
-      expr: `absent(${up}{job=${promString(job)}})`,
+      expr: `absent(${up}{job=${quote(job)}})`,
       for: a.targetMissingFor,
       summary: `No target of ${owner.service ?? job} is scraped`,
       description: `Prometheus has no ${up} series for job ${job} for ${a.targetMissingFor}: the target left the scrape configuration or service discovery, so ServiceDown cannot fire for it.`,
@@ -108,7 +109,7 @@ function haAlerts(settings: Settings): AlertSpec[] {
     owner: infraOwner("prometheus"),
     alert: "PrometheusReplicaDown",
     severity: "warning",
-    expr: `up{job=${promString(SELF_JOBS.prometheus)}} == 0`,
+    expr: `up{job=${quote(SELF_JOBS.prometheus)}} == 0`,
     for: a.peerDownFor,
     summary: "A Prometheus replica is down",
     description: `The replica at {{ $labels.instance }} has not answered scrapes for ${a.peerDownFor}: the others still evaluate every rule, but the stack runs without its redundancy.`,
@@ -121,7 +122,7 @@ function haAlerts(settings: Settings): AlertSpec[] {
       owner: infraOwner("alertmanager"),
       alert: "AlertmanagerPeerDown",
       severity: "warning",
-      expr: `up{job=${promString(SELF_JOBS.alertmanager)}} == 0`,
+      expr: `up{job=${quote(SELF_JOBS.alertmanager)}} == 0`,
       for: a.peerDownFor,
       summary: "An Alertmanager peer is down or refuses Prometheus",
       description: `The peer at {{ $labels.instance }} has not answered scrapes for ${a.peerDownFor} (down, or refusing the API credentials): the other peers still send notifications.`,
@@ -132,7 +133,7 @@ function haAlerts(settings: Settings): AlertSpec[] {
       alert: "AlertmanagerClusterMemberMissing",
       severity: "warning",
       // Against the peers Prometheus is configured with (down ones included), not those reporting.
-      expr: `alertmanager_cluster_members{job=${promString(SELF_JOBS.alertmanager)}} < on () group_left () count(up{job=${promString(SELF_JOBS.alertmanager)}})`,
+      expr: `alertmanager_cluster_members{job=${quote(SELF_JOBS.alertmanager)}} < on () group_left () count(up{job=${quote(SELF_JOBS.alertmanager)}})`,
       for: a.peerDownFor,
       summary: "An Alertmanager peer is missing from the cluster",
       description: `{{ $labels.instance }} sees {{ $value }} cluster members, fewer than the configured peers, for ${a.peerDownFor}: a peer is down or gossip between peers is cut (each side then notifies on its own, so notifications repeat).`,

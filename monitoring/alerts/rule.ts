@@ -61,8 +61,5 @@ export function alertRule(settings: Settings, spec: AlertSpec): AlertRule {
   };
 }
 
-/** A PromQL string literal (label values and job names may hold quotes or backslashes). */
-export const promString = (value: string): string => JSON.stringify(value);
-
 /** A ratio as a percentage for people: 0.07 → "7%" (no binary-float tail). */
 export const percent = (ratio: number): string => `${Number((ratio * 100).toPrecision(6))}%`;

@@ -3,7 +3,7 @@
 // SLO's histogram. A service without HTTP metrics (slo.availability: false) has neither.
 import type { ResolvedService } from "../../settings";
 import { histogramLatency, httpAvailability } from "../slo/sli";
-import { promString } from "./rule";
+import { quote } from "../promql";
 
 /** The rate window of the error and latency alerts. */
 export const RATE_WINDOW = "5m";
@@ -22,4 +22,4 @@ export const latencyQuantile = (svc: ResolvedService, slo: ResolvedService["slo"
 export const httpServices = (services: readonly ResolvedService[]): ResolvedService[] => services.filter((s) => s.slo.availability !== false);
 
 /** Newest start time of the service's processes (the client libraries' standard metric). */
-export const newestProcessStart = (svc: ResolvedService): string => `max by (job) (process_start_time_seconds{job=${promString(svc.job)}})`;
+export const newestProcessStart = (svc: ResolvedService): string => `max by (job) (process_start_time_seconds{job=${quote(svc.job)}})`;

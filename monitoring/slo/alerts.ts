@@ -3,7 +3,7 @@
 import type { Settings } from "../../settings";
 import { BURN_ALERTS, LABELS, runbookUrl, SLO_ALERTS, SLO_SERIES } from "../conventions";
 import { Slo } from "./objectives";
-import { ratioOf, safeRatio } from "./promql";
+import { ratioOf, safeRatio } from "../promql";
 import { windowOf } from "./recording";
 import { AlertingRule } from "./rule-types";
 import { BurnPair, SLOT, SLOT_SECONDS, burnPairs, isRaw } from "./windows";

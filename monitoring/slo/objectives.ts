@@ -2,7 +2,7 @@
 // SLI), each with its SLI, objective, period and the labels its recorded series carry.
 import type { ResolvedService, Settings } from "../../settings";
 import { AVAILABILITY_SLO, LABELS } from "../conventions";
-import { ratioOf, selector } from "./promql";
+import { ratioOf, selector } from "../promql";
 import { Sli, eventsSli, histogramLatency, httpAvailability } from "./sli";
 
 export interface Slo {

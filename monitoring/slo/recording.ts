@@ -5,7 +5,7 @@ import type { Plane, Settings } from "../../settings";
 import { LABELS, SLO_SERIES } from "../conventions";
 import { durationSeconds } from "../duration";
 import { Slo } from "./objectives";
-import { safeRatio, selector } from "./promql";
+import { safeRatio, selector } from "../promql";
 import { RecordingRule } from "./rule-types";
 import { RESUME_WINDOW, SLOT, SLOT_SECONDS, periodWindow, recordedWindows } from "./windows";
 

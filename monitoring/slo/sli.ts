@@ -3,7 +3,7 @@
 // SLI's histogram). Every SLI gives per-second rates of bad and of all events over a window.
 import type { ResolvedService } from "../../settings";
 import { instantiate } from "../../settings/promql";
-import { selector } from "./promql";
+import { escapeRegex, selector } from "../promql";
 
 export interface Sli {
   /** Per-second rate of bad events over `window` (ending `offset` ago), one series per job for HTTP SLIs. */
@@ -34,8 +34,6 @@ export function httpAvailability(service: ResolvedService): Sli {
     signal: all,
   };
 }
-
-const escapeRegex = (s: string): string => s.replace(/[.+]/g, (c) => `\\${c}`);
 
 /**
  * Matches a histogram bucket boundary as both Prometheus 2.x (`le="1"`) and 3.x (`le="1.0"`)

@@ -13,7 +13,7 @@
 import type { Settings } from "../../settings";
 import { durationSeconds } from "../duration";
 import type { Slo } from "./objectives";
-import { num } from "./promql";
+import { num } from "../promql";
 
 /** The building block of every longer window. */
 export const SLOT = "5m";

@@ -1,7 +1,11 @@
-// Small PromQL builders shared by the SLO rules and the service alerts.
+// The PromQL toolkit every generator uses (SLO rules, service alerts, validation): string
+// literals, regex escaping, selectors, safe ratios and numbers without binary noise.
 
-/** A PromQL string literal (label values may hold quotes or backslashes). */
+/** A PromQL string literal (label values and job names may hold quotes or backslashes). */
 export const quote = (v: string): string => JSON.stringify(v);
+
+/** A literal inside an RE2 regular expression (PromQL's =~ and Alertmanager's matchers). */
+export const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** `name{k="v",...,r=~"re",<extra>}` from exact and regex matchers and optional raw matchers. */
 export function selector(name: string, equal: Record<string, string>, regex: Record<string, string> = {}, extra?: string): string {
