@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { setSecretCommand, SettingsError, SettingsProblem, StackFileError } from "./errors";
+import { burnFactor } from "./burn";
 import { durationSeconds } from "./duration";
 import { projectDefaults } from "./project";
 import { hasWindow, instantiate, isSelectorOnly, promqlProblem, sliShapeProblem, windowsInRanges } from "./promql";
@@ -108,7 +109,7 @@ function sloProblems(s: RawSettings, svc: RawSettings["services"][number], i: nu
     const budget = (100 - objective) / 100;
     for (const kind of ["page", "ticket"] as const) {
       s.slo.alerting[kind].forEach((p, j) => {
-        const factor = ((p.budgetPercent / 100) * (days ?? s.slo.periodDays) * DAY) / durationSeconds(p.long);
+        const factor = burnFactor(p, days ?? s.slo.periodDays);
         if (factor * budget >= 1) {
           problem(path, objective, `leaves a budget of ${Number((budget * 100).toPrecision(6))}%, and slo.alerting.${kind}[${j}] fires at ${Number(factor.toPrecision(6))}x that: more than every event failing, so it could never fire; raise the objective or lower that condition's budgetPercent`);
         }

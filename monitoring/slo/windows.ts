@@ -10,7 +10,7 @@
 //   latest is at most a minute old (promtool, which runs every group at every step, keeps as
 //   many as it has steps per slot, each exact too). Missing history counts as nothing spent:
 //   before a total is a window old, the window is everything since monitoring began.
-import type { Settings } from "../../settings";
+import { burnFactor, type Settings } from "../../settings";
 import { durationSeconds } from "../duration";
 import type { Slo } from "./objectives";
 import { num } from "../promql";
@@ -42,9 +42,8 @@ export interface BurnPair {
 
 /** The burn-rate conditions of one kind (page or ticket) for an SLO, factors from its period. */
 export function burnPairs(settings: Settings, kind: "page" | "ticket", slo: Slo): BurnPair[] {
-  const period = slo.periodDays * 86_400;
   return settings.slo.alerting[kind].map((p) => {
-    const factor = num(((p.budgetPercent / 100) * period) / durationSeconds(p.long));
+    const factor = burnFactor(p, slo.periodDays);
     return { long: p.long, short: p.short, factor, threshold: num(factor * slo.budget) };
   });
 }

@@ -4,9 +4,8 @@
 // conventions.ts.
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import type { Settings } from "../../../settings";
+import { burnFactor, type Settings } from "../../../settings";
 import { AVAILABILITY_SLO, LABELS, SLO_SERIES } from "../../conventions";
-import { durationSeconds } from "../../duration";
 import { SLOT, recordedWindows } from "../../slo/windows";
 import { PROMETHEUS_DATASOURCE } from "../datasource";
 import { PanelIds, lastValueStat, panel, row, steps } from "../panels";
@@ -38,7 +37,7 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
   ]);
   // A line at each alert's burn rate over the stack's period: red where it pages, orange where it opens a ticket.
   const period = `${settings.slo.periodDays}d`;
-  const factor = (p: { long: string; budgetPercent: number }) => Number(((p.budgetPercent / 100) * settings.slo.periodDays * 86_400 / durationSeconds(p.long)).toPrecision(6));
+  const factor = (p: { long: string; budgetPercent: number }) => burnFactor(p, settings.slo.periodDays);
   const a = settings.slo.alerting;
   const burnSteps = steps(
     "green",
