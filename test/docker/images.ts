@@ -12,9 +12,14 @@ import { docker } from "./engine";
 /** The images of the stand-ins, by the role the stack gives them; `tag` lets a test make a second version. */
 export const standIn = (role: "prometheus" | "alertmanager" | "nodeExporter" | "curl" | "busybox", tag = "1") => `ananta-standin/${role.toLowerCase()}:${tag}`;
 
-/** A dynamically linked binary's shared libraries, as ldd lists them. */
+/** A binary's shared libraries, as ldd lists them; none for a static one (ldd then exits 1). */
 function libraries(binary: string): string[] {
-  const out = execFileSync("ldd", [binary], { encoding: "utf8" });
+  let out: string;
+  try {
+    out = execFileSync("ldd", [binary], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    return [];
+  }
   return [...out.matchAll(/(\/\S+\.so[^\s]*) \(0x/g)].map((m) => m[1]);
 }
 
@@ -67,8 +72,8 @@ export async function buildStandIns(workDir: string, tag = "1"): Promise<void> {
       fs.copyFileSync(from, path.join(root, to));
       fs.chmodSync(path.join(root, to), 0o755);
     };
-    put("/bin/busybox", "/bin/busybox");
-    for (const [from, to] of Object.entries(layout.binaries)) {
+    // busybox-static needs no library; a dynamic busybox brings its own.
+    for (const [from, to] of Object.entries({ "/bin/busybox": "/bin/busybox", ...layout.binaries })) {
       put(from, to);
       for (const lib of libraries(from)) put(fs.realpathSync(lib), lib);
     }
