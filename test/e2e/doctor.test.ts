@@ -2,26 +2,16 @@
 // healthy stack passes every check; a target down, a rule group whose rule fails at evaluation and
 // an Alertmanager that does not answer each fail their row, naming what is wrong, with exit 1.
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import * as path from "node:path";
 import { stringify } from "yaml";
 import { LocalPipeline } from "../../local/pipeline";
 import { freePorts } from "../../local/ports";
 import { FILES } from "../../monitoring/layout";
-import { ROOT, stackFile } from "../helpers/pulumi-program";
-import { tmpDir } from "../helpers/tools";
+import { stackFile } from "../helpers/pulumi-program";
+import { runCli, tmpDir } from "../helpers/tools";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function doctor(...args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "cli/doctor.ts"), ...args], { cwd: ROOT });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("exit", (code) => resolve({ code, out }));
-  });
-}
+const doctor = (...args: string[]) => runCli("doctor", ...args);
 
 describe("npm run doctor (local pipeline, real prometheus + alertmanager)", function () {
   this.timeout(180_000);

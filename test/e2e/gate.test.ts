@@ -2,15 +2,13 @@
 // slo:error_budget:remaining at 60% (healthy), 20% (under freeze) and 5% (under stop). The exit
 // code is the policy; an unreachable Prometheus or a missing series fails closed.
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { findBinary, ManagedProcess } from "../../local/processes";
 import { freePorts } from "../../local/ports";
 import { GATE_EXIT } from "../../tools/budget-gate";
-import { ROOT } from "../helpers/pulumi-program";
-import { tmpDir } from "../helpers/tools";
+import { runCli, tmpDir } from "../helpers/tools";
 
 const BUDGETS: Record<string, Record<string, number>> = {
   healthy: { availability: 0.6, p99: 0.9 },
@@ -18,16 +16,7 @@ const BUDGETS: Record<string, Record<string, number>> = {
   stopping: { availability: 0.05, p99: 0.7 },
 };
 
-/** Runs the gate; async so the Prometheus it asks keeps being served by this process's event loop. */
-function gate(...args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "cli/gate.ts"), ...args], { cwd: ROOT });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("exit", (code) => resolve({ code, out }));
-  });
-}
+const gate = (...args: string[]) => runCli("gate", ...args);
 
 describe("npm run gate (real prometheus)", function () {
   this.timeout(60_000);

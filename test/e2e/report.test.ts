@@ -13,8 +13,7 @@ import { stringify } from "yaml";
 import { findBinary, ManagedProcess } from "../../local/processes";
 import { freePorts } from "../../local/ports";
 import { instantQuery } from "../../tools/prometheus-api";
-import { ROOT } from "../helpers/pulumi-program";
-import { tmpDir } from "../helpers/tools";
+import { runCli, tmpDir } from "../helpers/tools";
 
 const MIN = 60;
 const HOUR = 3600;
@@ -122,15 +121,7 @@ function history(): string {
   return `${out.join("")}# EOF\n`;
 }
 
-function run(...args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "cli/report.ts"), ...args], { cwd: ROOT });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("exit", (code) => resolve({ code, out }));
-  });
-}
+const run = (...args: string[]) => runCli("report", ...args);
 
 describe("npm run report (real prometheus, two weeks of backfilled history, headless chromium)", function () {
   this.timeout(180_000);

@@ -1,11 +1,12 @@
 // Real Prometheus tools for tests: render a stack into a temporary folder and run promtool,
 // amtool, prometheus or alertmanager on it.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { writeTree } from "../../local/write-tree";
 import { renderFiles } from "../../monitoring/files";
 import { RenderOptions } from "../../monitoring/layout";
 import { loadStackFile, parseSettings, readStackFile, Settings } from "../../settings";
-import { stackFile } from "./pulumi-program";
+import { ROOT, stackFile } from "./pulumi-program";
 import { tmpDir } from "../../tools/temporary";
 
 export const settingsOf = (stack: string): Settings => loadStackFile(stackFile(stack));
@@ -42,4 +43,18 @@ export function tool(bin: string, args: string[], opts: { cwd?: string; input?: 
   const r = spawnSync(bin, args, { cwd: opts.cwd, input: opts.input, encoding: "utf8", timeout: opts.timeoutMs ?? 60_000 });
   if (r.error) throw new Error(`${bin} could not run (${r.error.message}); install it with: apt-get install -y prometheus prometheus-alertmanager`);
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs a command of cli/ (`npm run <name> -- args`) to its end: exit code and everything it
+ * printed. Async, so a server the command talks to can keep answering from this process.
+ */
+export function runCli(name: string, ...args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "cli", `${name}.ts`), ...args], { cwd: ROOT });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("exit", (code) => resolve({ code, out }));
+  });
 }
