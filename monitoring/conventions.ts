@@ -79,10 +79,10 @@ export const SLO_SERIES = {
   /** Fraction of bad events over a window (30m, 1h, the alert windows, `period`). */
   errorRatio: (window: SloWindow) => `slo:sli_error:ratio_rate${window}`,
   /**
-   * Running totals since monitoring began, one 5m slot at a time: bad events, all events, and
-   * slots with data. A window is the difference of two samples, so any window costs two reads.
+   * All events over one day and over the period (`1d`, `period`), read from raw history by the
+   * history group; times the window's error ratio, the bad events. The SLO review sums the days.
    */
-  cumulative: { errors: "slo:sli_errors:total", requests: "slo:sli_requests:total", slots: "slo:sli_slots:total" },
+  requests: (window: "1d" | "period") => `slo:sli_requests:increase${window}`,
   /** The objective as a ratio, e.g. 0.999. The error budget is 1 - objective. */
   objective: "slo:objective:ratio",
   /** Share of the period's error budget still unspent (1 = untouched, 0 = exhausted, < 0 overspent). */

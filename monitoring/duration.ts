@@ -1,2 +1,2 @@
 // Prometheus durations as seconds: defined with the settings, which check windows with it.
-export { durationSeconds } from "../settings/duration";
+export { durationOf, durationSeconds } from "../settings/duration";

@@ -4,6 +4,7 @@
 // ALERTS over Prometheus's HTTP API, evaluated at the period's end, so a review of a past period
 // reads the same whenever it runs.
 import { BURN_ALERTS, LABELS, SLO_SERIES } from "../monitoring/conventions";
+import { SEAM } from "../monitoring/slo/windows";
 import { PrometheusApi, RangeSeries, instantQuery, rangeQuery } from "./prometheus-api";
 
 export const PERIODS = ["7d", "30d", "month"] as const;
@@ -118,23 +119,22 @@ const key = (l: Record<string, string>) => `${l[LABELS.service]}\u0000${l[LABELS
 const byKey = (samples: { labels: Record<string, string>; value: number }[]) => new Map(samples.map((s) => [key(s.labels), s.value]));
 
 /**
- * Good events over all events between two instants, from the running totals; none when the totals
- * went backwards in between (they restarted: the figure would be wrong, so it is "n/a").
+ * Good events over all events between two instants whole days apart: the sum of the one-day
+ * events the history group records, read at each day's end. None where a day has no value
+ * (before the SLO was monitored): the figure would be wrong, so it is "n/a".
  */
 async function attainments(api: PrometheusApi, from: number, to: number): Promise<Map<string, number>> {
-  const [e1, e0, r1, r0] = await Promise.all([
-    instantQuery(api, SLO_SERIES.cumulative.errors, to),
-    instantQuery(api, SLO_SERIES.cumulative.errors, from),
-    instantQuery(api, SLO_SERIES.cumulative.requests, to),
-    instantQuery(api, SLO_SERIES.cumulative.requests, from),
-  ]);
-  const [errorsThen, requestsNow, requestsThen] = [byKey(e0), byKey(r1), byKey(r0)];
+  const days = Math.round((to - from) / DAY);
+  const daily = async (metric: string) => {
+    const series = await rangeQuery(api, metric, from + DAY, to, DAY);
+    return new Map(series.filter((s) => s.points.length === days).map((s) => [key(s.labels), s.points.reduce((sum, [, v]) => sum + v, 0)]));
+  };
+  const requestsOfDay = SLO_SERIES.requests(SEAM);
+  const [errors, requests] = await Promise.all([daily(`${SLO_SERIES.errorRatio(SEAM)} * ${requestsOfDay}`), daily(requestsOfDay)]);
   const out = new Map<string, number>();
-  for (const e of e1) {
-    const k = key(e.labels);
-    const requests = (requestsNow.get(k) ?? 0) - (requestsThen.get(k) ?? 0);
-    const errors = e.value - (errorsThen.get(k) ?? 0);
-    if (requests > 0 && errors >= 0) out.set(k, 1 - errors / requests);
+  for (const [k, all] of requests) {
+    const bad = errors.get(k);
+    if (all > 0 && bad !== undefined) out.set(k, 1 - bad / all);
   }
   return out;
 }

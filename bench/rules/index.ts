@@ -5,10 +5,8 @@
 // 1. Synthetic counters (bench/rules/traffic.ts), scraped every minute off the minute grid,
 //    backfilled with `promtool tsdb create-blocks-from openmetrics`.
 // 2. What each shape's rules read from recorded series, backfilled as the rules would write it
-//    (`create-blocks-from rules`). Our running totals refer to their own past, which that
-//    backfill cannot evaluate: their 5-minute increases are recorded by promtool, and the
-//    totals are summed from them here exactly as the rule sums them (a promtool test of the
-//    real rules checks that sum first).
+//    (`create-blocks-from rules`): the peers' period-long inputs, and for the last minutes every
+//    other recorded series, in stages where one rule reads another's.
 // 3. Every rule of every shape queried once at the same instant with stats=all:
 //    totalQueryableSamples is the number of samples it touched; per minute, weighted by its
 //    group's interval. Then each shape's 30-day error ratio against the exact one.
@@ -19,14 +17,11 @@ import * as path from "node:path";
 import { SLO_SERIES } from "../../monitoring/conventions";
 import { sloRuleGroups, sloRules } from "../../monitoring/slo";
 import { slosOf } from "../../monitoring/slo/objectives";
-import { allOver, badOver } from "../../monitoring/slo/recording";
-import { SLOT_SECONDS } from "../../monitoring/slo/windows";
 import { durationSeconds } from "../../monitoring/duration";
 import { DEFAULT_PLANES, noSecrets, parseSettings, Settings } from "../../settings";
 import { tmpDir } from "../../tools/temporary";
 import { naive, pyrra, pyrraInput, pyrraPerformance, Shape, sloth, slothInput } from "./peers";
 import { Prometheus } from "./prometheus";
-import { totals } from "./totals";
 import { exactRatio, serviceTraffic, ServiceTraffic } from "./traffic";
 
 /** Services of the accuracy and cost comparison, and of the evaluation-time run: --full, or the quick default. */
@@ -124,55 +119,35 @@ export async function run({ full }: { full: boolean }): Promise<void> {
     await prom.backfillOpenMetrics("counters", HISTORY / HOUR, writeCounters(settings, traffic, start));
     log(`backfilled raw counters: ${BENCH_SERVICES} services × 2 series × ${steps + 1} samples (${DAYS} days + 2h, every ${SCRAPE}s)`);
 
-    // What the shapes read over the whole period: Sloth's 5m ratio, Pyrra's 5m increase, our 5m increases.
+    // What the peers' rules read over the whole period: Sloth's 5m ratio, Pyrra's 5m increase.
     await prom.start();
-    const slos = slosOf(settings);
     const full = (rules: { record: string; expr: string; labels?: Record<string, string> }[], name: string, interval: number) => prom.backfill(name, rules, interval, T - HISTORY + 2 * HOUR - HOUR, T);
     await full(jobs.map(slothInput), "sloth-ratio5m", EVAL);
     await full(jobs.map(pyrraInput), "pyrra-increase5m", 150);
-    await full(
-      slos.flatMap((slo) => [
-        { record: "bench:errors:increase5m", expr: `${badOver(slo, "5m")} * ${SLOT_SECONDS}`, labels: { job: slo.service.job } },
-        { record: "bench:requests:increase5m", expr: `${allOver(slo, "5m")} * ${SLOT_SECONDS}`, labels: { job: slo.service.job } },
-      ]),
-      "ours-increase5m",
-      EVAL,
-    );
     await prom.stop();
     await prom.start();
-    log("backfilled the period-long recorded inputs (Sloth's 5m ratio, Pyrra's 5m increase, our 5m increases)");
-
-    // Our totals, at the instants the rules read them: now, an hour back (restart resume), and a window back.
-    const grid = Math.floor(T / EVAL) * EVAL;
-    const windows = [2 * HOUR, 6 * HOUR, DAY, 3 * DAY, DAYS * DAY];
-    const times = [...new Set([...Array.from({ length: 71 }, (_, k) => grid - k * EVAL), ...windows.flatMap((w) => Array.from({ length: 11 }, (_, k) => grid - w - k * EVAL))])].sort((a, b) => a - b);
-    const from = times[0] - DAYS * DAY;
-    const [bad, all] = await Promise.all(["errors", "requests"].map((k) => prom.range(`bench:${k}:increase5m`, from, grid, EVAL, "job")));
-    await prom.backfillOpenMetrics("totals", (grid - times[0]) / HOUR + 1, async (out) => {
-      for (const [metric, source] of [[SLO_SERIES.cumulative.errors, bad], [SLO_SERIES.cumulative.requests, all], [SLO_SERIES.cumulative.slots, all]] as const) {
-        await out(`# TYPE ${metric.replace(/:/g, "_")} gauge\n`);
-        for (const slo of slos) {
-          const increases = source.get(slo.service.job)!;
-          const values = totals(metric === SLO_SERIES.cumulative.slots ? new Map([...increases].map(([t]) => [t, 1])) : increases, times);
-          const labels = Object.entries(slo.labels).map(([k, v]) => `${k}="${v}"`).join(",");
-          await out([...values].map(([t, v]) => `${metric}{${labels}} ${v} ${t}`).join("\n") + "\n");
-        }
-      }
-    });
-    await prom.stop();
-    await prom.start();
-    log("backfilled our running totals where the rules read them");
+    log("backfilled the period-long recorded inputs (Sloth's 5m ratio, Pyrra's 5m increase)");
 
     const shapes = [naive(jobs, EVAL), sloth(jobs, EVAL), pyrra(jobs, EVAL), pyrraPerformance(jobs, EVAL), ours(settings)];
     // Everything else each shape records, for the last minutes: what its alerts and roll-ups read.
-    const fullInputs = new Set(["slo:sli_error:ratio_rate5m", "http_requests:increase5m", ...Object.values(SLO_SERIES.cumulative)]);
+    // A rule reading another's series is backfilled once that one is in the TSDB (in stages).
+    const fullInputs = new Set(["slo:sli_error:ratio_rate5m", "http_requests:increase5m"]);
     for (const shape of shapes) {
-      for (const g of shape.groups) {
-        const rules = g.rules.filter((r): r is { record: string; expr: string; labels?: Record<string, string> } => typeof (r as { record?: string }).record === "string" && !fullInputs.has((r as { record: string }).record));
-        if (rules.length > 0) await prom.backfill(`${shape.name.replace(/\W+/g, "-")}-${g.name}`, rules, g.intervalSeconds, T - RECENT, T);
+      const recorded = shape.groups.flatMap((g) =>
+        g.rules.filter((r): r is { record: string; expr: string; labels?: Record<string, string> } => typeof r.record === "string" && !fullInputs.has(r.record)).map((rule) => ({ rule, interval: g.intervalSeconds })),
+      );
+      const done = new Set<string>();
+      for (let stage = 0; recorded.some((r) => !done.has(r.rule.record)); stage++) {
+        const pending = new Set(recorded.filter((r) => !done.has(r.rule.record)).map((r) => r.rule.record));
+        const ready = recorded.filter((r) => pending.has(r.rule.record) && ![...pending].some((name) => r.rule.expr.includes(name)));
+        if (ready.length === 0) throw new Error(`${shape.name}: recording rules read each other in a cycle`);
+        for (const interval of new Set(ready.map((r) => r.interval))) {
+          await prom.backfill(`${shape.name.replace(/\W+/g, "-")}-${stage}-${interval}`, ready.filter((r) => r.interval === interval).map((r) => r.rule), interval, T - RECENT, T);
+        }
+        for (const r of ready) done.add(r.rule.record);
+        await prom.stop();
+        await prom.start();
       }
-      await prom.stop();
-      await prom.start();
     }
     log("backfilled each shape's other recorded series for the last minutes");
 

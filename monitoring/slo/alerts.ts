@@ -4,9 +4,10 @@ import type { Settings } from "../../settings";
 import { BURN_ALERTS, LABELS, runbookUrl, SLO_ALERTS, SLO_SERIES } from "../conventions";
 import { Slo } from "./objectives";
 import { ratioOf, safeRatio } from "../promql";
-import { windowOf } from "./recording";
+import { allOver, historyEvents } from "./recording";
 import { AlertingRule } from "./rule-types";
-import { BurnPair, SLOT, SLOT_SECONDS, burnPairs, isRaw } from "./windows";
+import { BurnPair, SEAM, SLOT, SLOT_SECONDS, burnPairs, isRaw } from "./windows";
+import { durationSeconds } from "../duration";
 
 const CATEGORY = { [LABELS.category]: "slo" };
 const NO_DATA_FOR = "10m";
@@ -19,14 +20,15 @@ function ratioOver(slo: Slo, window: string): string {
   return slo.of(SLO_SERIES.errorRatio(window));
 }
 
-/** Events over a window: the 5m rate, or what the running total of all events added. */
+/** Events over a window: the recorded 5m rate, raw series, or raw history as the history group reads it. */
 function eventsOver(slo: Slo, window: string): string {
   if (window === SLOT) return `${slo.of(SLO_SERIES.requestRate5m)} * ${SLOT_SECONDS}`;
-  return windowOf(slo.of(SLO_SERIES.cumulative.requests), window);
+  if (isRaw(window)) return `${allOver(slo, window)} * ${durationSeconds(window)}`;
+  return window === SEAM ? slo.of(SLO_SERIES.requests(SEAM)) : historyEvents(slo, "all", window);
 }
 
-/** Whether an alert reads only series of the totals' group, and so is evaluated with them. */
-export const inTotalsGroup = (pairs: BurnPair[]): boolean => pairs.every((p) => !isRaw(p.long) && !isRaw(p.short));
+/** Whether an alert reads only series of the history group, and so is evaluated with them. */
+export const inHistoryGroup = (pairs: BurnPair[]): boolean => pairs.every((p) => !isRaw(p.long) && !isRaw(p.short));
 
 /** One burn-rate alert of one SLO: it fires when any of its window pairs burns too fast. */
 function burnAlert(settings: Settings, kind: "page" | "ticket", slo: Slo): AlertingRule {

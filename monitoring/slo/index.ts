@@ -1,43 +1,43 @@
 // prometheus/rules/slos.yml: SLO recording rules, burn-rate alerts and the error budget policy.
 import { toYaml } from "../yaml";
 import type { Settings } from "../../settings";
-import { budgetPolicyAlerts, burnRateAlerts, inTotalsGroup, noDataAlerts } from "./alerts";
+import { budgetPolicyAlerts, burnRateAlerts, inHistoryGroup, noDataAlerts } from "./alerts";
 import { slosOf } from "./objectives";
-import { objectiveRules, planeRawRules, planeTotalsRules, planesOf, rawRules, totalsRules } from "./recording";
+import { historyRules, objectiveRules, planeHistoryRules, planeRawRules, planesOf, rawRules } from "./recording";
 import { RuleGroup } from "./rule-types";
-import { TOTALS_INTERVAL, burnPairs } from "./windows";
+import { HISTORY_INTERVAL, burnPairs } from "./windows";
 
 /** Group names; prometheus.yml-independent, so tests and the bench can pick a group. */
-export const SLO_GROUPS = { fast: "slo-sli", totals: "slo-totals", alerts: "slo-alerts" } as const;
+export const SLO_GROUPS = { fast: "slo-sli", history: "slo-history", alerts: "slo-alerts" } as const;
 
 /**
  * Groups in dependency order. promtool evaluates every group at every step, in file order;
- * Prometheus runs each on its own interval (the totals every minute), reading what another
- * group wrote at most one interval late.
+ * Prometheus runs each on its own interval (the history every HISTORY_INTERVAL), reading what
+ * another group wrote at most one interval late.
  */
 export function sloRuleGroups(settings: Settings): RuleGroup[] {
   const slos = slosOf(settings);
   const planes = planesOf(settings);
-  // An alert reading only slot-group series is evaluated with them, on fresh values.
-  const burns = (["page", "ticket"] as const).flatMap((kind) => burnRateAlerts(settings, slos, kind).map((rule, i) => ({ rule, totals: inTotalsGroup(burnPairs(settings, kind, slos[i])) })));
+  // An alert reading only history series is evaluated with them, on fresh values.
+  const burns = (["page", "ticket"] as const).flatMap((kind) => burnRateAlerts(settings, slos, kind).map((rule, i) => ({ rule, history: inHistoryGroup(burnPairs(settings, kind, slos[i])) })));
   return [
     {
       name: SLO_GROUPS.fast,
       rules: [...objectiveRules(slos), ...rawRules(settings, slos), ...planes.flatMap((p) => planeRawRules(p))],
     },
     {
-      name: SLO_GROUPS.totals,
-      interval: TOTALS_INTERVAL,
+      name: SLO_GROUPS.history,
+      interval: HISTORY_INTERVAL,
       rules: [
-        ...totalsRules(settings, slos),
-        ...planes.flatMap((p) => planeTotalsRules(settings, p)),
-        ...burns.filter((b) => b.totals).map((b) => b.rule),
+        ...historyRules(settings, slos),
+        ...planes.flatMap((p) => planeHistoryRules(p)),
+        ...burns.filter((b) => b.history).map((b) => b.rule),
         ...budgetPolicyAlerts(settings),
       ],
     },
     {
       name: SLO_GROUPS.alerts,
-      rules: [...burns.filter((b) => !b.totals).map((b) => b.rule), ...noDataAlerts(settings, slos)],
+      rules: [...burns.filter((b) => !b.history).map((b) => b.rule), ...noDataAlerts(settings, slos)],
     },
   ];
 }

@@ -1,15 +1,14 @@
-// Recording rules: per SLO, the 5m rates and the raw-window error ratios (fast group), the
-// running totals of bad events, all events and slots, the long-window and period error ratios
-// and the budget remaining (totals group); per plane, the same rolled up across its services.
+// Recording rules: per SLO, the 5m rates and the raw-window error ratios (fast group); the
+// error ratios of the long windows and of the period read from raw history, the events over a
+// day and over the period, and the budget remaining (history group); per plane, the same rolled
+// up across its services.
 import type { Plane, Settings } from "../../settings";
 import { LABELS, SLO_SERIES } from "../conventions";
-import { durationSeconds } from "../duration";
+import { durationOf, durationSeconds } from "../duration";
 import { Slo } from "./objectives";
 import { safeRatio, selector } from "../promql";
 import { RecordingRule } from "./rule-types";
-import { RESUME_WINDOW, SLOT, SLOT_SECONDS, periodWindow, recordedWindows } from "./windows";
-
-const C = SLO_SERIES.cumulative;
+import { AGE_STEP, COARSE_STEP, FINE_STEP, SEAM, SLOT, isFine, periodWindow, recordedWindows } from "./windows";
 
 /** The SLI's bad and all events over a window, as one series without labels. */
 export const badOver = (slo: Slo, window: string) => `sum(${slo.sli.errors(window)})`;
@@ -29,52 +28,81 @@ export function rawRules(settings: Settings, slos: Slo[]): RecordingRule[] {
   ]);
 }
 
-/** The total's previous value: a slot ago, or after a restart its last value within RESUME_WINDOW. */
-const previous = (series: string) => `(${series} offset ${SLOT} or last_over_time(${series}[${RESUME_WINDOW}] offset ${SLOT}))`;
+/**
+ * Events over `window` with the counters sampled every `step`: their increase between grid
+ * points exactly `window` apart, the last of them the newest grid point. The SLI's rate is
+ * evaluated at that grid point (the outer subquery) over a range a second longer than the
+ * window, so its first and last samples sit on the range's edges: Prometheus then extrapolates
+ * nothing (it would otherwise, differently near a counter's zero) on version 2 and 3 alike.
+ */
+const sampled = (rate: (w: string) => string, window: string, step: string) => {
+  const [w, s] = [durationSeconds(window), durationSeconds(step)];
+  return `last_over_time(sum(${rate(`${durationOf(w + 1)}:${step}`)})[${durationOf(s - 1)}:${step}]) * ${w}`;
+};
+
+/** Bad events over SEAM, from the recorded ratio and events (the ratio's numerator). */
+const seamErrors = (slo: Slo) => `(${slo.of(SLO_SERIES.errorRatio(SEAM))} * ${slo.of(SLO_SERIES.requests(SEAM))})`;
 
 /**
- * A running total: this slot's amount plus the previous total, the amount alone at the start, or
- * the previous total unchanged while the SLI has no data (a service down, a metric gone): the
- * budget keeps being reported through an outage instead of vanishing with the SLI.
+ * Events over a long window from raw history: on the fine grid up to SEAM; beyond it, the
+ * coarse grid for the part older than SEAM plus the recorded SEAM for the rest, so the newest
+ * part is as fresh as the fine grid. An events SLI's own queries are read over the window as
+ * written. `kind` picks the SLI's bad or all events.
  */
-const total = (amount: string, series: string) => `(${amount}) + on () ${previous(series)} or (${amount}) or sum(${previous(series)})`;
+export function historyEvents(slo: Slo, kind: "bad" | "all", window: string): string {
+  const rate = (w: string) => (kind === "bad" ? slo.sli.bad(w) : slo.sli.total(w));
+  if (!slo.sli.gridded) return `sum(${rate(window)}) * ${durationSeconds(window)}`;
+  if (isFine(window)) return sampled(rate, window, FINE_STEP);
+  // Under a coarse step of history the older part is empty: then it is 0.
+  const older = `(clamp_min(${sampled(rate, window, COARSE_STEP)} - ${sampled(rate, SEAM, COARSE_STEP)}, 0) or vector(0))`;
+  return `${older} + on () ${kind === "bad" ? seamErrors(slo) : slo.of(SLO_SERIES.requests(SEAM))}`;
+}
+
+/** The error ratio over a window, bad events over `all` (all events); no bad-event series at all (a service that never failed) is 0. */
+const ratioOf = (slo: Slo, window: string, all: string) => safeRatio(`${historyEvents(slo, "bad", window)} or on () 0 * ${all}`, all);
 
 /**
- * What a running total added over the last `window`: its value now minus its value a window ago
- * (on the same interleaved total), or everything it holds when it is younger than that (or
- * restarted since).
+ * When the SLI's history begins, at the fine grid over the last SEAM and the age grid before
+ * (looking a step past the period, so that history older than the period covers all of it):
+ * the first grid point at which it has data.
  */
-export const windowOf = (series: string, window: string): string => `(${series} - ${series} offset ${window}) >= 0 or ${series}`;
+function firstSeen(slo: Slo, period: string): string {
+  const first = (range: string, step: string) => `min_over_time(timestamp(sum(${slo.sli.signal}))[${range}:${step}])`;
+  const [recent, old] = [first(SEAM, FINE_STEP), first(durationOf(durationSeconds(period) + durationSeconds(AGE_STEP)), AGE_STEP)];
+  return `(${recent} <= ${old}) or ${old} or ${recent}`;
+}
 
-/** Totals group: running totals, long-window and period error ratios, and the budget remaining. */
-export function totalsRules(settings: Settings, slos: Slo[]): RecordingRule[] {
-  const { long } = recordedWindows(settings);
+/**
+ * History group, per SLO: all events and the error ratio over SEAM and over the period (bad
+ * events are their product), the error ratio of every other long window the alerts read, and
+ * the budget remaining.
+ */
+export function historyRules(settings: Settings, slos: Slo[]): RecordingRule[] {
   return slos.flatMap((slo) => {
-    const [bad, all, slots] = [C.errors, C.requests, C.slots].map((m) => slo.of(m));
-    const ratio = (w: string) => safeRatio(windowOf(bad, w), windowOf(all, w));
     const period = periodWindow(slo);
+    // Without labels, like the bad events they divide.
+    const [seamAll, periodAll] = [`sum(${slo.of(SLO_SERIES.requests(SEAM))})`, `sum(${slo.of(SLO_SERIES.requests("period"))})`];
+    const others = recordedWindows(settings).long.filter((w) => w !== SEAM);
     return [
-      { record: C.errors, expr: total(`${badOver(slo, SLOT)} * ${SLOT_SECONDS}`, bad), labels: slo.labels },
-      { record: C.requests, expr: total(`${allOver(slo, SLOT)} * ${SLOT_SECONDS}`, all), labels: slo.labels },
-      // One per slot in which the SLI had data: how much of a window monitoring has seen.
-      { record: C.slots, expr: total(`${allOver(slo, SLOT)} * 0 + 1`, slots), labels: slo.labels },
-      ...long.map((w) => ({ record: SLO_SERIES.errorRatio(w), expr: ratio(w), labels: slo.labels })),
-      { record: SLO_SERIES.errorRatio("period"), expr: ratio(period), labels: slo.labels },
-      { record: SLO_SERIES.budgetRemaining, expr: `1 - (${spent(bad, all, slots, period, String(slo.budget))})`, labels: slo.labels },
+      { record: SLO_SERIES.requests(SEAM), expr: historyEvents(slo, "all", SEAM), labels: slo.labels },
+      { record: SLO_SERIES.errorRatio(SEAM), expr: ratioOf(slo, SEAM, seamAll), labels: slo.labels },
+      { record: SLO_SERIES.requests("period"), expr: historyEvents(slo, "all", period), labels: slo.labels },
+      { record: SLO_SERIES.errorRatio("period"), expr: ratioOf(slo, period, periodAll), labels: slo.labels },
+      ...others.map((w) => ({ record: SLO_SERIES.errorRatio(w), expr: ratioOf(slo, w, `(${historyEvents(slo, "all", w)})`), labels: slo.labels })),
+      { record: SLO_SERIES.budgetRemaining, expr: `1 - (${spent(slo, period)})`, labels: slo.labels },
     ];
   });
 }
 
-/** The share of the period covered by data (at most 1), from the slots total. */
-const covered = (slots: string, period: string) => `clamp_max((${windowOf(slots, period)}) / ${durationSeconds(period) / SLOT_SECONDS}, 1)`;
-
 /**
  * Share of the period's budget spent: bad events out of the events the period allows, with
- * the missing part of a young history counting as error-free traffic at the observed rate:
- * bad / (budget × all / covered) = bad × covered / (all × budget).
+ * the uncovered part of a young history counting as error-free traffic at the observed rate:
+ * bad / (budget × all / coverage) = ratio × coverage / budget, coverage being the share of the
+ * period since the SLI's history began.
  */
-function spent(bad: string, all: string, slots: string, period: string, budget: string): string {
-  return safeRatio(`(${windowOf(bad, period)}) * ${covered(slots, period)}`, `(${windowOf(all, period)}) * ${budget}`);
+function spent(slo: Slo, period: string): string {
+  const coverage = `clamp_max((time() - (${firstSeen(slo, period)})) / ${durationSeconds(period)}, 1)`;
+  return `${slo.of(SLO_SERIES.errorRatio("period"))} * on () ${coverage} / ${slo.budget}`;
 }
 
 /** Plane roll-ups of the fast group, per SLO name: the traffic-weighted 5m availability. */
@@ -87,18 +115,16 @@ export function planeRawRules(plane: Plane): RecordingRule[] {
 }
 
 /**
- * Plane roll-ups of the totals group over the stack's period (slo.periodDays): availability, and
- * the budget remaining, weighing each service by its traffic and its own budget.
+ * Plane roll-ups of the history group over each SLO's period: availability, and the budget
+ * remaining, weighing each service by its traffic (the budget each spent, times its events).
  */
-export function planeTotalsRules(settings: Settings, plane: Plane): RecordingRule[] {
+export function planeHistoryRules(plane: Plane): RecordingRule[] {
   const only = { [LABELS.plane]: plane };
-  const period = `${settings.slo.periodDays}d`;
   const sum = (expr: string) => `sum by (${LABELS.plane}, ${LABELS.slo}) (${expr})`;
-  const [bad, all, slots] = [C.errors, C.requests, C.slots].map((m) => selector(m, only));
-  const allowedShare = `(${windowOf(bad, period)}) * ${covered(slots, period)} / (1 - ${selector(SLO_SERIES.objective, only)})`;
+  const [ratio, all, remaining] = [SLO_SERIES.errorRatio("period"), SLO_SERIES.requests("period"), SLO_SERIES.budgetRemaining].map((m) => selector(m, only));
   return [
-    { record: SLO_SERIES.plane.availability(plane, "period"), expr: `1 - (${safeRatio(sum(windowOf(bad, period)), sum(windowOf(all, period)))})` },
-    { record: SLO_SERIES.plane.budgetRemaining(plane), expr: `1 - (${safeRatio(sum(allowedShare), sum(windowOf(all, period)))})` },
+    { record: SLO_SERIES.plane.availability(plane, "period"), expr: `1 - (${safeRatio(sum(`${ratio} * ${all}`), sum(all))})` },
+    { record: SLO_SERIES.plane.budgetRemaining(plane), expr: `1 - (${safeRatio(sum(`(1 - ${remaining}) * ${all}`), sum(all))})` },
   ];
 }
 

@@ -8,10 +8,18 @@ import { escapeRegex, selector } from "../promql";
 export interface Sli {
   /** Per-second rate of bad events over `window` (ending `offset` ago), one series per job for HTTP SLIs. */
   errors(window: string, offset?: string): string;
+  /** The same, but empty where there are no bad-event series at all (the caller fills in 0 from what it has already read). */
+  bad(window: string): string;
   /** Per-second rate of all events over `window`. */
   total(window: string, offset?: string): string;
   /** An expression that is empty when the SLI has no data at all (the SLOMetricMissing alert). */
   signal: string;
+  /**
+   * Whether the rates are of counters the stack names, so that a long window may read them on a
+   * grid (`rate(x[3d:5m])`); an events SLI's queries are the stack file's own and are read over
+   * the window as they are written.
+   */
+  gridded: boolean;
 }
 
 export interface HistogramSli extends Sli {
@@ -31,7 +39,9 @@ export function httpAvailability(service: ResolvedService): Sli {
     total: (w, o) => sumRate(all, w, o),
     // A service that never answered with an error code has no error series at all: count 0.
     errors: (w, o) => `${sumRate(bad, w, o)} or (0 * ${sumRate(all, w, o)})`,
+    bad: (w) => sumRate(bad, w),
     signal: all,
+    gridded: true,
   };
 }
 
@@ -51,11 +61,14 @@ export function histogramLatency(service: ResolvedService, l: { metric: string; 
   const count = selector(`${l.metric}_count`, job, {}, l.selector);
   const fast = selector(`${l.metric}_bucket`, job, { le: leRegex(l.thresholdSeconds) }, l.selector);
   const buckets = selector(`${l.metric}_bucket`, job, {}, l.selector);
+  const slow = (w: string, o?: string) => `${sumRate(count, w, o)} - ${sumRate(fast, w, o)}`;
   return {
     total: (w, o) => sumRate(count, w, o),
-    errors: (w, o) => `${sumRate(count, w, o)} - ${sumRate(fast, w, o)}`,
+    errors: slow,
+    bad: (w) => slow(w),
     // No bucket at the threshold (wrong threshold, or no histogram) must not read as "all fast".
     signal: fast,
+    gridded: true,
     // histogram_quantile reads `le` as a number, so 2.x "1" and 3.x "1.0" both work.
     quantile: (q, w) => `histogram_quantile(${q}, sum by (job, le) (rate(${buckets}[${w}])))`,
   };
@@ -69,7 +82,9 @@ export function eventsSli(e: { errors: string; total: string }): Sli {
   };
   return {
     errors: (w, o) => at(e.errors, w, o),
+    bad: (w) => at(e.errors, w, undefined),
     total: (w, o) => at(e.total, w, o),
     signal: `sum(${instantiate(e.total, "5m")})`,
+    gridded: false,
   };
 }

@@ -1,34 +1,41 @@
 // How each SLO window is computed, and the burn-rate conditions of settings slo.alerting.
 //
-// - Windows up to 1h (5m, 30m, 1h) are read from raw series, fresh at every evaluation:
-//   they are the paging windows and must see an outage within seconds.
-// - Longer windows and the period come from running totals kept one 5-minute slot at a time
-//   (SLO_SERIES.cumulative): each evaluation adds the last 5 minutes' increase to the total of
-//   5 minutes before, so a window of any length is the difference of two samples, exact (the
-//   slots of one total tile time with no gap or overlap) and as cheap for 30 days as for 2
-//   hours. The group runs every minute, so five interleaved totals each stay exact and the
-//   latest is at most a minute old (promtool, which runs every group at every step, keeps as
-//   many as it has steps per slot, each exact too). Missing history counts as nothing spent:
-//   before a total is a window old, the window is everything since monitoring began.
+// - Windows up to 1h (5m, 30m, 1h) are read from raw series at every evaluation: they are the
+//   paging windows and must see an outage within seconds.
+// - Longer windows and the period are read from raw history too, by the history group every
+//   HISTORY_INTERVAL: the counters sampled on a grid (a subquery, `rate(x[3d:5m])`), every
+//   FINE_STEP over the last SEAM and every COARSE_STEP before it. Nothing is carried from one
+//   evaluation to the next, so the figures are right from the group's first evaluation on a
+//   Prometheus (or AMP workspace) that already holds history, after a restart, after a gap of
+//   any length and on every HA replica alike; a gap in monitoring loses at most the gap.
+//   What sampling costs: a counter reset loses the events between the last grid point before
+//   it and the reset (at most a step of one instance's events), and the newest part of a
+//   window, after its last grid point, counts at the window's average rate.
+// - Missing history counts as nothing spent: before the period is covered, the budget is
+//   spent as if the uncovered part had the observed traffic without errors.
 import { burnFactor, type Settings } from "../../settings";
 import { durationSeconds } from "../duration";
 import type { Slo } from "./objectives";
 import { num } from "../promql";
 
-/** The building block of every longer window. */
+/** The window of the 5m rates, the freshest signal. */
 export const SLOT = "5m";
 export const SLOT_SECONDS = durationSeconds(SLOT);
-/** How often the totals are kept (a divisor of SLOT): the staleness of every long window. */
-export const TOTALS_INTERVAL = "1m";
-/** Windows up to this long are read from raw series. */
+/** Windows up to this long are read from raw series at every evaluation. */
 export const RAW_MAX_SECONDS = 3600;
-/**
- * How far back a total looks for its previous value when the one a slot ago is missing (a
- * Prometheus restart): 60 samples at one a minute. After a longer gap the totals start again.
- */
-export const RESUME_WINDOW = "1h";
+/** How often the history group reads the long windows, the period and the budget. */
+export const HISTORY_INTERVAL = "5m";
+/** Grid of the last SEAM of every long window, and of the windows no longer than it. */
+export const FINE_STEP = "5m";
+/** Grid of the part of a window older than SEAM: a third of the samples for 29 of 30 days. */
+export const COARSE_STEP = "15m";
+/** One day: the SLO review sums its events day by day. */
+export const SEAM = "1d";
+/** Grid of the history's age before SEAM (how much of the period is covered). */
+export const AGE_STEP = "1h";
 
 export const isRaw = (window: string): boolean => durationSeconds(window) <= RAW_MAX_SECONDS;
+export const isFine = (window: string): boolean => durationSeconds(window) <= durationSeconds(SEAM);
 export const periodWindow = (slo: Slo): string => `${slo.periodDays}d`;
 
 export interface BurnPair {

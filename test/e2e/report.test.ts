@@ -42,7 +42,7 @@ const SLOS: Slo[] = [
   { labels: { service: "search", slo: "availability", team: "appPlane" }, objective: 0.999, rate: 5, errors: (t) => (t >= T - 30 * MIN ? 0.3 : 0) },
 ];
 
-/** Running totals, exact per slot: what slo:sli_*:total hold. */
+/** Running totals, exact per slot, from which the one-day events are taken. */
 function totals(slo: Slo): { t: number; errors: number; requests: number }[] {
   const out: { t: number; errors: number; requests: number }[] = [];
   let errors = 0;
@@ -54,6 +54,9 @@ function totals(slo: Slo): { t: number; errors: number; requests: number }[] {
   }
   return out;
 }
+
+/** Events over the day ending at row i: what slo:sli_*:increase1d hold. */
+const day = (rows: ReturnType<typeof totals>, i: number, pick: (r: ReturnType<typeof totals>[number]) => number) => pick(rows[i]) - pick(rows[Math.max(0, i - DAY / SLOT)]);
 
 /** Budget left over a 7-day SLO period, from the totals. */
 const remaining = (slo: Slo, rows: ReturnType<typeof totals>, i: number) => {
@@ -95,13 +98,13 @@ function history(): string {
   const out: string[] = [];
   const family = (name: string, type: string) => out.push(`# TYPE ${name} ${type}\n`);
   const rows = SLOS.map(totals);
-  for (const [name, pick] of [
-    ["slo:sli_errors:total", (r: ReturnType<typeof totals>[number]) => r.errors],
-    ["slo:sli_requests:total", (r: ReturnType<typeof totals>[number]) => r.requests],
-  ] as const) {
+  // The one-day events and error ratio, recorded from a day after the history begins.
+  const daily = (name: string, value: (rows: ReturnType<typeof totals>, i: number) => number) => {
     family(name, "gauge");
-    SLOS.forEach((s, n) => rows[n].forEach((r) => out.push(om(name, s.labels, pick(r), r.t))));
-  }
+    SLOS.forEach((s, n) => rows[n].forEach((r, i) => r.t >= FROM + DAY && out.push(om(name, s.labels, value(rows[n], i), r.t))));
+  };
+  daily("slo:sli_requests:increase1d", (rs, i) => day(rs, i, (r) => r.requests));
+  daily("slo:sli_error:ratio_rate1d", (rs, i) => day(rs, i, (r) => r.errors) / day(rs, i, (r) => r.requests));
   family("slo:error_budget:remaining", "gauge");
   SLOS.forEach((s, n) => rows[n].forEach((r, i) => out.push(om("slo:error_budget:remaining", s.labels, remaining(s, rows[n], i), r.t))));
   family("slo:objective:ratio", "gauge");
@@ -166,9 +169,13 @@ describe("npm run report (real prometheus, two weeks of backfilled history, head
   });
 
   it("reports each SLO's attainment, the week before's, its budget left and policy state as PromQL computes them", async () => {
-    const over = (from: string) => `1 - (slo:sli_errors:total - slo:sli_errors:total offset ${from}) / (slo:sli_requests:total - slo:sli_requests:total offset ${from})`;
-    const attainment = await truth(over("7d"));
-    const before = await truth(over("7d"), T - WEEK);
+    // Seven days of one-day events, each read at its day's end.
+    const at = (m: string, k: number) => `${m}${k ? ` offset ${k}d` : ""}`;
+    const week = (f: (k: number) => string) => Array.from({ length: 7 }, (_, k) => f(k)).join(" + ");
+    const requests = (k: number) => at("slo:sli_requests:increase1d", k);
+    const over = `1 - (${week((k) => `${at("slo:sli_error:ratio_rate1d", k)} * ${requests(k)}`)}) / (${week(requests)})`;
+    const attainment = await truth(over);
+    const before = await truth(over, T - WEEK);
     const left = await truth("slo:error_budget:remaining");
     // The truth is the designed history: 18,000 bad of 6,048,000 for checkout, and so on.
     assert.ok(Math.abs(attainment["checkout availability"] - (1 - 18_000 / 6_048_000)) < 1e-9);

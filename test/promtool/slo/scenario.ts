@@ -6,12 +6,17 @@ import * as path from "node:path";
 import { SLO_SERIES } from "../../../monitoring/conventions";
 import { sloRules } from "../../../monitoring/slo";
 import { Settings } from "../../../settings";
+import { settingsOf, settingsWith } from "../../helpers/tools";
 import { tmpDir } from "../../helpers/tools";
 import { ExprTest, runScenario, Scenario } from "./run";
 
 export const MIN = 60;
 export const HOUR = 3600;
 export const DAY = 24 * HOUR;
+
+/** The dev stack with only its availability SLOs: fewer rules for scenarios that span days. */
+export const availabilityOnly = (periodDays = 30): Settings =>
+  settingsWith("dev", { services: settingsOf("dev").services.map(({ job: _job, ...s }) => ({ ...s, slo: { latency: [] } })), slo: { periodDays } });
 
 /** Writes the stack's SLO rule file into a temporary folder. */
 export function rulesFileOf(settings: Settings): string {
