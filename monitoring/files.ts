@@ -6,10 +6,12 @@ import { DOCKER_RENDER, FILES, RenderOptions } from "./layout";
 import { alertmanagerConfig, alertmanagerTemplates } from "./alertmanager/config";
 import { clusterTlsConfig } from "./alertmanager/cluster";
 import { grafanaFiles } from "./grafana/files";
-import { alertRuleFiles } from "./alerts";
+import { alertRuleGroups } from "./alerts";
 import { prometheusConfig } from "./prometheus";
 import { RULE_FILES } from "./conventions";
-import { sloRules } from "./slo";
+import { sloRuleGroups } from "./slo";
+import { checkGroupCount } from "./rule-groups";
+import { toYaml } from "./yaml";
 
 /** Relative path (see FILES) → file content. */
 export type FileTree = Record<string, string>;
@@ -32,8 +34,15 @@ export function renderFiles(settings: Settings, options: RenderOptions = dockerR
   return Object.fromEntries(Object.entries(tree).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** The rule files Prometheus loads (and AMP's rule namespaces hold), by name: prometheus/rules/<name>.yml. */
-export const ruleFiles = (settings: Settings): Record<string, string> => ({ [RULE_FILES.slos]: sloRules(settings), ...alertRuleFiles(settings) });
+/**
+ * The rule files Prometheus loads (and AMP's rule namespaces hold), by name:
+ * prometheus/rules/<name>.yml. Refuses more groups than rules.maxGroups.
+ */
+export function ruleFiles(settings: Settings): Record<string, string> {
+  const files = { [RULE_FILES.slos]: sloRuleGroups(settings), ...alertRuleGroups(settings) };
+  checkGroupCount(files, settings.rules);
+  return Object.fromEntries(Object.entries(files).map(([name, groups]) => [name, toYaml({ groups })]));
+}
 
 /** The options each Docker host renders with: its replica and peers in HA, whether the APIs need credentials, AMP's endpoint. */
 export function dockerRenderOptions(settings: Settings, host: StackHost, ampEndpoint?: string): RenderOptions {

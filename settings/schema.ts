@@ -78,6 +78,11 @@ const ratio = z
   .gt(0, { message: "must be a ratio greater than 0 and at most 1" })
   .lte(1, { message: "must be a ratio greater than 0 and at most 1" });
 const positive = z.number({ message: "must be a number" }).gt(0, { message: "must be greater than 0" });
+/** A whole number of `what`, at least `min`. */
+const wholeAtLeast = (min: number, what: string) => {
+  const message = `must be a whole number of ${what}, at least ${min}`;
+  return z.number({ message }).int({ message }).min(min, { message });
+};
 const port = z
   .number({ message: "must be a port number" })
   .int({ message: "must be a whole port number from 1 to 65535" })
@@ -212,7 +217,7 @@ const alertingSchema = z.strictObject({
     { long: "3d", short: "6h", budgetPercent: 10 },
   ]),
   /** A page needs at least this many events in its short window: with fewer, one failed request reads as a large error ratio. */
-  minEvents: z.number({ message: "must be a whole number of events" }).int({ message: "must be a whole number of events" }).min(0, { message: "must be a whole number of events" }).default(10),
+  minEvents: wholeAtLeast(0, "events").default(10),
 });
 
 const sloSchema = z.strictObject({
@@ -523,10 +528,13 @@ export const settingsSchema = z.strictObject({
   grafana: grafanaSchema.prefault({}),
   aws: awsSchema.prefault({}),
   // The engine that evaluates the rendered rules: Prometheus (and AMP), or VictoriaMetrics'
-  // vmalert, whose 1.79 refuses keep_firing_for (the rules leave it out).
+  // vmalert, whose 1.79 refuses keep_firing_for (the rules leave it out); and its limits on rule
+  // groups (Grafana Mimir's ruler defaults: 20 rules per group, 70 groups per tenant).
   rules: z
     .strictObject({
       engine: z.enum(RULE_ENGINES, { message: `must be one of: ${RULE_ENGINES.join(", ")}` }).default("prometheus"),
+      maxRulesPerGroup: wholeAtLeast(1, "rules").default(20),
+      maxGroups: wholeAtLeast(1, "groups").default(70),
     })
     .prefault({}),
 });

@@ -3,8 +3,9 @@ import { toYaml } from "../yaml";
 import type { Settings } from "../../settings";
 import { budgetPolicyAlerts, burnRateAlerts, inHistoryGroup, noDataAlerts } from "./alerts";
 import { slosOf } from "./objectives";
-import { historyRules, objectiveRules, planeHistoryRules, planeRawRules, planesOf, rawRules } from "./recording";
+import { historyRules, planeHistoryRules, planeRawRules, planesOf, rawRules } from "./recording";
 import { RuleGroup } from "./rule-types";
+import { sizedGroups } from "../rule-groups";
 import { HISTORY_INTERVAL, burnPairs } from "./windows";
 
 /** Group names; prometheus.yml-independent, so tests and the bench can pick a group. */
@@ -18,20 +19,19 @@ export const SLO_GROUPS = { fast: "slo-sli", history: "slo-history", alerts: "sl
 export function sloRuleGroups(settings: Settings): RuleGroup[] {
   const slos = slosOf(settings);
   const planes = planesOf(settings);
-  // An alert reading only history series is evaluated with them, on fresh values.
-  const burns = (["page", "ticket"] as const).flatMap((kind) => burnRateAlerts(settings, slos, kind).map((rule, i) => ({ rule, history: inHistoryGroup(burnPairs(settings, kind, slos[i])) })));
-  return [
+  // An alert reading only history series is evaluated with its SLO's, on fresh values.
+  const burns = (["page", "ticket"] as const).flatMap((kind) => burnRateAlerts(settings, slos, kind).map((rule, i) => ({ rule, slo: slos[i], history: inHistoryGroup(burnPairs(settings, kind, slos[i])) })));
+  const groups: RuleGroup[] = [
     {
       name: SLO_GROUPS.fast,
-      rules: [...objectiveRules(slos), ...rawRules(settings, slos), ...planes.flatMap((p) => planeRawRules(p))],
+      rules: [...rawRules(settings, slos), ...planes.flatMap((p) => planeRawRules(p))],
     },
     {
       name: SLO_GROUPS.history,
       interval: HISTORY_INTERVAL,
       rules: [
-        ...historyRules(settings, slos),
+        ...slos.flatMap((slo) => [...historyRules(settings, [slo]), ...burns.filter((b) => b.history && b.slo === slo).map((b) => b.rule)]),
         ...planes.flatMap((p) => planeHistoryRules(p)),
-        ...burns.filter((b) => b.history).map((b) => b.rule),
         ...budgetPolicyAlerts(settings),
       ],
     },
@@ -40,6 +40,7 @@ export function sloRuleGroups(settings: Settings): RuleGroup[] {
       rules: [...burns.filter((b) => !b.history).map((b) => b.rule), ...noDataAlerts(settings, slos)],
     },
   ];
+  return sizedGroups(groups, settings.rules.maxRulesPerGroup);
 }
 
 export function sloRules(settings: Settings): string {

@@ -14,14 +14,11 @@ import { AGE_STEP, COARSE_STEP, FINE_STEP, SEAM, SLOT, isFine, periodWindow, rec
 export const badOver = (slo: Slo, window: string) => `sum(${slo.sli.errors(window)})`;
 export const allOver = (slo: Slo, window: string) => `sum(${slo.sli.total(window)})`;
 
-/** Constant per SLO: its objective (the budget is 1 - objective). */
-export const objectiveRules = (slos: Slo[]): RecordingRule[] =>
-  slos.map((slo) => ({ record: SLO_SERIES.objective, expr: `vector(${slo.objective})`, labels: slo.labels }));
-
-/** Fast group: the 5m rates, and the error ratio of every other raw window the alerts use. */
+/** Fast group, per SLO: its objective (the budget is 1 - objective), the 5m rates, and the error ratio of every other raw window the alerts use. */
 export function rawRules(settings: Settings, slos: Slo[]): RecordingRule[] {
   const { raw } = recordedWindows(settings);
   return slos.flatMap((slo) => [
+    { record: SLO_SERIES.objective, expr: `vector(${slo.objective})`, labels: slo.labels },
     { record: SLO_SERIES.errorRate5m, expr: badOver(slo, SLOT), labels: slo.labels },
     { record: SLO_SERIES.requestRate5m, expr: allOver(slo, SLOT), labels: slo.labels },
     ...raw.map((w) => ({ record: SLO_SERIES.errorRatio(w), expr: safeRatio(badOver(slo, w), allOver(slo, w)), labels: slo.labels })),

@@ -105,6 +105,10 @@ const CASES: BadCase[] = [
   { what: "unknown notification mode", stack: "dev", options: { config: { notifications: { mode: "staging" } } }, key: "ananta-monitoring:notifications.mode", value: '"staging"' },
   { what: "ECS services without a cluster", stack: "prod", options: { secrets: prodSecrets, config: { aws: { enabled: true, ecs: { services: [{ name: "cns-service", plane: "app" }] } } } }, key: "ananta-monitoring:aws.ecs.clusterName", value: "(not set)" },
   // AMP delivers through the AWS side; its workspace ids have one shape; it has no path to a dead man's switch.
+  // Limits of distributed rulers (Mimir): refused before anything is deployed, not by the ruler later.
+  { what: "more rule groups than rules.maxGroups", stack: "dev", options: { config: { rules: { maxGroups: 10 } } }, key: "ananta-monitoring:rules.maxGroups", value: "10" },
+  { what: "groups too small for one SLO's rules", stack: "dev", options: { config: { rules: { maxRulesPerGroup: 5 } } }, key: "ananta-monitoring:rules.maxRulesPerGroup", value: "5" },
+  { what: "groups of no rules", stack: "dev", options: { config: { rules: { maxRulesPerGroup: 0 } } }, key: "ananta-monitoring:rules.maxRulesPerGroup", value: "0" },
   { what: "an unknown rule engine", stack: "dev", options: { config: { rules: { engine: "thanos" } } }, key: "ananta-monitoring:rules.engine", value: '"thanos"' },
   { what: "vmalert rules with AMP", stack: "prod", options: { secrets: prodSecrets, config: { aws: { ...prodAws, amp: { enabled: true } }, rules: { engine: "vmalert" } } }, key: "ananta-monitoring:rules.engine", value: '"vmalert"' },
   { what: "AMP without the AWS side", stack: "dev", options: { config: { aws: { amp: { enabled: true } } } }, key: "ananta-monitoring:aws.amp.enabled", value: "true" },

@@ -57,7 +57,10 @@ describe("SLO history: long windows and the budget from raw counters (promtool t
     ];
     const restartAt = timeline.findIndex((m) => m.restart);
     const tests: ExprTest[] = [];
-    for (const end of [timeline.length * MIN, (timeline.length - 7) * MIN]) {
+    // Evaluated every 7 minutes (fewer evaluations, a faster test): checked at 1540 min, on the
+    // 5-minute grid, and at 1554, off it.
+    const every = 7 * MIN;
+    for (const end of [220 * every, 222 * every]) {
       // Windows end at the last point of the 5-minute grid.
       const last = Math.floor(end / (5 * MIN)) * 5 * MIN;
       for (const name of ["2h", "6h", "1d", "period"]) {
@@ -86,7 +89,7 @@ describe("SLO history: long windows and the budget from raw counters (promtool t
       // Where nothing was lost: exact.
       tests.push({ expr: `count(abs(${series(SLO_SERIES.errorRatio("2h"), svc.name, AVAILABILITY_SLO)} - 0.01) < 1e-9)`, at: end, expect: [{ labels: "{}", value: 1 }] });
     }
-    check(rulesFileOf(s), { interval: MIN, evaluation: MIN, series: input, tests });
+    check(rulesFileOf(s), { interval: MIN, evaluation: every, series: input, tests });
   });
 
   it("keeps the budget reported through an outage: 25 minutes without SLI data, it is still there and still spent", () => {
