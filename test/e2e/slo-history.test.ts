@@ -74,11 +74,11 @@ describe("SLO history on a real Prometheus: deployed onto 33 days of raw history
     return Math.floor(Date.now() / 1000);
   };
 
-  /** The budget of every service, once the history group has evaluated after `since`. */
+  /** When the history group first recorded every service's budget after `since` (the instant to read its figures at). */
   const budgets = async (since: number) => {
     for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
       const rows = await instantQuery({ url }, `timestamp(${SLO_SERIES.budgetRemaining}) > ${since}`);
-      if (rows.length === settings.services.length) return Math.floor(Date.now() / 1000);
+      if (rows.length === settings.services.length) return Math.ceil(Math.max(...rows.map((r) => r.value)));
     }
     assert.fail(`no budget evaluated after ${since}:\n${prometheus?.logTail()}`);
   };
