@@ -117,6 +117,6 @@ export function missingSecrets(raw: RawConfig, presence: SecretPresence = noSecr
     return [];
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;
-    return err.problems.filter((p) => p.message.includes("pulumi config set --secret")).map((p) => p.key.slice(PROJECT.length + 1));
+    return err.problems.filter((p) => p.code === "missing-secret").map((p) => p.key.slice(PROJECT.length + 1));
   }
 }

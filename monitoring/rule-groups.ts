@@ -43,7 +43,7 @@ export function sizedGroups<R extends Rule>(groups: Group<R>[], maxRules: number
     for (const unit of units(group.rules)) {
       if (unit.length > maxRules) {
         const message = `must be at least ${unit.length}: the ${unit.length} rules of one SLO in group ${group.name} read one another and must share a group`;
-        throw new SettingsError(SOURCE, [{ key: `${PROJECT}:rules.maxRulesPerGroup`, value: maxRules, message }]);
+        throw new SettingsError(SOURCE, [{ code: "rules", key: `${PROJECT}:rules.maxRulesPerGroup`, value: maxRules, message }]);
       }
       const last = parts.at(-1);
       if (last && last.length + unit.length <= maxRules) last.push(...unit);
@@ -60,5 +60,5 @@ export function checkGroupCount(files: Record<string, Group<Rule>[]>, settings: 
   const message =
     `must be at least ${count} if the engine takes that many groups (Mimir: -ruler.max-rule-groups-per-tenant): the rules need ${count} groups of at most ` +
     `${settings.maxRulesPerGroup} rules (${Object.entries(files).map(([f, g]) => `${f}: ${g.length}`).join(", ")}); or the stack needs fewer services or SLOs`;
-  throw new SettingsError(SOURCE, [{ key: `${PROJECT}:rules.maxGroups`, value: settings.maxGroups, message }]);
+  throw new SettingsError(SOURCE, [{ code: "rules", key: `${PROJECT}:rules.maxGroups`, value: settings.maxGroups, message }]);
 }

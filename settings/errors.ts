@@ -1,5 +1,28 @@
+/**
+ * What a problem is about: the schema (a value of the wrong shape, an unknown key), a template
+ * delimiter, a secret (written in plaintext, missing, or for nothing), or the concern of one
+ * cross-key check (settings/checks/). Readers act on codes, never on message text.
+ */
+export type ProblemCode =
+  | "schema"
+  | "unknown-key"
+  | "template"
+  | "plaintext-secret"
+  | "missing-secret"
+  | "secrets"
+  | "planes"
+  | "services"
+  | "slo"
+  | "routing"
+  | "ha"
+  | "docker"
+  | "alerts"
+  | "aws"
+  | "rules";
+
 /** One problem in the configuration: where, what was given, and what is allowed. */
 export interface SettingsProblem {
+  code: ProblemCode;
   key: string;
   value: unknown;
   message: string;

@@ -1,7 +1,8 @@
 // The Pulumi side of the settings loader: the same validation as a stack file, fed from the
 // program's config, plus the secret values as Pulumi secrets (encrypted in state).
 import * as pulumi from "@pulumi/pulumi";
-import { RawConfig, Settings, noSecrets, parseSettings } from "./load";
+import { parseSettings } from "./load";
+import { RawConfig, Settings, noSecrets } from "./types";
 import { PROJECT, SECRET_KEYS, SecretKey, TeamId } from "./schema";
 
 export interface SecretValues {

@@ -3,7 +3,8 @@
 // for every window) before they are printed.
 import { Document, parseAllDocuments } from "yaml";
 import { SettingsError } from "../errors";
-import { parseSettings, noSecrets } from "../load";
+import { parseSettings } from "../load";
+import { noSecrets } from "../types";
 import { ImportError, ImportedService, nameOf } from "./entries";
 import { fromOpenSlo } from "./openslo";
 import { fromSloth } from "./sloth";

@@ -1,0 +1,134 @@
+// SLOs: per service, unique SLO names, PromQL that parses for every window, thresholds the
+// histogram has, objectives whose burn alerts can fire; burn windows that fit every period; a
+// retention that keeps every period; budget policy levels in order.
+import { burnFactor } from "../burn";
+import { durationSeconds } from "../duration";
+import { bareKey } from "../keys";
+import { hasWindow, instantiate, isSelectorOnly, promqlProblem, sliShapeProblem, windowsInRanges } from "../promql";
+import { EventsSlo, RawSettings } from "../schema";
+import { Check, CheckContext } from "./context";
+
+/** Rate windows read from raw series at every evaluation (at most 1h); longer ones are read from history on a grid. */
+const RAW_WINDOW_MAX = 3600;
+const DAY = 86_400;
+
+/** Windows an SLO's queries are instantiated with: the 5m building block, and the raw alert windows. */
+const rawWindows = (s: RawSettings): string[] => {
+  const a = s.slo.alerting;
+  return [...new Set(["5m", ...[...a.page, ...a.ticket].flatMap((p) => [p.long, p.short]).filter((w) => durationSeconds(w) <= RAW_WINDOW_MAX)])];
+};
+
+/** Each SLO of a service: a unique name (its slo label), valid PromQL for every window, a threshold the histogram has. */
+function serviceSlos({ s, problem }: CheckContext, svc: RawSettings["services"][number], i: number): void {
+  const own = svc.slo;
+  const names = new Map<string, string>();
+  const named = (path: PropertyKey[], n: string) => {
+    const first = names.get(n);
+    if (first) problem("slo", path, n, `duplicates the SLO name of ${first}; SLO names (the slo label) must be unique per service`);
+    else names.set(n, bareKey(path));
+  };
+  const availability = own?.availability ?? s.slo.availability;
+  if (availability !== false) names.set("availability", own?.availability ? `services[${i}].slo.availability` : "slo.availability");
+  // A burn threshold at or above 100% errors can never be crossed: refuse it rather than stay silent.
+  const reachable = (path: PropertyKey[], objective: number, days: number | undefined) => {
+    const budget = (100 - objective) / 100;
+    for (const kind of ["page", "ticket"] as const) {
+      s.slo.alerting[kind].forEach((p, j) => {
+        const factor = burnFactor(p, days ?? s.slo.periodDays);
+        if (factor * budget >= 1) {
+          problem("slo", path, objective, `leaves a budget of ${Number((budget * 100).toPrecision(6))}%, and slo.alerting.${kind}[${j}] fires at ${Number(factor.toPrecision(6))}x that: more than every event failing, so it could never fire; raise the objective or lower that condition's budgetPercent`);
+        }
+      });
+    }
+  };
+  if (availability !== false) reachable(own?.availability ? ["services", i, "slo", "availability", "objective"] : ["slo", "availability", "objective"], availability.objective, (availability as { periodDays?: number }).periodDays);
+  const latencyPath = own?.latency ? ["services", i, "slo", "latency"] : ["slo", "latency"];
+  (own?.latency ?? s.slo.latency).forEach((l, j) => {
+    const at = [...latencyPath, j];
+    named([...at, "name"], l.name);
+    reachable([...at, "objective"], l.objective, l.periodDays);
+    const metric = l.metric ?? svc.metrics.duration;
+    if (l.selector !== undefined) {
+      const selector = `${metric}_bucket{${l.selector}}`;
+      const why = promqlProblem(selector) ?? (isSelectorOnly(selector) ? undefined : "is more than one selector");
+      if (why) problem("slo", [...at, "selector"], l.selector, `must be label matchers such as method="GET"; ${selector} ${why}`);
+    }
+    const buckets = l.buckets ?? (l.metric === undefined ? svc.metrics.durationBuckets : undefined);
+    if (buckets && !buckets.some((b) => Math.abs(b - l.thresholdSeconds) < 1e-9)) {
+      problem("slo", [...at, "thresholdSeconds"], l.thresholdSeconds, `must be a bucket boundary of ${metric} (buckets: ${buckets.join(", ")}): the SLI counts the events of the bucket at the threshold`);
+    }
+  });
+  (own?.events ?? []).forEach((e: EventsSlo, j) => {
+    const at = ["services", i, "slo", "events", j];
+    named([...at, "name"], e.name);
+    reachable([...at, "objective"], e.objective, e.periodDays);
+    for (const field of ["errors", "total"] as const) {
+      const query = e[field];
+      if (!hasWindow(query)) {
+        problem("slo", [...at, field], query, "must contain {{window}} (or {{.window}}) where the rate window goes, e.g. sum(rate(x[{{window}}]))");
+        continue;
+      }
+      if (!windowsInRanges(query)) {
+        problem("slo", [...at, field], query, "must use {{window}} only as a range, e.g. rate(x[{{window}}]); elsewhere it becomes a literal 5m");
+        continue;
+      }
+      for (const w of rawWindows(s)) {
+        const why = promqlProblem(instantiate(query, w)) ?? sliShapeProblem(instantiate(query, w));
+        if (why) {
+          problem("slo", [...at, field], query, `${why} once {{window}} is ${w}`);
+          break;
+        }
+      }
+    }
+  });
+}
+
+/** Every SLO period in days, with who sets it (the stack's default, or a service's SLO). */
+function sloPeriods(s: RawSettings): { days: number; where: string }[] {
+  return [
+    { days: s.slo.periodDays, where: "slo.periodDays" },
+    ...s.services.flatMap((svc) => [
+      ...(svc.slo?.availability && svc.slo.availability.periodDays ? [{ days: svc.slo.availability.periodDays, where: `service ${svc.name}, SLO availability` }] : []),
+      ...(svc.slo?.latency ?? []).flatMap((l) => (l.periodDays ? [{ days: l.periodDays, where: `service ${svc.name}, SLO ${l.name}` }] : [])),
+      ...(svc.slo?.events ?? []).flatMap((e) => (e.periodDays ? [{ days: e.periodDays, where: `service ${svc.name}, SLO ${e.name}` }] : [])),
+    ]),
+  ];
+}
+
+/**
+ * The stack's Prometheus must keep every SLO period and a day more (the period's window reads
+ * raw history a grid step beyond it): shorter, and a "30-day" budget silently covers only what
+ * is kept. AMP keeps its own history (150 days), so this is the Docker Prometheus's concern only.
+ */
+function retention({ s, problem }: CheckContext): void {
+  if (s.aws.amp.enabled) return;
+  const longest = sloPeriods(s).reduce((a, b) => (b.days > a.days ? b : a));
+  if (durationSeconds(s.docker.retention.time) < (longest.days + 1) * DAY) {
+    problem("slo", ["docker", "retention", "time"], s.docker.retention.time, `must keep the longest SLO period and a day more: at least ${longest.days + 1}d for the ${longest.days}-day period of ${longest.where}`);
+  }
+}
+
+/** Burn-rate windows: short below long, long within every period, long windows in whole hours. */
+function alerting({ s, problem }: CheckContext): void {
+  const shortest = Math.min(...sloPeriods(s).map((p) => p.days));
+  for (const kind of ["page", "ticket"] as const) {
+    s.slo.alerting[kind].forEach((p, j) => {
+      const at = ["slo", "alerting", kind, j];
+      const long = durationSeconds(p.long);
+      const short = durationSeconds(p.short);
+      if (short >= long) problem("slo", [...at, "short"], p.short, `must be shorter than its long window ${p.long}`);
+      if (long > shortest * DAY) problem("slo", [...at, "long"], p.long, `must be at most the shortest SLO period (${shortest} days)`);
+      for (const [field, w, secs] of [["long", p.long, long], ["short", p.short, short]] as const) {
+        if (secs > RAW_WINDOW_MAX && secs % 3600 !== 0) problem("slo", [...at, field], w, "must be at most 1h, or a whole number of hours (longer windows are read from history on a 5-minute grid)");
+      }
+    });
+  }
+}
+
+export const slo: Check = (c) => {
+  c.s.services.forEach((svc, i) => serviceSlos(c, svc, i));
+  alerting(c);
+  retention(c);
+  const { review, freeze, stop } = c.s.slo.budgetPolicy;
+  if (!(review > freeze && freeze > stop)) c.problem("slo", ["slo", "budgetPolicy"], c.s.slo.budgetPolicy, "levels must decrease: review > freeze > stop");
+};

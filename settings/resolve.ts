@@ -1,0 +1,31 @@
+// The last step of loading: every service with its job and SLOs resolved against the stack's
+// defaults, and the whole object frozen so no reader changes what another reads.
+import { RawSettings } from "./schema";
+import { ResolvedService } from "./types";
+
+/** A service's scrape job: its own, or `<plane>-plane-<name>`. */
+export const jobOf = (svc: { job?: string; plane: string; name: string }): string => svc.job ?? `${svc.plane}-plane-${svc.name}`;
+
+export function resolveServices(s: RawSettings): ResolvedService[] {
+  const period = s.slo.periodDays;
+  return s.services.map(({ job, slo, ...svc }) => {
+    const availability = slo?.availability ?? s.slo.availability;
+    return {
+      ...svc,
+      job: jobOf({ job, ...svc }),
+      slo: {
+        availability: availability === false ? false : { objective: availability.objective, periodDays: (availability as { periodDays?: number }).periodDays ?? period },
+        latency: (slo?.latency ?? s.slo.latency).map((l) => ({ ...l, periodDays: l.periodDays ?? period, metric: l.metric ?? svc.metrics.duration })),
+        events: (slo?.events ?? []).map((e) => ({ ...e, periodDays: e.periodDays ?? period })),
+      },
+    };
+  });
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

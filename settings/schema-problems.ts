@@ -1,0 +1,48 @@
+// Problems found before any cross-key check: zod's issues as settings problems (the key, the
+// value, what is allowed, a likely key for a typo), and template delimiters where Prometheus and
+// Alertmanager would run them.
+import { z } from "zod";
+import { SettingsProblem } from "./errors";
+import { bareKey, key, valueAt } from "./keys";
+import { instantiate } from "./promql";
+import { settingsSchema } from "./schema";
+import { suggestKey } from "./suggest";
+
+export function schemaProblems(values: Record<string, unknown>, error: z.ZodError): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const k of issue.keys) {
+        const path = [...issue.path, k];
+        const meant = suggestKey(settingsSchema, issue.path, k);
+        const hint = meant ? `did you mean ${key([...issue.path, meant])}? ` : "";
+        problems.push({ code: "unknown-key", key: key(path), value: valueAt(values, path), message: `is not a known setting (${hint}see the configuration reference in README.md)` });
+      }
+      continue;
+    }
+    const value = valueAt(values, issue.path);
+    const message = issue.code === "invalid_type" && value === undefined ? "is required" : issue.message;
+    problems.push({ code: "schema", key: key(issue.path), value, message });
+  }
+  return problems;
+}
+
+/** The settings that may hold the one template placeholder of ours: an events SLI's `{{window}}`. */
+const EVENTS_QUERY = /^services\[\d+\]\.slo\.events\[\d+\]\.(errors|total)$/;
+
+/**
+ * Every string setting holding a Go template delimiter: Prometheus and Alertmanager execute the
+ * annotations, labels and messages these values reach (`{{ with query "..." }}` in a runbook URL
+ * would run in every alert). Only an events query's `{{window}}` is a placeholder of ours.
+ */
+export function templateProblems(values: unknown, path: PropertyKey[] = []): SettingsProblem[] {
+  if (typeof values === "string") {
+    const bare = path.length > 0 && EVENTS_QUERY.test(bareKey(path)) ? instantiate(values, "") : values;
+    return /\{\{|\}\}/.test(bare)
+      ? [{ code: "template", key: key(path), value: values, message: "must not contain {{ or }}: Prometheus and Alertmanager would run it as a template in every alert it reaches" }]
+      : [];
+  }
+  if (Array.isArray(values)) return values.flatMap((v, i) => templateProblems(v, [...path, i]));
+  if (values !== null && typeof values === "object") return Object.entries(values).flatMap(([k, v]) => templateProblems(v, [...path, k]));
+  return [];
+}
