@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { loadStackFile, readStackFile, SECRET_KEYS, SettingsError, settingsSchema } from "../../settings";
+import { loadStackFile, noSecrets, parseSettings, readStackFile, SECRET_KEYS, SettingsError, settingsSchema } from "../../settings";
 import { ROOT, stackFile } from "../helpers/pulumi-program";
 import { tmpDir } from "../helpers/tools";
 
@@ -128,6 +128,24 @@ describe("settings loader", () => {
       assert.ok(!e.message.includes("PLAINTEXT"));
       return true;
     });
+  });
+
+  it("gives every problem a code that says what it is about, so readers never parse messages", () => {
+    const codes = (values: Record<string, unknown>, requireSecrets = false) => {
+      try {
+        parseSettings({ values: { ...readStackFile(stackFile("prod")).values, ...values }, secrets: noSecrets(), plaintextSecrets: ["smtpPassword"] }, "test", { requireSecrets });
+      } catch (e) {
+        assert.ok(e instanceof SettingsError);
+        return Object.fromEntries(e.problems.map((p) => [p.key.replace(/^ananta-monitoring:/, ""), p.code]));
+      }
+      assert.fail("no problem found");
+    };
+    assert.deepEqual(codes({ planes: ["app", "infra"], pagerDutyKey: "x" }), { pagerDutyKey: "unknown-key", smtpPassword: "plaintext-secret" });
+    assert.deepEqual(codes({ runbookBaseUrl: "https://x/{{ .Labels }}" }), { runbookBaseUrl: "template", smtpPassword: "plaintext-secret" });
+    const cross = codes({ planes: ["app", "infra"], alerts: { highErrorRatio: 0.5, criticalErrorRatio: 0.1 } }, true);
+    assert.equal(cross["planes[1]"], "planes");
+    assert.equal(cross["alerts.criticalErrorRatio"], "alerts");
+    assert.equal(cross.pagerdutyKey, "missing-secret");
   });
 
   it("checks required secrets only when asked", () => {
