@@ -79,7 +79,7 @@ runMain(USAGE, async (argv) => {
   try {
     const samples = await instantQuery({ url: values.prometheus, ...accessFrom(values, API_USER) }, budgetQuery(values.service));
     budgets = samples.filter((s) => Number.isFinite(s.value)).map((s) => ({ slo: s.labels.slo ?? "(no slo label)", remaining: s.value }));
-    if (budgets.length === 0) throw new PrometheusUnreachable(`Prometheus at ${values.prometheus} has no ${budgetQuery(values.service)} series: is ${values.service} a service of the stack, and has its totals group run?`);
+    if (budgets.length === 0) throw new PrometheusUnreachable(`Prometheus at ${values.prometheus} has no ${budgetQuery(values.service)} series: is ${values.service} a service of the stack, and has its history group run (every 5 minutes)?`);
   } catch (err) {
     if (!(err instanceof PrometheusUnreachable)) throw err;
     if (values["on-unknown"] === "allow") {

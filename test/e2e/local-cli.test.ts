@@ -84,7 +84,7 @@ describe("e2e: npm run local through a pipe, test-alert, Ctrl-C", function () {
     // The banner lists the commands indented; help prints them from the line start.
     await until("help and status", () => /\nhelp\s+print these commands/.test(output()) && /SERVICE\s+SCRAPES\s+ERRORS\s+LATENCY\n(.*\n)*cns-service\s+up\s+0%\s+0\.05s/.test(output()), 10_000, output);
     // Then what Prometheus says: the firing alerts and every SLO's budget (full on a fresh, healthy
-    // stack, once the totals group has run: it runs every minute, so maybe not yet).
+    // stack, once the history group has run: it runs every 5 minutes, so maybe not yet).
     await until("firing alerts and budgets", () => /\nfiring alerts: none\n/.test(output()) && /\nerror budget left \(slo:error_budget:remaining\):( no data yet|(\n.*)*\n\s+cns-service\s+availability\s+100\.0%)/.test(output()), 10_000, output);
   });
 
