@@ -15,7 +15,7 @@ import { StackHost, apiAuthRequired, stackHosts } from "../monitoring/hosts";
 import { TLS_FILES, apiScheme } from "../monitoring/tls";
 import { AWS_CREDENTIALS, Configured, FILES, MOUNTS, SECRETS, STAGING, SecretFile, alertmanagerSecretFiles, filesOf } from "../monitoring/layout";
 import { stackCertificates } from "./stack-certificates";
-import { GRAFANA_ADMIN_PASSWORD, ServiceSpec, SyncSpec, SyncStepSpec, filesDigest, healthcheck, serviceSpecs, syncSpec, urlOf } from "./docker-services";
+import { GRAFANA_ADMIN_PASSWORD, ServiceSpec, SyncSpec, SyncStepSpec, filesDigest, healthcheck, serviceSpecs, syncSpec, urlOf } from "../monitoring/docker/services";
 
 /** A rendered tree whose contents may wait for another resource (with AMP, its endpoint in prometheus.yml). */
 export type DeployedTree = Record<string, pulumi.Input<string>>;

@@ -15,7 +15,7 @@ import { ROOT, stackFile } from "../helpers/pulumi-program";
 import { tmpDir } from "../helpers/tools";
 import { apiFetch } from "../../tools/prometheus-api";
 import { SELF_JOBS } from "../../monitoring/conventions";
-import { healthcheck, serviceSpecs } from "../../components/docker-services";
+import { healthcheck, serviceSpecs } from "../../monitoring/docker/services";
 
 const CNS = "cns-service";
 const TENANT = "tenant-management-service";

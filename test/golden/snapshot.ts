@@ -10,7 +10,7 @@ import { hostTrees, ruleFiles } from "../../monitoring/files";
 import { ampAlertmanager, ampAlertmanagerDefinition, offlineTopicArns } from "../../monitoring/amp/alertmanager";
 import { ruleNamespaces } from "../../monitoring/amp/rule-namespaces";
 import { stackHosts } from "../../monitoring/hosts";
-import { serviceSpecs, syncSpec } from "../../components/docker-services";
+import { serviceSpecs, syncSpec } from "../../monitoring/docker/services";
 import { parseSettings, readStackFile, Settings } from "../../settings";
 import { PROD_SECRETS, ProgramOptions, isWrappedSecret, resourceTreeOf, stackFile } from "../helpers/pulumi-program";
 

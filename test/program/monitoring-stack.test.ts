@@ -4,7 +4,7 @@
 // and that a change of rules, routes or secrets changes a sync container and never a service.
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { GRAFANA_ADMIN_PASSWORD, USERS } from "../../components/docker-services";
+import { GRAFANA_ADMIN_PASSWORD, USERS } from "../../monitoring/docker/services";
 import { renderFiles } from "../../monitoring/files";
 import { ALERTMANAGER_SECRETS_DIR, DOCKER_PEERS, MOUNTS, STAGING, alertmanagerSecretFiles, containerPath, ownerOf } from "../../monitoring/layout";
 import { PROD_SECRETS, ProgramOptions, ProgramRun, Registered, isWrappedSecret, redactSecrets, runProgram, unwrapSecrets } from "../helpers/pulumi-program";

@@ -5,13 +5,13 @@
 // component turns each into docker resources; keeping the choices here lets tests read them
 // without Pulumi.
 import { createHash } from "node:crypto";
-import type { Settings } from "../settings";
-import { clusterFlags } from "../monitoring/alertmanager/cluster";
-import { API_PASSWORD, API_USER, WEB_CONFIG } from "../monitoring/api-auth";
-import { StackHost, apiAuthRequired, hostPort, isHa, stackHosts } from "../monitoring/hosts";
-import { AWS_CREDENTIALS, CURRENT, Configured, DOCKER_PEERS, FILES, MOUNTS, Peers, SECRETS, STAGING, containerPath } from "../monitoring/layout";
-import { CHECKS, RELOADS, reloadScript, stageScript } from "../monitoring/sync";
-import { TLS_CA, apiScheme } from "../monitoring/tls";
+import type { Settings } from "../../settings";
+import { clusterFlags } from "../alertmanager/cluster";
+import { API_PASSWORD, API_USER, WEB_CONFIG } from "../api-auth";
+import { StackHost, apiAuthRequired, hostPort, isHa, stackHosts } from "../hosts";
+import { AWS_CREDENTIALS, CURRENT, Configured, DOCKER_PEERS, FILES, MOUNTS, Peers, SECRETS, STAGING, containerPath } from "../layout";
+import { CHECKS, RELOADS, reloadScript, stageScript } from "../sync";
+import { TLS_CA, apiScheme } from "../tls";
 
 export type Role = keyof Peers;
 
