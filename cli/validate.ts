@@ -10,7 +10,7 @@ import { parse as parseYaml } from "yaml";
 import { ampAlertmanager, offlineTopicArns, type SnsReceiver } from "../monitoring/amp/alertmanager";
 import { renderFiles } from "../monitoring/files";
 import { FILES } from "../monitoring/layout";
-import { ampRouteProblem, missingSecrets, presenceFromPulumiJson, routeTestArgs, routingCases, smokeRuleTest, type RouteCase } from "../local/validation";
+import { ampRouteProblem, missingSecrets, presenceFromPulumiJson, routeTestArgs, routingCases, smokeRuleTest, type RouteCase } from "../validate/checks";
 import { MissingBinaryError, findBinary } from "../local/processes";
 import { ToolRunner, toolRunner } from "../local/tool-runner";
 import { parseSettings, readStackFile, type Settings } from "../settings";

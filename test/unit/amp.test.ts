@@ -3,7 +3,7 @@
 // namespaces (every rule, within the quota), and the Alertmanager definition's routing intent.
 import * as assert from "node:assert/strict";
 import { parse as parseYaml } from "yaml";
-import { ampRouteProblem, routingCases } from "../../local/validation";
+import { ampRouteProblem, routingCases } from "../../validate/checks";
 import { ampAlertmanager, ampAlertmanagerDefinition, offlineTopicArns, snsReceiverName, topicsFor, type SnsReceiver } from "../../monitoring/amp/alertmanager";
 import { ampEndpointOf, ampRemoteWrite, PENDING_WORKSPACE } from "../../monitoring/amp/remote-write";
 import { NAMESPACE_MAX_BYTES, ruleNamespaces } from "../../monitoring/amp/rule-namespaces";

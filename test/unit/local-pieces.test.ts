@@ -10,7 +10,7 @@ import { LOCAL_TIMING, localOverrides, localSettings } from "../../local/local-s
 import { MissingBinaryError, findBinary } from "../../local/processes";
 import { Receivers, channelsOfReceivers, statusOfText } from "../../local/receivers";
 import { toolCommand } from "../../local/tool-runner";
-import { missingSecrets, presenceFromPulumiJson } from "../../local/validation";
+import { missingSecrets, presenceFromPulumiJson } from "../../validate/checks";
 import { readStackFile } from "../../settings";
 import { stackFile } from "../helpers/pulumi-program";
 import { settingsOf } from "../helpers/tools";
