@@ -61,6 +61,9 @@ const peer = (role: Role) => {
 
 const live = (service: Configured, sub: string) => `${MOUNTS[service]}/${CURRENT}/${sub}`;
 
+/** The API's web configuration (password hash, TLS) when the APIs require credentials. */
+const webConfig = (auth: boolean, service: Configured) => (auth ? [`--web.config.file=${live(service, WEB_CONFIG)}`] : []);
+
 /**
  * host.docker.internal is the Docker host, as Docker Desktop names it: on Linux engines only this
  * entry makes it resolve, and the stack files use it for targets and the local webhook.
@@ -71,129 +74,142 @@ const DOCKER_HOST_NAME = [{ host: "host.docker.internal", ip: "host-gateway" }];
 const CLUSTER_LISTEN = "0.0.0.0";
 
 /** The containers one host runs, in start order. Grafana runs on the first host only; Alertmanager not with AMP, whose Alertmanager sends. */
-export function serviceSpecs(settings: Settings, host: StackHost = stackHosts(settings)[0]): ServiceSpec[] {
+/** Prometheus: its configuration and TSDB, the lifecycle API for reloads, AMP's credentials file. */
+function prometheusSpec(settings: Settings): ServiceSpec {
   const d = settings.docker;
-  const hosts = stackHosts(settings);
   const auth = apiAuthRequired(settings);
-  const webConfig = (service: Configured) => (auth ? [`--web.config.file=${live(service, WEB_CONFIG)}`] : []);
   const retention = [`--storage.tsdb.retention.time=${d.retention.time}`, ...(d.retention.size ? [`--storage.tsdb.retention.size=${d.retention.size}`] : [])];
+  return {
+    role: "prometheus",
+    image: d.images.prometheus,
+    ...peer("prometheus"),
+    publish: [{ internal: peer("prometheus").port, external: d.ports.prometheus }],
+    user: USERS.prometheus,
+    // --web.enable-lifecycle: the sync step reloads through POST /-/reload.
+    command: [`--config.file=${containerPath(FILES.prometheusConfig)}`, "--storage.tsdb.path=/prometheus", "--web.enable-lifecycle", ...webConfig(auth, "prometheus"), ...retention],
+    // AMP: remote write signs with the key in this secret file (the variable holds its path only).
+    envs: settings.aws.amp.enabled ? [`AWS_SHARED_CREDENTIALS_FILE=${live("prometheus", AWS_CREDENTIALS)}`] : [],
+    dataPath: "/prometheus",
+    hostMounts: [],
+    // Scrape targets on the Docker host.
+    hosts: DOCKER_HOST_NAME,
+    healthPath: "/-/ready",
+    config: "prometheus",
+    apiAuth: auth,
+    stopSeconds: 60,
+  };
+}
+
+/** Alertmanager of one host: alone, or a gossip peer of the other hosts' over TLS. */
+function alertmanagerSpec(settings: Settings, host: StackHost): ServiceSpec {
+  const d = settings.docker;
+  const auth = apiAuthRequired(settings);
   const cluster = isHa(settings)
     ? clusterFlags({
         listen: `${CLUSTER_LISTEN}:${d.ports.alertmanagerCluster}`,
         advertise: hostPort(host.address, d.ports.alertmanagerCluster),
-        peers: hosts.filter((h) => h.name !== host.name).map((h) => hostPort(h.address, d.ports.alertmanagerCluster)),
+        peers: stackHosts(settings).filter((h) => h.name !== host.name).map((h) => hostPort(h.address, d.ports.alertmanagerCluster)),
         tlsConfig: containerPath(FILES.clusterTls),
         peerTimeout: settings.alertmanager.peerTimeout,
       })
     : // One instance: no cluster gossip port to open or peers to find.
       ["--cluster.listen-address="];
-  const specs: ServiceSpec[] = [
-    {
-      role: "prometheus",
-      image: d.images.prometheus,
-      ...peer("prometheus"),
-      publish: [{ internal: peer("prometheus").port, external: d.ports.prometheus }],
-      user: USERS.prometheus,
-      // --web.enable-lifecycle: the sync step reloads through POST /-/reload.
-      command: [`--config.file=${containerPath(FILES.prometheusConfig)}`, "--storage.tsdb.path=/prometheus", "--web.enable-lifecycle", ...webConfig("prometheus"), ...retention],
-      // AMP: remote write signs with the key in this secret file (the variable holds its path only).
-      envs: settings.aws.amp.enabled ? [`AWS_SHARED_CREDENTIALS_FILE=${live("prometheus", AWS_CREDENTIALS)}`] : [],
-      dataPath: "/prometheus",
-      hostMounts: [],
-      // Scrape targets on the Docker host.
-      hosts: DOCKER_HOST_NAME,
-      healthPath: "/-/ready",
-      config: "prometheus",
-      apiAuth: auth,
-      stopSeconds: 60,
-    },
+  return {
+    role: "alertmanager",
+    image: d.images.alertmanager,
+    ...peer("alertmanager"),
+    publish: [
+      { internal: peer("alertmanager").port, external: d.ports.alertmanager },
+      // TCP only: the TLS transport carries gossip packets over TCP streams (alertmanager/cluster.ts).
+      ...(isHa(settings) ? [{ internal: d.ports.alertmanagerCluster, external: d.ports.alertmanagerCluster, protocol: "tcp" as const }] : []),
+    ],
+    user: USERS.alertmanager,
+    command: [`--config.file=${containerPath(FILES.alertmanagerConfig)}`, "--storage.path=/alertmanager", ...webConfig(auth, "alertmanager"), ...cluster],
+    envs: [],
+    dataPath: "/alertmanager",
+    hostMounts: [],
+    // Webhooks on the Docker host (the local receivers).
+    hosts: DOCKER_HOST_NAME,
+    healthPath: "/-/ready",
+    config: "alertmanager",
+    apiAuth: auth,
+    stopSeconds: 30,
+  };
+}
+
+/** Grafana: provisioning from its configuration volume, the admin password from a secret file. */
+function grafanaSpec(settings: Settings): ServiceSpec {
+  const d = settings.docker;
+  return {
+    role: "grafana",
+    image: d.images.grafana,
+    ...peer("grafana"),
+    publish: [{ internal: peer("grafana").port, external: d.ports.grafana }],
+    user: USERS.grafana,
+    command: [],
+    envs: [
+      `GF_PATHS_PROVISIONING=${live("grafana", "provisioning")}`,
+      `GF_SECURITY_ADMIN_USER=${settings.grafana.adminUser}`,
+      `GF_SECURITY_ADMIN_PASSWORD__FILE=${live("grafana", GRAFANA_ADMIN_PASSWORD)}`,
+      "GF_USERS_ALLOW_SIGN_UP=false",
+      "GF_AUTH_ANONYMOUS_ENABLED=false",
+      ...(settings.grafana.rootUrl ? [`GF_SERVER_ROOT_URL=${settings.grafana.rootUrl}`] : []),
+    ],
+    dataPath: "/var/lib/grafana",
+    hostMounts: [],
+    hosts: [],
+    healthPath: "/api/health",
+    config: "grafana",
+    stopSeconds: 30,
+  };
+}
+
+/** The node exporter: the host's root file system and process table, read-only. */
+const nodeExporterSpec = (image: string): ServiceSpec => ({
+  role: "nodeExporter",
+  image,
+  ...peer("nodeExporter"),
+  publish: [],
+  command: ["--path.rootfs=/host"],
+  envs: [],
+  hostMounts: [{ hostPath: "/", containerPath: "/host" }],
+  hosts: [],
+  pidMode: "host",
+  healthPath: "/",
+  stopSeconds: 10,
+});
+
+/** cAdvisor, with what its documentation mounts to see every container's cgroups and layers. */
+const cadvisorSpec = (image: string): ServiceSpec => ({
+  role: "cadvisor",
+  image,
+  ...peer("cadvisor"),
+  publish: [],
+  command: [],
+  envs: [],
+  hostMounts: [
+    { hostPath: "/", containerPath: "/rootfs" },
+    { hostPath: "/var/run", containerPath: "/var/run" },
+    { hostPath: "/sys", containerPath: "/sys" },
+    { hostPath: "/var/lib/docker", containerPath: "/var/lib/docker" },
+    { hostPath: "/dev/disk", containerPath: "/dev/disk" },
+  ],
+  privileged: true,
+  hosts: [],
+  healthPath: "/healthz",
+  stopSeconds: 10,
+});
+
+/** The containers of one host: Prometheus; Alertmanager unless AMP sends; Grafana on the first host; the exporters turned on. */
+export function serviceSpecs(settings: Settings, host: StackHost = stackHosts(settings)[0]): ServiceSpec[] {
+  const d = settings.docker;
+  return [
+    prometheusSpec(settings),
+    ...(settings.aws.amp.enabled ? [] : [alertmanagerSpec(settings, host)]),
+    ...(host.name === stackHosts(settings)[0].name ? [grafanaSpec(settings)] : []),
+    ...(d.exporters.nodeExporter ? [nodeExporterSpec(d.images.nodeExporter)] : []),
+    ...(d.exporters.cadvisor ? [cadvisorSpec(d.images.cadvisor)] : []),
   ];
-  if (!settings.aws.amp.enabled) {
-    specs.push({
-      role: "alertmanager",
-      image: d.images.alertmanager,
-      ...peer("alertmanager"),
-      publish: [
-        { internal: peer("alertmanager").port, external: d.ports.alertmanager },
-        // TCP only: the TLS transport carries gossip packets over TCP streams (alertmanager/cluster.ts).
-        ...(isHa(settings) ? [{ internal: d.ports.alertmanagerCluster, external: d.ports.alertmanagerCluster, protocol: "tcp" as const }] : []),
-      ],
-      user: USERS.alertmanager,
-      command: [`--config.file=${containerPath(FILES.alertmanagerConfig)}`, "--storage.path=/alertmanager", ...webConfig("alertmanager"), ...cluster],
-      envs: [],
-      dataPath: "/alertmanager",
-      hostMounts: [],
-      // Webhooks on the Docker host (the local receivers).
-      hosts: DOCKER_HOST_NAME,
-      healthPath: "/-/ready",
-      config: "alertmanager",
-      apiAuth: auth,
-      stopSeconds: 30,
-    });
-  }
-  if (host.name === hosts[0].name) {
-    specs.push({
-      role: "grafana",
-      image: d.images.grafana,
-      ...peer("grafana"),
-      publish: [{ internal: peer("grafana").port, external: d.ports.grafana }],
-      user: USERS.grafana,
-      command: [],
-      envs: [
-        `GF_PATHS_PROVISIONING=${live("grafana", "provisioning")}`,
-        `GF_SECURITY_ADMIN_USER=${settings.grafana.adminUser}`,
-        `GF_SECURITY_ADMIN_PASSWORD__FILE=${live("grafana", GRAFANA_ADMIN_PASSWORD)}`,
-        "GF_USERS_ALLOW_SIGN_UP=false",
-        "GF_AUTH_ANONYMOUS_ENABLED=false",
-        ...(settings.grafana.rootUrl ? [`GF_SERVER_ROOT_URL=${settings.grafana.rootUrl}`] : []),
-      ],
-      dataPath: "/var/lib/grafana",
-      hostMounts: [],
-      hosts: [],
-      healthPath: "/api/health",
-      config: "grafana",
-      stopSeconds: 30,
-    });
-  }
-  if (d.exporters.nodeExporter) {
-    specs.push({
-      role: "nodeExporter",
-      image: d.images.nodeExporter,
-      ...peer("nodeExporter"),
-      publish: [],
-      // Host metrics: the host's root file system and process table, read-only.
-      command: ["--path.rootfs=/host"],
-      envs: [],
-      hostMounts: [{ hostPath: "/", containerPath: "/host" }],
-      hosts: [],
-      pidMode: "host",
-      healthPath: "/",
-      stopSeconds: 10,
-    });
-  }
-  if (d.exporters.cadvisor) {
-    specs.push({
-      role: "cadvisor",
-      image: d.images.cadvisor,
-      ...peer("cadvisor"),
-      publish: [],
-      command: [],
-      envs: [],
-      // What cAdvisor's documentation mounts to see every container's cgroups and layers.
-      hostMounts: [
-        { hostPath: "/", containerPath: "/rootfs" },
-        { hostPath: "/var/run", containerPath: "/var/run" },
-        { hostPath: "/sys", containerPath: "/sys" },
-        { hostPath: "/var/lib/docker", containerPath: "/var/lib/docker" },
-        { hostPath: "/dev/disk", containerPath: "/dev/disk" },
-      ],
-      privileged: true,
-      hosts: [],
-      healthPath: "/healthz",
-      stopSeconds: 10,
-    });
-  }
-  return specs;
 }
 
 /** A digest of a service's plain files: named on its sync container, it says in a preview what changed. */
