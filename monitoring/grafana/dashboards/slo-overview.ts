@@ -27,25 +27,25 @@ function burnRate(window: string): string {
   return `${SLO_SERIES.errorRatio(window)}{${SERVICE}} / ${budget}`;
 }
 
-export function sloOverview(settings: Settings): dashboard.Dashboard {
-  const ids = new PanelIds();
+/** Budget left: green above the review level, then yellow, orange and red below stop. */
+function budgetSteps(settings: Settings) {
   const { review, freeze, stop } = settings.slo.budgetPolicy;
-  const budgetSteps = steps("red", [
+  return steps("red", [
     [stop / 100, "orange"],
     [freeze / 100, "yellow"],
     [review / 100, "green"],
   ]);
-  // A line at each alert's burn rate over the stack's period: red where it pages, orange where it opens a ticket.
-  const period = `${settings.slo.periodDays}d`;
+}
+
+/** A line at each alert's burn rate over the stack's period: red where it pages, orange where it opens a ticket. */
+function burnSteps(settings: Settings) {
   const factor = (p: { long: string; budgetPercent: number }) => burnFactor(p, settings.slo.periodDays);
   const a = settings.slo.alerting;
-  const burnSteps = steps(
-    "green",
-    [...new Map<number, string>([...a.ticket.map((p) => [factor(p), "orange"] as const), ...a.page.map((p) => [factor(p), "red"] as const)])].sort(([x], [y]) => x - y),
-  );
-  const { raw, long } = recordedWindows(settings);
-  const windows = [SLOT, ...raw, ...long];
-  const service = new dashboard.QueryVariableBuilder(SERVICE_VARIABLE)
+  return steps("green", [...new Map<number, string>([...a.ticket.map((p) => [factor(p), "orange"] as const), ...a.page.map((p) => [factor(p), "red"] as const)])].sort(([x], [y]) => x - y));
+}
+
+const serviceVariable = () =>
+  new dashboard.QueryVariableBuilder(SERVICE_VARIABLE)
     .label("Service")
     .datasource(PROMETHEUS_DATASOURCE)
     .query(`label_values(${SLO_SERIES.objective}, ${LABELS.service})`)
@@ -56,18 +56,11 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
     .includeAll(true)
     .allValue(".*");
 
+/** The services row: the selected services' SLOs over their period, budget, objective, burn rates and latency. */
+function servicePanels(b: dashboard.DashboardBuilder, ids: PanelIds, settings: Settings): void {
+  const { raw, long } = recordedWindows(settings);
   const durationMetrics = [...new Set(settings.services.flatMap((s) => s.slo.latency.map((l) => l.metric)))];
-  const planes = [...new Set(settings.services.map((s) => s.plane))];
-
-  const b = new dashboard.DashboardBuilder("SLO overview")
-    .uid(SLO_OVERVIEW_UID)
-    .tags(["slo", settings.environment])
-    .readonly()
-    .time({ from: "now-24h", to: "now" })
-    .refresh("1m")
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .withVariable(service)
-    .withRow(row(ids, "Services"))
+  b.withRow(row(ids, "Services"))
     .withPanel(
       panel(lastValueStat(), ids, `Good events over the SLO period`, { w: 8, h: 6 }, [
         { expr: `1 - ${SLO_SERIES.errorRatio("period")}{${SERVICE}}`, legend: "{{service}} {{slo}}", kind: "instant" },
@@ -80,7 +73,7 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
         { expr: `${SLO_SERIES.budgetRemaining}{${SERVICE}}`, legend: "{{service}} {{slo}}", kind: "instant" },
       ])
         .unit("percentunit")
-        .thresholds(budgetSteps),
+        .thresholds(budgetSteps(settings)),
     )
     .withPanel(
       panel(lastValueStat(), ids, "Objective", { w: 8, h: 6 }, [
@@ -101,8 +94,8 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
         ids,
         "Burn rate per window",
         { w: 12, h: 8 },
-        windows.map((w) => ({ expr: burnRate(w), legend: `{{service}} {{slo}} ${w}` })),
-      ).thresholds(burnSteps),
+        [SLOT, ...raw, ...long].map((w) => ({ expr: burnRate(w), legend: `{{service}} {{slo}} ${w}` })),
+      ).thresholds(burnSteps(settings)),
     )
     .withPanel(
       panel(
@@ -117,9 +110,14 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
           })),
         ),
       ).unit("s"),
-    )
-    .withRow(row(ids, "Planes"));
-  for (const plane of planes) {
+    );
+}
+
+/** The planes row: each plane's 5m availability, budget left and availability over the stack's period. */
+function planePanels(b: dashboard.DashboardBuilder, ids: PanelIds, settings: Settings): void {
+  const period = `${settings.slo.periodDays}d`;
+  b.withRow(row(ids, "Planes"));
+  for (const plane of [...new Set(settings.services.map((s) => s.plane))]) {
     b.withPanel(
       panel(lastValueStat(), ids, `${plane} plane availability (${PLANE_WINDOW})`, { w: 8, h: 6 }, [
         { expr: `${SLO_SERIES.plane.availability(plane, PLANE_WINDOW)}{${AVAILABILITY}}`, legend: plane, kind: "instant" },
@@ -132,7 +130,7 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
           { expr: SLO_SERIES.plane.budgetRemaining(plane), legend: "{{slo}}", kind: "instant" },
         ])
           .unit("percentunit")
-          .thresholds(budgetSteps),
+          .thresholds(budgetSteps(settings)),
       )
       .withPanel(
         panel(lastValueStat(), ids, `${plane} plane availability (${period})`, { w: 8, h: 6 }, [
@@ -142,5 +140,19 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
           .decimals(3),
       );
   }
+}
+
+export function sloOverview(settings: Settings): dashboard.Dashboard {
+  const ids = new PanelIds();
+  const b = new dashboard.DashboardBuilder("SLO overview")
+    .uid(SLO_OVERVIEW_UID)
+    .tags(["slo", settings.environment])
+    .readonly()
+    .time({ from: "now-24h", to: "now" })
+    .refresh("1m")
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .withVariable(serviceVariable());
+  servicePanels(b, ids, settings);
+  planePanels(b, ids, settings);
   return b.build();
 }
