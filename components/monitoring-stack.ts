@@ -45,6 +45,54 @@ function secretValue(secrets: SecretValues, key: SecretFile["secret"]): pulumi.O
 /** The resource names of a host's resources: `<stack>-<role>` on the single host, `<stack>-<host>-<role>` in HA. */
 const hostPrefix = (name: string, host: StackHost): string => (host.name ? `${name}-${host.name}` : name);
 
+/** The sync steps of one configured service: where their outcome is reported, and the stage and reload containers. */
+interface Synced {
+  key: string;
+  steps: docker.Container[];
+}
+
+/** One host's network, images and containers: each configured service with its stage, service and reload containers. */
+function hostContainers(prefix: string, settings: Settings, host: StackHost, tree: DeployedTree, secretFiles: Record<Configured, SecretUpload[]>, parent: pulumi.Resource): Synced[] {
+  const provider = new docker.Provider(`${prefix}-docker`, { host: host.host }, { parent });
+  const child = { parent, provider };
+  const network = new docker.Network(`${prefix}-network`, { name: `${prefix}-network` }, child);
+  const images = new Map<string, docker.RemoteImage>();
+  const imageOf = (id: string, ref: string) => {
+    if (!images.has(ref)) images.set(ref, new docker.RemoteImage(`${id}-image`, { name: ref, keepLocally: true }, child));
+    return images.get(ref)!;
+  };
+  const synced: Synced[] = [];
+  for (const spec of serviceSpecs(settings, host)) {
+    const id = `${prefix}-${spec.role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const image = imageOf(id, spec.image);
+    if (!spec.config) {
+      serviceContainer(id, spec, image, network, host.address, undefined, child);
+      continue;
+    }
+    const volume = new docker.Volume(`${id}-config`, { name: `${id}-config` }, child);
+    const sync = syncSpec(settings, spec.config, host);
+    const stage = stageContainer(`${id}-sync`, sync, image, volume, tree, secretFiles[spec.config], child);
+    const service = serviceContainer(id, spec, image, network, host.address, { volume, stage }, child);
+    const reload = reloadContainer(`${id}-reload`, sync, imageOf(`${prefix}-curl`, sync.reload.image), volume, network, stage, service, child);
+    synced.push({ key: host.name ? `${host.name}/${spec.config}` : spec.config, steps: [stage, reload] });
+  }
+  return synced;
+}
+
+/** What each sync step made live (the reload's last line), or the failure of any step that refused its files. */
+function configurationOf(synced: Synced[]): pulumi.Output<Record<string, string>> {
+  return pulumi
+    .all(synced.map(({ key, steps }) => pulumi.all(steps.map((c) => pulumi.all([key, c.exitCode, c.containerLogs])))))
+    .apply((services) => {
+      const refused = services.flat().filter(([, code]) => code !== undefined && code !== 0);
+      if (refused.length > 0) {
+        throw new Error(refused.map(([s, code, logs]) => `${s}: the new configuration was not made live (sync exited ${code}):\n${(logs ?? "").trim()}`).join("\n\n"));
+      }
+      // What the last step (the reload) said.
+      return Object.fromEntries(services.map((steps) => steps[steps.length - 1]).map(([s, , logs]) => [s, (logs ?? "").trim().split("\n").pop() ?? ""]));
+    });
+}
+
 export class MonitoringStack extends pulumi.ComponentResource {
   /** The first host's URLs (the only host's, without HA). */
   readonly prometheusUrl: pulumi.Output<string>;
@@ -105,48 +153,14 @@ export class MonitoringStack extends pulumi.ComponentResource {
     };
     const amSecrets = alertmanagerSecretFiles(settings).map((s) => ({ path: `${SECRETS}/${s.file}`, content: secretValue(secrets, s.secret) }));
 
-    const synced: { key: string; steps: docker.Container[] }[] = [];
-    for (const host of hosts) {
-      const prefix = hostPrefix(name, host);
-      const secretFiles: Record<Configured, SecretUpload[]> = {
+    const synced = hosts.flatMap((host) =>
+      hostContainers(hostPrefix(name, host), settings, host, trees[host.name], {
         prometheus: [...apiFiles(true), ...tlsFiles(host, true), ...(args.remoteWriteCredentials ? [{ path: AWS_CREDENTIALS, content: pulumi.secret(args.remoteWriteCredentials) }] : [])],
         alertmanager: [...amSecrets, ...apiFiles(true), ...tlsFiles(host, true)],
         grafana: [{ path: GRAFANA_ADMIN_PASSWORD, content: this.grafanaAdminPassword }, ...apiFiles(false), ...tlsFiles(host, false)],
-      };
-      const provider = new docker.Provider(`${prefix}-docker`, { host: host.host }, { parent: this });
-      const child = { parent: this, provider };
-      const network = new docker.Network(`${prefix}-network`, { name: `${prefix}-network` }, child);
-      const images = new Map<string, docker.RemoteImage>();
-      const imageOf = (id: string, ref: string) => {
-        if (!images.has(ref)) images.set(ref, new docker.RemoteImage(`${id}-image`, { name: ref, keepLocally: true }, child));
-        return images.get(ref)!;
-      };
-      for (const spec of serviceSpecs(settings, host)) {
-        const id = `${prefix}-${spec.role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-        const image = imageOf(id, spec.image);
-        if (!spec.config) {
-          serviceContainer(id, spec, image, network, host.address, undefined, child);
-          continue;
-        }
-        const volume = new docker.Volume(`${id}-config`, { name: `${id}-config` }, child);
-        const sync = syncSpec(settings, spec.config, host);
-        const stage = stageContainer(`${id}-sync`, sync, image, volume, trees[host.name], secretFiles[spec.config], child);
-        const service = serviceContainer(id, spec, image, network, host.address, { volume, stage }, child);
-        const reload = reloadContainer(`${id}-reload`, sync, imageOf(`${prefix}-curl`, sync.reload.image), volume, network, stage, service, child);
-        synced.push({ key: host.name ? `${host.name}/${spec.config}` : spec.config, steps: [stage, reload] });
-      }
-    }
-
-    this.configuration = pulumi
-      .all(synced.map(({ key, steps }) => pulumi.all(steps.map((c) => pulumi.all([key, c.exitCode, c.containerLogs])))))
-      .apply((services) => {
-        const refused = services.flat().filter(([, code]) => code !== undefined && code !== 0);
-        if (refused.length > 0) {
-          throw new Error(refused.map(([s, code, logs]) => `${s}: the new configuration was not made live (sync exited ${code}):\n${(logs ?? "").trim()}`).join("\n\n"));
-        }
-        // What the last step (the reload) said.
-        return Object.fromEntries(services.map((steps) => steps[steps.length - 1]).map(([s, , logs]) => [s, (logs ?? "").trim().split("\n").pop() ?? ""]));
-      });
+      }, this),
+    );
+    this.configuration = configurationOf(synced);
 
     const scheme = apiScheme(api !== undefined);
     const urls = (port: number) => pulumi.output(Object.fromEntries(hosts.map((h) => [h.name, urlOf(h.address, port, scheme)])));
