@@ -57,6 +57,43 @@ function requireSecret(value: pulumi.Output<string> | undefined, key: string): p
   return pulumi.secret(value);
 }
 
+/**
+ * The key's policy: the account administers and uses it through IAM; CloudWatch alarms, AMP's
+ * Alertmanager and SNS encrypt with it for the topics; the forwarders' roles read their
+ * parameters and write dead letters through the services that use it. In a key policy,
+ * Resource "*" means this key.
+ */
+function keyPolicy(settings: Settings, partition: pulumi.Input<string>, account: pulumi.Input<string>, forwarderRoles: pulumi.Input<string>[]): pulumi.Output<string> {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "AccountAdministersAndUsesKeyThroughIam", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` }, Action: ACCOUNT_KEY_ACTIONS, Resource: "*" },
+      // Alarms cannot publish to topics under alias/aws/sns; they need this on the CMK.
+      { Sid: "CloudWatchAlarmsPublishToEncryptedTopics", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" },
+      // AMP's Alertmanager publishes to the same topics (which workspace may is the topic policies' say).
+      ...(settings.aws.amp.enabled
+        ? [{ Sid: "AmpAlertmanagerPublishesToEncryptedTopics", Effect: "Allow", Principal: { Service: "aps.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" }]
+        : []),
+      {
+        Sid: "SnsUsesKeyForThisAccountsTopics",
+        Effect: "Allow",
+        Principal: { Service: "sns.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": account } },
+      },
+      {
+        Sid: "ForwardersReadParametersAndWriteDeadLetters",
+        Effect: "Allow",
+        Principal: { AWS: forwarderRoles },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: "*",
+        Condition: { StringEquals: { "kms:ViaService": keyViaServices(settings) } },
+      },
+    ],
+  });
+}
+
 export class AwsAlerting extends pulumi.ComponentResource {
   readonly topicArns: Record<TopicId, pulumi.Output<string>>;
   readonly keyArn: pulumi.Output<string>;
@@ -130,35 +167,7 @@ export class AwsAlerting extends pulumi.ComponentResource {
       `${name}-key-policy`,
       {
         keyId: key.keyId,
-        // In a key policy, Resource "*" means this key.
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Sid: "AccountAdministersAndUsesKeyThroughIam", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` }, Action: ACCOUNT_KEY_ACTIONS, Resource: "*" },
-            // Alarms cannot publish to topics under alias/aws/sns; they need this on the CMK.
-            { Sid: "CloudWatchAlarmsPublishToEncryptedTopics", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" },
-            // AMP's Alertmanager publishes to the same topics (which workspace may is the topic policies' say).
-            ...(settings.aws.amp.enabled
-              ? [{ Sid: "AmpAlertmanagerPublishesToEncryptedTopics", Effect: "Allow", Principal: { Service: "aps.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" }]
-              : []),
-            {
-              Sid: "SnsUsesKeyForThisAccountsTopics",
-              Effect: "Allow",
-              Principal: { Service: "sns.amazonaws.com" },
-              Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-              Resource: "*",
-              Condition: { StringEquals: { "aws:SourceAccount": account } },
-            },
-            {
-              Sid: "ForwardersReadParametersAndWriteDeadLetters",
-              Effect: "Allow",
-              Principal: { AWS: FORWARDERS.map((f) => forwarders[f].roleArn) },
-              Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-              Resource: "*",
-              Condition: { StringEquals: { "kms:ViaService": keyViaServices(settings) } },
-            },
-          ],
-        }),
+        policy: keyPolicy(settings, partition, account, FORWARDERS.map((f) => forwarders[f].roleArn)),
       },
       child,
     );
