@@ -1,16 +1,12 @@
 // Rule groups sized for the engines that evaluate them (settings rules.maxRulesPerGroup and
 // rules.maxGroups: Grafana Mimir's ruler takes 20 rules per group and 70 groups per tenant by
 // default). A group over the size is cut into consecutive parts `<name>-1`, `<name>-2`, ...
-// Rules keep their order, and the rules of one SLO (consecutive, with the same service and slo
-// labels) stay in one part: each reads the ones before it in the same evaluation. Every other
-// reader reads what another group wrote at its last evaluation, as rules of different groups
-// always do.
+// Rules keep their order, and the rules of one SLO (a run its generator keeps together) stay in
+// one part: each reads the ones before it in the same evaluation. Every other reader reads what
+// another group wrote at its last evaluation, as rules of different groups always do.
 import { PROJECT, SettingsError } from "../settings";
-import { LABELS } from "./conventions";
 
-interface Rule {
-  labels?: Record<string, string>;
-}
+type Rule = object;
 
 export interface Group<R extends Rule> {
   name: string;
@@ -20,36 +16,30 @@ export interface Group<R extends Rule> {
 
 const SOURCE = "the rule files the settings render";
 
-/** The SLO a rule belongs to, or undefined (a roll-up, an alert of no SLO). */
-const sloOf = (rule: Rule): string | undefined =>
-  rule.labels?.[LABELS.service] !== undefined && rule.labels[LABELS.slo] !== undefined ? `${rule.labels[LABELS.service]}\u0000${rule.labels[LABELS.slo]}` : undefined;
-
-/** Runs of rules that must share a group: consecutive rules of one SLO, every other rule alone. */
-function units<R extends Rule>(rules: R[]): R[][] {
-  const out: R[][] = [];
-  rules.forEach((rule, i) => {
-    const slo = sloOf(rule);
-    if (slo !== undefined && i > 0 && sloOf(rules[i - 1]) === slo) out[out.length - 1].push(rule);
-    else out.push([rule]);
-  });
-  return out;
+/** A group as a generator builds it: its rules in runs that must share a group (each reads the ones before it), or one rule a run. */
+export interface GroupOfRuns<R extends Rule> {
+  name: string;
+  interval?: string;
+  runs: R[][];
 }
 
 /** The groups with none over `maxRules` rules. */
-export function sizedGroups<R extends Rule>(groups: Group<R>[], maxRules: number): Group<R>[] {
-  return groups.flatMap((group) => {
-    if (group.rules.length <= maxRules) return [group];
+export function sizedGroups<R extends Rule>(groups: GroupOfRuns<R>[], maxRules: number): Group<R>[] {
+  return groups.flatMap(({ name, interval, runs }) => {
+    const rules = runs.flat();
+    const group = (n: string, r: R[]): Group<R> => ({ name: n, ...(interval ? { interval } : {}), rules: r });
+    if (rules.length <= maxRules) return [group(name, rules)];
     const parts: R[][] = [];
-    for (const unit of units(group.rules)) {
-      if (unit.length > maxRules) {
-        const message = `must be at least ${unit.length}: the ${unit.length} rules of one SLO in group ${group.name} read one another and must share a group`;
+    for (const run of runs) {
+      if (run.length > maxRules) {
+        const message = `must be at least ${run.length}: the ${run.length} rules of one SLO in group ${name} read one another and must share a group`;
         throw new SettingsError(SOURCE, [{ code: "rules", key: `${PROJECT}:rules.maxRulesPerGroup`, value: maxRules, message }]);
       }
       const last = parts.at(-1);
-      if (last && last.length + unit.length <= maxRules) last.push(...unit);
-      else parts.push([...unit]);
+      if (last && last.length + run.length <= maxRules) last.push(...run);
+      else parts.push([...run]);
     }
-    return parts.map((rules, i) => ({ ...group, name: `${group.name}-${i + 1}`, rules }));
+    return parts.map((r, i) => group(`${name}-${i + 1}`, r));
   });
 }
 

@@ -67,27 +67,32 @@ function benchSettings(services: number): Settings {
 /** The generated rules as a shape of the bench: its period ratio is the rule recording it. */
 function ours(settings: Settings): Shape {
   const groups = sloRuleGroups(settings);
-  const jobOf = new Map(settings.services.map((s) => [s.name, s.job]));
-  const period = new Map(
-    groups.flatMap((g) => g.rules).flatMap((r) => ("record" in r && r.record === SLO_SERIES.errorRatio("period") ? [[jobOf.get(r.labels!.service)!, r.expr] as const] : [])),
-  );
+  const nameOf = new Map(settings.services.map((s) => [s.job, s.name]));
   return {
     name: "ours (generated)",
     groups: groups.map((g) => ({ name: g.name, intervalSeconds: g.interval ? durationSeconds(g.interval) : EVAL, rules: g.rules })),
-    periodRatio: (job) => period.get(job)!,
+    // One rule records every service's: its series of the service.
+    periodRatio: (job) => `${SLO_SERIES.errorRatio("period")}{service="${nameOf.get(job)}"}`,
   };
 }
 
 /** Raw counters of every service as OpenMetrics: code 200 and 500, one sample a minute off the grid. */
 function writeCounters(settings: Settings, traffic: ServiceTraffic[], start: number, scrape = SCRAPE) {
   return async (out: (t: string) => Promise<void>) => {
+    // With the labels the service's scrape job attaches, and its up series.
+    const labels = (svc: Settings["services"][number]) => `job="${svc.job}",service="${svc.name}",plane="${svc.plane}"${svc.team ? `,team="${svc.team}"` : ""}`;
+    await out("# TYPE up gauge\n");
+    for (const [i, svc] of settings.services.entries()) {
+      const lines = Array.from({ length: traffic[i].requests.length + 1 }, (_, k) => `up{${labels(svc)}} 1 ${start + SCRAPE_PHASE + k * scrape}`);
+      for (let k = 0; k < lines.length; k += 5000) await out(lines.slice(k, k + 5000).join("\n") + "\n");
+    }
     await out("# TYPE http_requests counter\n");
     for (const [i, svc] of settings.services.entries()) {
       for (const [code, counts] of [["200", traffic[i].requests.map((r, k) => r - traffic[i].errors[k])], ["500", traffic[i].errors]] as const) {
         let total = 0;
         const lines: string[] = [];
         for (let k = 0; k <= counts.length; k++) {
-          lines.push(`http_requests_total{job="${svc.job}",code="${code}"} ${total} ${start + SCRAPE_PHASE + k * scrape}`);
+          lines.push(`http_requests_total{${labels(svc)},code="${code}"} ${total} ${start + SCRAPE_PHASE + k * scrape}`);
           if (k < counts.length) total += counts[k];
           if (lines.length === 5000) await out(lines.splice(0).join("\n") + "\n");
         }
@@ -195,7 +200,7 @@ const LARGE_SCRAPE = 300;
  * each rule group's evaluation time, summed over the parts it is cut into (the share of an
  * interval the engine spends on it), and its slowest part.
  */
-async function evaluationTime(log: (m: string) => void, BENCH_LARGE: number): Promise<void> {
+export async function evaluationTime(log: (m: string) => void, BENCH_LARGE: number): Promise<void> {
   const settings = benchSettings(BENCH_LARGE);
   const dir = tmpDir("ananta-bench-eval-");
   const rules = path.join(dir, "slos.yml");

@@ -34,8 +34,8 @@ const fileOf = (spec: AlertSpec): AlertRuleFile => (spec.severity === "critical"
 function groups(settings: Settings, specs: AlertSpec[], file: AlertRuleFile): Group<AlertRule>[] {
   const byCategory = CATEGORIES.map((category) => ({
     name: `${file}-${category}`,
-    rules: specs.filter((s) => s.category === category).map((s): AlertRule => alertRule(settings, s)),
-  })).filter((g) => g.rules.length > 0);
+    runs: specs.filter((s) => s.category === category).map((s): AlertRule[] => [alertRule(settings, s)]),
+  })).filter((g) => g.runs.length > 0);
   return sizedGroups(byCategory, settings.rules.maxRulesPerGroup);
 }
 

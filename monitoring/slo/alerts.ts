@@ -2,7 +2,7 @@
 // period, pages only with enough events), the error budget policy, and a missing SLI.
 import type { Settings } from "../../settings";
 import { BURN_ALERTS, LABELS, runbookUrl, SLO_ALERTS, SLO_SERIES } from "../conventions";
-import { Slo } from "./objectives";
+import { Slo, agg, on } from "./objectives";
 import { ratioOf, safeRatio } from "../promql";
 import { allOver, historyEvents } from "./recording";
 import { AlertingRule } from "./rule-types";
@@ -36,9 +36,9 @@ function burnAlert(settings: Settings, kind: "page" | "ticket", slo: Slo): Alert
   const minEvents = settings.slo.alerting.minEvents;
   const condition = (p: BurnPair) => {
     const over = (w: string) => `((${ratioOver(slo, w)}) > ${p.threshold})`;
-    const both = `${over(p.long)} and on () ${over(p.short)}`;
+    const both = `${over(p.long)} and ${on(slo)} ${over(p.short)}`;
     // A page needs enough events in its short window: with two requests, one failure is 50%.
-    return kind === "page" && minEvents > 0 ? `${both} and on () ((${eventsOver(slo, p.short)}) >= ${minEvents})` : both;
+    return kind === "page" && minEvents > 0 ? `${both} and ${on(slo)} ((${eventsOver(slo, p.short)}) >= ${minEvents})` : both;
   };
   const page = kind === "page";
   const rule = pairs.map((p) => `${p.factor}x over ${p.long} and ${p.short}`).join(", or ");
@@ -115,19 +115,27 @@ function policyAlert(settings: Settings, band: Omit<PolicyBand, "action"> & { ac
   };
 }
 
-/** A missing SLI metric makes every SLO series of that SLO vanish: say so instead of passing. */
+/**
+ * A missing SLI metric makes every SLO series of that SLO vanish: say so instead of passing. For
+ * several services, those whose scrape target is configured but whose SLI has no series.
+ */
 export function noDataAlerts(settings: Settings, slos: Slo[]): AlertingRule[] {
-  return slos.map((slo) => ({
-    alert: SLO_ALERTS.noData,
-    expr: `absent(${slo.sli.signal})`,
-    for: NO_DATA_FOR,
-    labels: { [LABELS.severity]: "warning", ...CATEGORY, ...slo.labels },
-    annotations: {
-      summary: `${slo.service.name}: no data for its ${slo.name} SLO`,
-      description:
-        `No series matches ${slo.sli.signal} for ${NO_DATA_FOR}, so the ${slo.name} SLO of ${slo.service.name} ` +
-        "cannot be computed and its burn-rate alerts cannot fire. Check the scrape target and the metric names in settings.",
-      runbook_url: runbookUrl(settings, SLO_ALERTS.noData),
-    },
-  }));
+  return slos.map((slo) => {
+    const service = slo.presence ? "{{ $labels.service }}" : slo.service.name;
+    // Several services: the metric's name, not a selector listing them all.
+    const missing = slo.presence ? `${slo.sli.signal.split("{")[0]} for ${service}` : slo.sli.signal;
+    return {
+      alert: SLO_ALERTS.noData,
+      expr: slo.presence ? `${slo.presence} unless ${on(slo)} ${agg(slo, slo.sli.signal)}` : `absent(${slo.sli.signal})`,
+      for: NO_DATA_FOR,
+      labels: { [LABELS.severity]: "warning", ...CATEGORY, ...slo.labels },
+      annotations: {
+        summary: `${service}: no data for its ${slo.name} SLO`,
+        description:
+          `No series matches ${missing} for ${NO_DATA_FOR}, so the ${slo.name} SLO of ${service} ` +
+          "cannot be computed and its burn-rate alerts cannot fire. Check the scrape target and the metric names in settings.",
+        runbook_url: runbookUrl(settings, SLO_ALERTS.noData),
+      },
+    };
+  });
 }

@@ -2,10 +2,10 @@
 import { toYaml } from "../yaml";
 import type { Settings } from "../../settings";
 import { budgetPolicyAlerts, burnRateAlerts, inHistoryGroup, noDataAlerts } from "./alerts";
-import { slosOf } from "./objectives";
+import { ruleSlosOf } from "./objectives";
 import { historyRules, planeHistoryRules, planeRawRules, planesOf, rawRules } from "./recording";
-import { RuleGroup } from "./rule-types";
-import { sizedGroups } from "../rule-groups";
+import { AlertingRule, RecordingRule, RuleGroup } from "./rule-types";
+import { GroupOfRuns, sizedGroups } from "../rule-groups";
 import { HISTORY_INTERVAL, burnPairs } from "./windows";
 
 /** Group names; prometheus.yml-independent, so tests and the bench can pick a group. */
@@ -17,27 +17,27 @@ export const SLO_GROUPS = { fast: "slo-sli", history: "slo-history", alerts: "sl
  * another group wrote at most one interval late.
  */
 export function sloRuleGroups(settings: Settings): RuleGroup[] {
-  const slos = slosOf(settings);
+  const slos = ruleSlosOf(settings);
   const planes = planesOf(settings);
   // An alert reading only history series is evaluated with its SLO's, on fresh values.
   const burns = (["page", "ticket"] as const).flatMap((kind) => burnRateAlerts(settings, slos, kind).map((rule, i) => ({ rule, slo: slos[i], history: inHistoryGroup(burnPairs(settings, kind, slos[i])) })));
-  const groups: RuleGroup[] = [
+  const alone = <R>(rules: R[]): R[][] => rules.map((r) => [r]);
+  const groups: GroupOfRuns<RecordingRule | AlertingRule>[] = [
     {
       name: SLO_GROUPS.fast,
-      rules: [...rawRules(settings, slos), ...planes.flatMap((p) => planeRawRules(p))],
+      runs: [...slos.map((slo) => rawRules(settings, [slo])), ...alone(planes.flatMap((p) => planeRawRules(p)))],
     },
     {
       name: SLO_GROUPS.history,
       interval: HISTORY_INTERVAL,
-      rules: [
-        ...slos.flatMap((slo) => [...historyRules(settings, [slo]), ...burns.filter((b) => b.history && b.slo === slo).map((b) => b.rule)]),
-        ...planes.flatMap((p) => planeHistoryRules(p)),
-        ...budgetPolicyAlerts(settings),
+      runs: [
+        ...slos.map((slo) => [...historyRules(settings, [slo]), ...burns.filter((b) => b.history && b.slo === slo).map((b) => b.rule)]),
+        ...alone([...planes.flatMap((p) => planeHistoryRules(p)), ...budgetPolicyAlerts(settings)]),
       ],
     },
     {
       name: SLO_GROUPS.alerts,
-      rules: [...burns.filter((b) => !b.history).map((b) => b.rule), ...noDataAlerts(settings, slos)],
+      runs: alone([...burns.filter((b) => !b.history).map((b) => b.rule), ...noDataAlerts(settings, slos)]),
     },
   ];
   return sizedGroups(groups, settings.rules.maxRulesPerGroup);

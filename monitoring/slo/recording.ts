@@ -5,20 +5,21 @@
 import type { Plane, Settings } from "../../settings";
 import { LABELS, SLO_SERIES } from "../conventions";
 import { durationOf, durationSeconds } from "../duration";
-import { Slo } from "./objectives";
+import { Slo, agg, on, sliSeries } from "./objectives";
 import { safeRatio, selector } from "../promql";
 import { RecordingRule } from "./rule-types";
 import { AGE_STEP, COARSE_STEP, FINE_STEP, SEAM, SLOT, isFine, periodWindow, recordedWindows } from "./windows";
 
-/** The SLI's bad and all events over a window, as one series without labels. */
-export const badOver = (slo: Slo, window: string) => `sum(${slo.sli.errors(window)})`;
-export const allOver = (slo: Slo, window: string) => `sum(${slo.sli.total(window)})`;
+/** The SLI's bad and all events over a window: one series without labels for one service, one per service for several. */
+export const badOver = (slo: Slo, window: string) => sliSeries(slo, slo.sli.errors(window));
+export const allOver = (slo: Slo, window: string) => sliSeries(slo, slo.sli.total(window));
 
 /** Fast group, per SLO: its objective (the budget is 1 - objective), the 5m rates, and the error ratio of every other raw window the alerts use. */
 export function rawRules(settings: Settings, slos: Slo[]): RecordingRule[] {
   const { raw } = recordedWindows(settings);
   return slos.flatMap((slo) => [
-    { record: SLO_SERIES.objective, expr: `vector(${slo.objective})`, labels: slo.labels },
+    // Several services: one series each while its scrape target is configured.
+    { record: SLO_SERIES.objective, expr: slo.presence ? `0 * ${slo.presence} + ${slo.objective}` : `vector(${slo.objective})`, labels: slo.labels },
     { record: SLO_SERIES.errorRate5m, expr: badOver(slo, SLOT), labels: slo.labels },
     { record: SLO_SERIES.requestRate5m, expr: allOver(slo, SLOT), labels: slo.labels },
     ...raw.map((w) => ({ record: SLO_SERIES.errorRatio(w), expr: safeRatio(badOver(slo, w), allOver(slo, w)), labels: slo.labels })),
@@ -32,13 +33,13 @@ export function rawRules(settings: Settings, slos: Slo[]): RecordingRule[] {
  * window, so its first and last samples sit on the range's edges: Prometheus then extrapolates
  * nothing (it would otherwise, differently near a counter's zero) on version 2 and 3 alike.
  */
-const sampled = (rate: (w: string) => string, window: string, step: string) => {
+const sampled = (slo: Slo, rate: (w: string) => string, window: string, step: string) => {
   const [w, s] = [durationSeconds(window), durationSeconds(step)];
-  return `last_over_time(sum(${rate(`${durationOf(w + 1)}:${step}`)})[${durationOf(s - 1)}:${step}]) * ${w}`;
+  return `last_over_time((${sliSeries(slo, rate(`${durationOf(w + 1)}:${step}`))})[${durationOf(s - 1)}:${step}]) * ${w}`;
 };
 
 /** Bad events over SEAM, from the recorded ratio and events (the ratio's numerator). */
-const seamErrors = (slo: Slo) => `(${slo.of(SLO_SERIES.errorRatio(SEAM))} * ${slo.of(SLO_SERIES.requests(SEAM))})`;
+const seamErrors = (slo: Slo) => agg(slo, `${slo.of(SLO_SERIES.errorRatio(SEAM))} * ${slo.of(SLO_SERIES.requests(SEAM))}`);
 
 /**
  * Events over a long window from raw history: on the fine grid up to SEAM; beyond it, the
@@ -48,15 +49,16 @@ const seamErrors = (slo: Slo) => `(${slo.of(SLO_SERIES.errorRatio(SEAM))} * ${sl
  */
 export function historyEvents(slo: Slo, kind: "bad" | "all", window: string): string {
   const rate = (w: string) => (kind === "bad" ? slo.sli.bad(w) : slo.sli.total(w));
-  if (!slo.sli.gridded) return `sum(${rate(window)}) * ${durationSeconds(window)}`;
-  if (isFine(window)) return sampled(rate, window, FINE_STEP);
-  // Under a coarse step of history the older part is empty: then it is 0.
-  const older = `(clamp_min(${sampled(rate, window, COARSE_STEP)} - ${sampled(rate, SEAM, COARSE_STEP)}, 0) or vector(0))`;
-  return `${older} + on () ${kind === "bad" ? seamErrors(slo) : slo.of(SLO_SERIES.requests(SEAM))}`;
+  if (!slo.sli.gridded) return `${sliSeries(slo, rate(window))} * ${durationSeconds(window)}`;
+  if (isFine(window)) return sampled(slo, rate, window, FINE_STEP);
+  const seam = kind === "bad" ? seamErrors(slo) : agg(slo, slo.of(SLO_SERIES.requests(SEAM)));
+  // Under a coarse step of history the older part is empty: then only the newest day counts.
+  const older = `clamp_min(${sampled(slo, rate, window, COARSE_STEP)} - ${on(slo)} ${sampled(slo, rate, SEAM, COARSE_STEP)}, 0)`;
+  return `(${older} + ${on(slo)} ${seam}) or ${seam}`;
 }
 
 /** The error ratio over a window, bad events over `all` (all events); no bad-event series at all (a service that never failed) is 0. */
-const ratioOf = (slo: Slo, window: string, all: string) => safeRatio(`${historyEvents(slo, "bad", window)} or on () 0 * ${all}`, all);
+const ratioOf = (slo: Slo, window: string, all: string) => safeRatio(`${historyEvents(slo, "bad", window)} or ${on(slo)} 0 * ${all}`, all);
 
 /**
  * When the SLI's history begins, at the fine grid over the last SEAM and the age grid before
@@ -64,7 +66,7 @@ const ratioOf = (slo: Slo, window: string, all: string) => safeRatio(`${historyE
  * the first grid point at which it has data.
  */
 function firstSeen(slo: Slo, period: string): string {
-  const first = (range: string, step: string) => `min_over_time(timestamp(sum(${slo.sli.signal}))[${range}:${step}])`;
+  const first = (range: string, step: string) => `min_over_time(timestamp(${agg(slo, slo.sli.signal)})[${range}:${step}])`;
   const [recent, old] = [first(SEAM, FINE_STEP), first(durationOf(durationSeconds(period) + durationSeconds(AGE_STEP)), AGE_STEP)];
   return `(${recent} <= ${old}) or ${old} or ${recent}`;
 }
@@ -77,8 +79,8 @@ function firstSeen(slo: Slo, period: string): string {
 export function historyRules(settings: Settings, slos: Slo[]): RecordingRule[] {
   return slos.flatMap((slo) => {
     const period = periodWindow(slo);
-    // Without labels, like the bad events they divide.
-    const [seamAll, periodAll] = [`sum(${slo.of(SLO_SERIES.requests(SEAM))})`, `sum(${slo.of(SLO_SERIES.requests("period"))})`];
+    // Summed like the bad events they divide.
+    const [seamAll, periodAll] = [agg(slo, slo.of(SLO_SERIES.requests(SEAM))), agg(slo, slo.of(SLO_SERIES.requests("period")))];
     const others = recordedWindows(settings).long.filter((w) => w !== SEAM);
     return [
       { record: SLO_SERIES.requests(SEAM), expr: historyEvents(slo, "all", SEAM), labels: slo.labels },
@@ -99,7 +101,7 @@ export function historyRules(settings: Settings, slos: Slo[]): RecordingRule[] {
  */
 function spent(slo: Slo, period: string): string {
   const coverage = `clamp_max((time() - (${firstSeen(slo, period)})) / ${durationSeconds(period)}, 1)`;
-  return `${slo.of(SLO_SERIES.errorRatio("period"))} * on () ${coverage} / ${slo.budget}`;
+  return `${agg(slo, slo.of(SLO_SERIES.errorRatio("period")))} * ${on(slo)} ${coverage} / ${slo.budget}`;
 }
 
 /** Plane roll-ups of the fast group, per SLO name: the traffic-weighted 5m availability. */

@@ -3,6 +3,7 @@
 // SLI's histogram). Every SLI gives per-second rates of bad and of all events over a window.
 import type { ResolvedService } from "../../settings";
 import { instantiate } from "../../settings/promql";
+import { LABELS } from "../conventions";
 import { escapeRegex, selector } from "../promql";
 
 export interface Sli {
@@ -27,14 +28,33 @@ export interface HistogramSli extends Sli {
   quantile(q: number, window: string): string;
 }
 
+/**
+ * Whose series an SLI reads and what its rates are summed by: one service's scrape job, or
+ * several services by the `service` label their scrape jobs attach (one rule for them all).
+ */
+export interface SliTarget {
+  equal: Record<string, string>;
+  regex: Record<string, string>;
+  by: string[];
+}
+
+export const jobTarget = (service: ResolvedService): SliTarget => ({ equal: { job: service.job }, regex: {}, by: ["job"] });
+export const servicesTarget = (services: readonly ResolvedService[]): SliTarget => ({
+  equal: {},
+  regex: { [LABELS.service]: services.map((s) => escapeRegex(s.name)).join("|") },
+  by: [LABELS.service, LABELS.plane, LABELS.team],
+});
+
 const range = (window: string, offset?: string) => `[${window}]${offset ? ` offset ${offset}` : ""}`;
-const sumRate = (series: string, window: string, offset?: string) => `sum by (job) (rate(${series}${range(window, offset)}))`;
+/** Per-second rate of a selector over a window, summed by the target's labels. */
+const rateOf = (t: SliTarget) => (series: string, window: string, offset?: string) => `sum by (${t.by.join(", ")}) (rate(${series}${range(window, offset)}))`;
+const of = (t: SliTarget, metric: string, regex: Record<string, string> = {}, extra?: string) => selector(metric, t.equal, { ...t.regex, ...regex }, extra);
 
 /** Requests without an error code, out of all requests (the reference's availability SLO). */
-export function httpAvailability(service: ResolvedService): Sli {
-  const { requests, errorCodes } = service.metrics;
-  const all = selector(requests, { job: service.job });
-  const bad = selector(requests, { job: service.job }, { code: errorCodes });
+export function httpAvailability(metrics: { requests: string; errorCodes: string }, t: SliTarget): Sli {
+  const sumRate = rateOf(t);
+  const all = of(t, metrics.requests);
+  const bad = of(t, metrics.requests, { code: metrics.errorCodes });
   return {
     total: (w, o) => sumRate(all, w, o),
     // A service that never answered with an error code has no error series at all: count 0.
@@ -56,11 +76,11 @@ export function leRegex(threshold: number): string {
 }
 
 /** Events slower than the threshold, out of all events a histogram counts. */
-export function histogramLatency(service: ResolvedService, l: { metric: string; selector?: string; thresholdSeconds: number }): HistogramSli {
-  const job = { job: service.job };
-  const count = selector(`${l.metric}_count`, job, {}, l.selector);
-  const fast = selector(`${l.metric}_bucket`, job, { le: leRegex(l.thresholdSeconds) }, l.selector);
-  const buckets = selector(`${l.metric}_bucket`, job, {}, l.selector);
+export function histogramLatency(l: { metric: string; selector?: string; thresholdSeconds: number }, t: SliTarget): HistogramSli {
+  const sumRate = rateOf(t);
+  const count = of(t, `${l.metric}_count`, {}, l.selector);
+  const fast = of(t, `${l.metric}_bucket`, { le: leRegex(l.thresholdSeconds) }, l.selector);
+  const buckets = of(t, `${l.metric}_bucket`, {}, l.selector);
   const slow = (w: string, o?: string) => `${sumRate(count, w, o)} - ${sumRate(fast, w, o)}`;
   return {
     total: (w, o) => sumRate(count, w, o),
@@ -70,7 +90,7 @@ export function histogramLatency(service: ResolvedService, l: { metric: string; 
     signal: fast,
     gridded: true,
     // histogram_quantile reads `le` as a number, so 2.x "1" and 3.x "1.0" both work.
-    quantile: (q, w) => `histogram_quantile(${q}, sum by (job, le) (rate(${buckets}[${w}])))`,
+    quantile: (q, w) => `histogram_quantile(${q}, sum by (${[...t.by, "le"].join(", ")}) (rate(${buckets}[${w}])))`,
   };
 }
 

@@ -59,7 +59,8 @@ describe("routing as data: a team and a plane of a stack's own", () => {
 
   it("selects data-plane-ledger-service in the rules and records slo:data_plane:* roll-ups", () => {
     const slos = fs.readFileSync(path.join(dir, FILES.rule("slos")), "utf8");
-    assert.match(slos, /job="data-plane-ledger-service"/);
+    // One rule for the services that share an SLO's settings, selected by the service label their scrape jobs attach.
+    assert.match(slos, /service=~"[^"]*\bledger-service\b[^"]*"/);
     const records = (parseYaml(slos) as { groups: { rules: { record?: string }[] }[] }).groups.flatMap((g) => g.rules.map((r) => r.record));
     assert.ok(records.includes(SLO_SERIES.plane.availability("data", "5m")), "slo:data_plane:availability:ratio_5m");
     assert.ok(records.includes(SLO_SERIES.plane.budgetRemaining("data")), "slo:data_plane:error_budget:remaining");

@@ -96,10 +96,14 @@ describe("e2e: one page per incident (prod routing, real prometheus + alertmanag
     // SLOMetricMissing waits 10 minutes: post it with the generated rules' labels, as Prometheus would.
     const rules = Object.entries(pipeline.files)
       .filter(([f]) => f.startsWith("prometheus/rules/"))
-      .flatMap(([, text]) => (parseYaml(text) as { groups: { rules: { alert?: string; labels?: Record<string, string> }[] }[] }).groups.flatMap((g) => g.rules));
-    const missing = rules.filter((r) => r.alert === "SLOMetricMissing" && r.labels?.service === service);
+      .flatMap(([, text]) => (parseYaml(text) as { groups: { rules: { alert?: string; expr: string; labels?: Record<string, string> }[] }[] }).groups.flatMap((g) => g.rules));
+    // A rule of the service's own, or the one of the services sharing the SLO's settings (their series carry service, plane and team).
+    const svc = pipeline.settings.services.find((s) => s.name === service)!;
+    const covers = (expr: string) => (/service=~"([^"]*)"/.exec(expr)?.[1].split("|") ?? []).includes(service);
+    const missing = rules.filter((r) => r.alert === "SLOMetricMissing" && (r.labels?.service === service || covers(r.expr)));
     assert.ok(missing.length >= 3, "availability and both latency SLOs have a no-data alert");
-    const alerts = missing.map((r) => ({ ...testAlert({ severity: r.labels!.severity, plane: r.labels!.plane, service, alertname: "SLOMetricMissing" }), labels: { alertname: "SLOMetricMissing", ...r.labels! } }));
+    const owner = { service, plane: svc.plane, ...(svc.team ? { team: svc.team } : {}) };
+    const alerts = missing.map((r) => ({ ...testAlert({ severity: r.labels!.severity, plane: svc.plane, service, alertname: "SLOMetricMissing" }), labels: { alertname: "SLOMetricMissing", ...owner, ...r.labels! } }));
     await postAlerts(pipeline.alertmanagerUrl, alerts);
     const states = await alertsOf("SLOMetricMissing", service);
     assert.equal(states.length, missing.length);

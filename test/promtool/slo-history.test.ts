@@ -7,7 +7,7 @@ import { durationSeconds } from "../../monitoring/duration";
 import { settingsOf } from "../helpers/tools";
 import { ExprTest } from "./slo/run";
 import { availabilityOnly, check, HOUR, MIN, remaining, rulesFileOf, series } from "./slo/scenario";
-import { serviceTraffic } from "./slo/traffic";
+import { serviceTraffic, targetLabels } from "./slo/traffic";
 
 
 interface Minute {
@@ -49,10 +49,11 @@ describe("SLO history: long windows and the budget from raw counters (promtool t
       ...minutes(120, { requests: 100, errors: 10, unscraped: true }),
       ...minutes(240, { requests: 100, errors: 1 }),
     ];
-    const job = `job="${svc.job}"`;
+    const job = targetLabels(svc);
     const input = [
       { series: `http_requests_total{${job},code="200"}`, values: counters(timeline, (m) => m.requests - m.errors) },
       { series: `http_requests_total{${job},code="500"}`, values: counters(timeline, (m) => m.errors) },
+      { series: `up{${job}}`, values: `1x${timeline.length}` },
       ...serviceTraffic(other, [{ steps: timeline.length, requests: 10 }]),
     ];
     const restartAt = timeline.findIndex((m) => m.restart);

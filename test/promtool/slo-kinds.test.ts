@@ -8,7 +8,7 @@ import { burnPairs } from "../../monitoring/slo/windows";
 import { Settings } from "../../settings";
 import { settingsOf, settingsWith } from "../helpers/tools";
 import { check, detection, evalBefore, firing, HOUR, is, isNot, MIN, rulesFileOf, secondEvalAfter } from "./slo/scenario";
-import { counter, counterPair, Segment, serviceTraffic } from "./slo/traffic";
+import { counter, counterPair, Segment, serviceTraffic, stepsOf, targetLabels } from "./slo/traffic";
 
 const FAST = BURN_ALERTS.page;
 const dev = settingsOf("dev");
@@ -46,9 +46,11 @@ const sloOf = (s: Settings, service: string, name: string) => slosOf(s).find((x)
 
 /** gRPC traffic of cns-service: handled calls split OK / Unavailable, and the handling histogram per method. */
 function grpcTraffic(segments: Segment[], slowGets: (s: Segment) => number = () => 0, slowPuts: (s: Segment) => number = () => 0) {
-  const job = `job="${app.job}"`;
+  // The labels cns-service's scrape job attaches to every series.
+  const job = targetLabels(app);
   const bucket = (method: string, le: string, perStep: (s: Segment) => number) => ({ series: `${HIST}_bucket{${job},grpc_method="${method}",le="${le}"}`, values: counter(segments, perStep) });
   return [
+    { series: `up{${job}}`, values: `1x${stepsOf(segments)}` },
     ...counterPair(GRPC, job, { label: "grpc_code", good: "OK", bad: "Unavailable" }, segments),
     ...["Get", "Put"].flatMap((m) => {
       const slow = m === "Get" ? slowGets : slowPuts;

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ruleFiles } from "../../monitoring/files";
+import { sloRuleGroups } from "../../monitoring/slo";
 import { sizedGroups } from "../../monitoring/rule-groups";
 import { DEFAULT_PLANES, noSecrets, parseSettings, Settings, SettingsError } from "../../settings";
 import { GOLDEN_DIR } from "../golden/snapshot";
@@ -31,14 +32,14 @@ const ruleDirs = (): string[] =>
   fs.readdirSync(GOLDEN_DIR, { recursive: true, withFileTypes: true }).filter((d) => d.isDirectory() && d.name === "rules" && path.basename(d.parentPath) === "prometheus").map((d) => path.join(d.parentPath, d.name));
 
 /** N services with default SLOs and nothing else. */
-function services(n: number, rules: Record<string, unknown> = {}): Settings {
+function services(n: number, rules: Record<string, unknown> = {}, own: (i: number) => object = () => ({})): Settings {
   return parseSettings(
     {
       values: {
         environment: "scale",
         namePrefix: "scale",
         runbookBaseUrl: "https://runbooks.example/",
-        services: Array.from({ length: n }, (_, i) => ({ name: `svc-${i}`, plane: DEFAULT_PLANES[i % DEFAULT_PLANES.length], team: "ops" })),
+        services: Array.from({ length: n }, (_, i) => ({ name: `svc-${i}`, plane: DEFAULT_PLANES[i % DEFAULT_PLANES.length], team: "ops", targets: [`svc-${i}:8080`], ...own(i) })),
         notifications: { teams: { ops: { slack: { channel: "#ops" } } }, routing: { defaultTeam: "ops" } },
         rules,
       },
@@ -70,19 +71,21 @@ describe("rule groups sized for distributed rulers", () => {
     for (const dir of dirs) {
       for (const file of yamlFiles(dir)) {
         const groups = groupsOf(file);
-        const where = new Map<string, [number, number]>();
-        groups.forEach((g, gi) =>
-          g.rules.forEach((r, ri) => {
-            if (r.record && r.labels?.service && r.labels.slo) where.set(`${r.record}{service="${r.labels.service}",slo="${r.labels.slo}"}`, [gi, ri]);
-          }),
-        );
+        const recorded = groups.flatMap((g, gi) => g.rules.map((r, ri) => ({ r, gi, ri })).filter(({ r }) => r.record && r.labels?.slo));
         let reads = 0;
         groups.forEach((g, gi) =>
           g.rules.forEach((r, ri) => {
-            for (const [selector, [sg, sr]] of where) {
-              if (!r.record || !r.expr.includes(selector)) continue;
+            if (!r.record) return;
+            // Every selector of a recorded series of one SLO: by its service, or by the services its shared rules cover.
+            for (const [, name, matchers] of r.expr.matchAll(/([a-z_]+:[a-z_:0-9]+)\{([^}]*)\}/g)) {
+              const slo = /slo="([^"]+)"/.exec(matchers)?.[1];
+              const service = /service="([^"]+)"/.exec(matchers)?.[1];
+              const services = /service=~"([^"]+)"/.exec(matchers)?.[1];
+              if (!slo) continue;
+              const source = recorded.find(({ r: q }) => q.record === name && q.labels!.slo === slo && (service ? q.labels!.service === service : services !== undefined && q.expr.includes(services)));
+              assert.ok(source, `${file}: ${r.record} in ${g.name} reads ${name}{${matchers}}, which no rule records`);
               reads++;
-              assert.ok(sg === gi && sr < ri, `${file}: ${r.record} in ${g.name} reads ${selector}, recorded in ${groups[sg].name} at ${sr}`);
+              assert.ok(source.gi === gi && source.ri < ri, `${file}: ${r.record} in ${g.name} reads ${name}{${matchers}}, recorded in ${groups[source.gi].name} at ${source.ri}`);
             }
           }),
         );
@@ -100,10 +103,10 @@ describe("rule groups sized for distributed rulers", () => {
     }
   });
 
-  it("cuts a group into numbered parts, never inside one SLO's run, and refuses a run longer than a group", () => {
-    const slo = (s: string, n: number): Rule[] => Array.from({ length: n }, (_, i) => ({ record: `r${i}`, expr: "1", labels: { service: s, slo: "availability" } }));
+  it("cuts a group into numbered parts, never inside a run, and refuses a run longer than a group", () => {
+    const run = (s: string, n: number): Rule[] => Array.from({ length: n }, (_, i) => ({ record: `r${i}`, expr: "1", labels: { service: s, slo: "availability" } }));
     const alone: Rule = { record: "plane:x", expr: "1" };
-    const parts = sizedGroups([{ name: "g", rules: [...slo("a", 3), ...slo("b", 3), alone, ...slo("c", 2)] }], 5);
+    const parts = sizedGroups([{ name: "g", runs: [run("a", 3), run("b", 3), [alone], run("c", 2)] }], 5);
     assert.deepEqual(
       parts.map((p) => [p.name, p.rules.map((r) => r.labels?.service ?? "plane")]),
       [
@@ -112,16 +115,27 @@ describe("rule groups sized for distributed rulers", () => {
         ["g-3", ["c", "c"]],
       ],
     );
-    assert.deepEqual(sizedGroups([{ name: "g", rules: slo("a", 3) }], 3), [{ name: "g", rules: slo("a", 3) }], "a group that fits keeps its name");
-    assert.throws(() => sizedGroups([{ name: "g", rules: slo("a", 6) }], 5), (e: unknown) => e instanceof SettingsError && /rules\.maxRulesPerGroup = 5: must be at least 6/.test(e.message));
+    assert.deepEqual(sizedGroups([{ name: "g", runs: [run("a", 3)] }], 3), [{ name: "g", rules: run("a", 3) }], "a group that fits keeps its name");
+    assert.throws(() => sizedGroups([{ name: "g", runs: [run("a", 6)] }], 5), (e: unknown) => e instanceof SettingsError && /rules\.maxRulesPerGroup = 5: must be at least 6/.test(e.message));
   });
 
-  it("refuses at load the rules of 100 services under the default 70 groups, naming the key, the count and what allows it", () => {
+  it("keeps the SLO rules the same size however many services share their settings; one with settings of its own adds its own SLO's", () => {
+    const count = (s: Settings) => sloRuleGroups(s).reduce((n, g) => n + g.rules.length, 0);
+    const shared = count(services(3));
+    assert.equal(count(services(300, { maxGroups: 1000 })), shared);
+    // An objective of its own: the availability SLO's rules once more (fast, history and alerts), nothing else.
+    const oneOwn = count(services(300, { maxGroups: 1000 }, (i) => (i === 7 ? { slo: { availability: { objective: 99.5 } } } : {})));
+    const availabilityOnly = count(services(3, {}, () => ({ slo: { latency: [] } })));
+    const planes = DEFAULT_PLANES.length * 3 + 4; // plane roll-ups and budget-policy alerts, written once
+    assert.equal(oneOwn - shared, availabilityOnly - planes);
+  });
+
+  it("refuses at load the rules of 200 services under the default 70 groups, naming the key, the count and what allows it", () => {
     assert.throws(
-      () => ruleFiles(services(100)),
+      () => ruleFiles(services(200)),
       (e: unknown) => e instanceof SettingsError && /ananta-monitoring:rules\.maxGroups = 70: must be at least (\d+) if the engine takes that many groups \(Mimir: -ruler\.max-rule-groups-per-tenant\): the rules need \1 groups of at most 20 rules \(slos: \d+, critical: \d+, warnings: \d+\)/.test(e.message),
     );
-    const files = ruleFiles(services(100, { maxGroups: 1000 }));
+    const files = ruleFiles(services(200, { maxGroups: 1000 }));
     assert.ok(Object.values(files).every((text) => groupsOfText(text).every((g) => g.rules.length <= 20)));
   });
 });

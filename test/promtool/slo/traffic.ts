@@ -43,8 +43,12 @@ export interface TrafficOptions {
   withoutBuckets?: string[];
 }
 
+/** The labels a service's scrape job gives every series: its job, and service, plane and team (monitoring/scrape-jobs.ts). */
+export const targetLabels = (svc: ResolvedService): string =>
+  [`job="${svc.job}"`, `service="${svc.name}"`, `plane="${svc.plane}"`, ...(svc.team ? [`team="${svc.team}"`] : [])].join(",");
+
 export function serviceTraffic(svc: ResolvedService, segments: Segment[], opts: TrafficOptions = {}): InputSeries[] {
-  const job = `job="${svc.job}"`;
+  const job = targetLabels(svc);
   const { requests, duration } = svc.metrics;
   const out: InputSeries[] = [];
   if (!opts.withoutRequests) {
@@ -58,6 +62,8 @@ export function serviceTraffic(svc: ResolvedService, segments: Segment[], opts: 
   }
   out.push({ series: `${duration}_bucket{${job},le="+Inf"}`, values: counter(segments, (s) => s.requests) });
   out.push({ series: `${duration}_count{${job}}`, values: counter(segments, (s) => s.requests) });
+  // The target is scraped throughout (up, whatever it answers).
+  out.push({ series: `${svc.metrics.up}{${job},instance="${svc.name}:8080"}`, values: `1x${stepsOf(segments)}` });
   return out;
 }
 
