@@ -50,6 +50,8 @@ function benchSettings(services: number): Settings {
         runbookBaseUrl: "https://runbooks.example/",
         services: Array.from({ length: services }, (_, i) => ({
           name: `svc-${String(i).padStart(4, "0")}`,
+          // Scraped by the stack (its scrape job attaches service, plane and team): its SLOs share rules.
+          targets: [`svc-${String(i).padStart(4, "0")}.bench:8080`],
           plane: DEFAULT_PLANES[i % DEFAULT_PLANES.length],
           team: "bench",
           slo: { latency: [] },
