@@ -70,11 +70,12 @@ function benchSettings(services: number): Settings {
 function ours(settings: Settings): Shape {
   const groups = sloRuleGroups(settings);
   const nameOf = new Map(settings.services.map((s) => [s.job, s.name]));
+  const period = groups.flatMap((g) => g.rules).find((r) => "record" in r && r.record === SLO_SERIES.errorRatio("period"))!;
   return {
     name: "ours (generated)",
     groups: groups.map((g) => ({ name: g.name, intervalSeconds: g.interval ? durationSeconds(g.interval) : EVAL, rules: g.rules })),
-    // One rule records every service's: its series of the service.
-    periodRatio: (job) => `${SLO_SERIES.errorRatio("period")}{service="${nameOf.get(job)}"}`,
+    // The rule's expression at the measured instant (as the peers' are); one rule covers every service: the service's series.
+    periodRatio: (job) => `sum((${period.expr}) and on (service) up{service="${nameOf.get(job)}"})`,
   };
 }
 
