@@ -22,6 +22,16 @@ export interface ScrapeJob {
   perHost?: boolean;
 }
 
+/**
+ * The labels a service's scrape job attaches to every series it scrapes: who owns its alerts,
+ * and what the SLO rules shared by several services sum by (monitoring/slo/objectives.ts).
+ */
+export const serviceOwner = (svc: { name: string; plane: string; team?: string }): { plane: string; service: string; team?: string } => ({
+  plane: svc.plane,
+  service: svc.name,
+  ...(svc.team ? { team: svc.team } : {}),
+});
+
 /** Exporters of shared infrastructure scraped at addresses from settings.exporterTargets. */
 export const EXPORTER_JOBS = { postgres: "postgres-exporter", redis: "redis-exporter" } as const;
 
@@ -48,8 +58,7 @@ export function scrapeJobs(settings: Settings, peers: Peers = DOCKER_PEERS, clus
   }
   for (const svc of settings.services) {
     if (svc.targets.length === 0) continue;
-    const owner = { plane: svc.plane, service: svc.name, ...(svc.team ? { team: svc.team } : {}) };
-    jobs.push({ job: svc.job, targets: [...svc.targets], owner, ownerLabels: true, up: svc.metrics.up, watched: true });
+    jobs.push({ job: svc.job, targets: [...svc.targets], owner: serviceOwner(svc), ownerLabels: true, up: svc.metrics.up, watched: true });
   }
   return jobs;
 }

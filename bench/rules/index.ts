@@ -15,6 +15,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SLO_SERIES } from "../../monitoring/conventions";
+import { serviceOwner } from "../../monitoring/scrape-jobs";
 import { sloRuleGroups, sloRules } from "../../monitoring/slo";
 import { slosOf } from "../../monitoring/slo/objectives";
 import { durationSeconds } from "../../monitoring/duration";
@@ -83,7 +84,7 @@ function ours(settings: Settings): Shape {
 function writeCounters(settings: Settings, traffic: ServiceTraffic[], start: number, scrape = SCRAPE) {
   return async (out: (t: string) => Promise<void>) => {
     // With the labels the service's scrape job attaches, and its up series.
-    const labels = (svc: Settings["services"][number]) => `job="${svc.job}",service="${svc.name}",plane="${svc.plane}"${svc.team ? `,team="${svc.team}"` : ""}`;
+    const labels = (svc: Settings["services"][number]) => Object.entries({ job: svc.job, ...serviceOwner(svc) }).map(([k, v]) => `${k}="${v}"`).join(",");
     await out("# TYPE up gauge\n");
     for (const [i, svc] of settings.services.entries()) {
       const lines = Array.from({ length: traffic[i].requests.length + 1 }, (_, k) => `up{${labels(svc)}} 1 ${start + SCRAPE_PHASE + k * scrape}`);

@@ -3,7 +3,7 @@
 // forwarders that report each other's failures.
 import { Check, list } from "./context";
 
-export const aws: Check = ({ s, raw, problems, problem, inPlanes, routedTo, need, alertmanagerSends }) => {
+export const aws: Check = ({ s, raw, problems, problem, inPlanes, routedTo, need, hasReceivers, alertmanagerSends }) => {
   const a = s.aws;
   const teams = s.notifications.teams;
   a.rds.forEach((d, i) => inPlanes("aws", ["aws", "rds", i, "plane"], d.plane));
@@ -22,8 +22,7 @@ export const aws: Check = ({ s, raw, problems, problem, inPlanes, routedTo, need
   const topics = Object.entries(a.topics);
   for (const [id, topic] of topics) {
     routedTo("aws", ["aws", "topics", id, "slack"], topic.slack, "slack");
-    const hasReceivers = Boolean(teams[topic.slack]?.slack || teams[topic.slack]?.email);
-    if (teams[topic.slack]?.slack && !(alertmanagerSends && hasReceivers)) {
+    if (teams[topic.slack]?.slack && !(alertmanagerSends && hasReceivers(topic.slack))) {
       need(`slackWebhooks.${topic.slack}`, raw.secrets.slackWebhooks.includes(topic.slack), `when aws.enabled is true (the Slack forwarder posts topic ${id} to ${teams[topic.slack].slack!.channel})`);
     }
   }

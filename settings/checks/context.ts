@@ -19,6 +19,8 @@ export interface CheckContext {
   routedTo(code: ProblemCode, path: PropertyKey[], team: string, needs: "slack" | "email" | "receivers"): void;
   /** A secret that must be set (when secrets are required), unless a problem already names it. */
   need(secret: string, present: boolean, why: string): void;
+  /** Whether a team can be told at all: it has a Slack channel or an e-mail. */
+  hasReceivers(team: string): boolean;
   /** Whether the stack's own Alertmanager sends notifications (production mode, and no AMP). */
   alertmanagerSends: boolean;
 }
@@ -39,6 +41,7 @@ export function checkContext(s: RawSettings, raw: RawConfig, requireSecrets: boo
     requireSecrets,
     problems,
     problem,
+    hasReceivers,
     alertmanagerSends: s.notifications.mode === "production" && !s.aws.amp.enabled,
     inPlanes: (code, path, plane) => {
       if (!s.planes.includes(plane)) problem(code, path, plane, `must be one of: ${list(s.planes)} (the planes setting)`);

@@ -10,6 +10,7 @@ import * as http from "node:http";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { SLO_SERIES } from "../../monitoring/conventions";
+import { serviceOwner } from "../../monitoring/scrape-jobs";
 import { SLO_GROUPS, sloRules } from "../../monitoring/slo";
 import { HISTORY_INTERVAL } from "../../monitoring/slo/windows";
 import { findBinary, ManagedProcess } from "../../local/processes";
@@ -42,8 +43,6 @@ const counts = (tr: Traffic, t: number) => {
   return { all, bad: RATE * (tr.base * (t - START) + (1 - tr.base) * overlap(tr.outage, START, t)) };
 };
 /** The exact events over (t - window, t]. */
-/** The labels a service's scrape job attaches to its series (monitoring/scrape-jobs.ts). */
-const targetLabels = (svc: { name: string; plane: string; team?: string }): Record<string, string> => ({ service: svc.name, plane: svc.plane, ...(svc.team ? { team: svc.team } : {}) });
 const over = (tr: Traffic, t: number, window: number) => {
   const [a, b] = [counts(tr, t), counts(tr, t - window)];
   return { all: a.all - b.all, bad: a.bad - b.bad };
@@ -100,7 +99,7 @@ describe("SLO history on a real Prometheus: deployed onto 33 days of raw history
     const instance = `${LOOPBACK}:${port}`;
     // One sample a minute until two minutes ago, none in the gap, with the labels the scrape jobs attach.
     const times = Array.from({ length: (NOW - 2 * MIN - START) / MIN + 1 }, (_, k) => START + k * MIN).filter((t) => t < GAP.from || t >= GAP.to);
-    const labels = (svc: (typeof settings.services)[number]) => `job="${svc.job}",instance="${instance}",${Object.entries(targetLabels(svc)).map(([k, v]) => `${k}="${v}"`).join(",")}`;
+    const labels = (svc: (typeof settings.services)[number]) => `job="${svc.job}",instance="${instance}",${Object.entries(serviceOwner(svc)).map(([k, v]) => `${k}="${v}"`).join(",")}`;
     const lines = ["# TYPE up gauge", ...settings.services.flatMap((svc) => times.map((t) => `up{${labels(svc)}} 1 ${t}`)), "# TYPE http_requests counter"];
     for (const svc of settings.services) {
       for (const t of times) {
@@ -129,7 +128,7 @@ describe("SLO history on a real Prometheus: deployed onto 33 days of raw history
       stringify({
         global: { scrape_interval: "15s", evaluation_interval: "15s" },
         rule_files: [path.join(dir, "slos.yml")],
-        scrape_configs: settings.services.map((s) => ({ job_name: s.job, metrics_path: `/${s.name}`, static_configs: [{ targets: [instance], labels: targetLabels(s) }] })),
+        scrape_configs: settings.services.map((s) => ({ job_name: s.job, metrics_path: `/${s.name}`, static_configs: [{ targets: [instance], labels: serviceOwner(s) }] })),
       }),
     );
   });

@@ -1,6 +1,8 @@
 // Synthetic SLI series for promtool tests: a service's request counter and latency histogram,
 // built from segments of constant traffic, in promtool's input_series notation.
+import { serviceOwner } from "../../../monitoring/scrape-jobs";
 import type { ResolvedService } from "../../../settings";
+import { labelSet } from "./run";
 
 /** Constant traffic for `steps` scrape intervals; counts are per interval. */
 export interface Segment {
@@ -43,9 +45,8 @@ export interface TrafficOptions {
   withoutBuckets?: string[];
 }
 
-/** The labels a service's scrape job gives every series: its job, and service, plane and team (monitoring/scrape-jobs.ts). */
-export const targetLabels = (svc: ResolvedService): string =>
-  [`job="${svc.job}"`, `service="${svc.name}"`, `plane="${svc.plane}"`, ...(svc.team ? [`team="${svc.team}"`] : [])].join(",");
+/** The labels a service's scrape job gives every series: its job, and its owner's service, plane and team. */
+export const targetLabels = (svc: ResolvedService): string => labelSet({ job: svc.job, ...serviceOwner(svc) }).slice(1, -1);
 
 export function serviceTraffic(svc: ResolvedService, segments: Segment[], opts: TrafficOptions = {}): InputSeries[] {
   const job = targetLabels(svc);
