@@ -3,26 +3,26 @@
 // Prometheus client library exports); "rising" compares with the window just before it, so a
 // service that was already failing raises HighErrorRate, not this.
 import { durationSeconds } from "../duration";
-import { AlertGenerator, percent, serviceOwner } from "./rule";
+import { AlertGenerator, percent } from "./rule";
 import { errorRatio, httpServices, newestProcessStart, RATE_WINDOW } from "./service-metrics";
 
 export const deploymentAlerts: AlertGenerator = (settings) => {
   const a = settings.alerts;
-  return httpServices(settings.services).map((svc) => {
-    const now = errorRatio(svc);
-    const before = errorRatio(svc, a.deploymentWindow, a.deploymentWindow);
+  return httpServices(settings.services).map((w) => {
+    const now = errorRatio(w);
+    const before = errorRatio(w, a.deploymentWindow, a.deploymentWindow);
     return {
       alert: "DeploymentCausingErrors",
       severity: "critical" as const,
       category: "deployment" as const,
-      owner: serviceOwner(svc),
+      owner: w.owner,
       expr:
         `(${now} > ${a.highErrorRatio})` +
         ` and on (job) (${now} > ${before})` +
-        ` and on (job) (${newestProcessStart(svc)} > time() - ${durationSeconds(a.deploymentWindow)})`,
+        ` and on (job) (${newestProcessStart(w)} > time() - ${durationSeconds(a.deploymentWindow)})`,
       for: a.deploymentFor,
-      summary: `${svc.name} errors rose after a deployment`,
-      description: `A new ${svc.name} process started within the last ${a.deploymentWindow} and {{ $value | humanizePercentage }} of requests now fail (over ${RATE_WINDOW}), more than before it and above ${percent(a.highErrorRatio)}.`,
+      summary: `${w.name} errors rose after a deployment`,
+      description: `A new ${w.name} process started within the last ${a.deploymentWindow} and {{ $value | humanizePercentage }} of requests now fail (over ${RATE_WINDOW}), more than before it and above ${percent(a.highErrorRatio)}.`,
     };
   });
 };

@@ -5,7 +5,7 @@ import { SELF_JOBS, WATCHDOG_ALERT } from "../conventions";
 import { AlertGenerator, AlertSpec, infraOwner, percent } from "./rule";
 import { quote } from "../promql";
 import { isHa } from "../hosts";
-import { scrapeJobs } from "../scrape-jobs";
+import { missing, watchedJobs } from "./service-metrics";
 import type { Settings } from "../../settings";
 
 export const monitoringAlerts: AlertGenerator = (settings) => {
@@ -43,16 +43,16 @@ export const monitoringAlerts: AlertGenerator = (settings) => {
   // With AMP, AMP's Alertmanager sends: nothing is sent from here, and there are no peers.
   if (!settings.aws.amp.enabled) alerts.push(...deliveryAlerts(settings));
   if (ha) alerts.push(...haAlerts(settings));
-  for (const { job, owner, up } of scrapeJobs(settings).filter((j) => j.watched)) {
+  for (const { up, watched: w } of watchedJobs(settings)) {
     alerts.push({
       category: "monitoring",
-      owner,
+      owner: w.owner,
       alert: "TargetMissing",
       severity: "critical",
-      expr: `absent(${up}{job=${quote(job)}})`,
+      expr: missing(up, w),
       for: a.targetMissingFor,
-      summary: `No target of ${owner.service ?? job} is scraped`,
-      description: `Prometheus has no ${up} series for job ${job} for ${a.targetMissingFor}: the target left the scrape configuration or service discovery, so ServiceDown cannot fire for it.`,
+      summary: `No target of ${w.name} is scraped`,
+      description: `Prometheus has no ${up} series for job ${w.job} for ${a.targetMissingFor}: the target left the scrape configuration or service discovery, so ServiceDown cannot fire for it.`,
     });
   }
   return alerts;

@@ -14,9 +14,9 @@ export interface AlertRule {
   annotations: { summary: string; description: string; runbook_url: string };
 }
 
-/** Who an alert belongs to. `service` is left out when the expression takes it from the series. */
+/** Who an alert belongs to: the labels the rule sets; those left out come from the series. */
 export interface Owner {
-  plane: string;
+  plane?: string;
   service?: string;
   team?: string;
 }
@@ -39,13 +39,12 @@ export interface AlertSpec {
 
 export type AlertGenerator = (settings: Settings) => AlertSpec[];
 
-export const serviceOwner = (svc: Settings["services"][number]): Owner => ({ plane: svc.plane, service: svc.name, team: svc.team });
-
 /** Shared infrastructure: plane `infra`, service the component (postgres, redis, host, ...). */
 export const infraOwner = (component?: string): Owner => ({ plane: INFRA_PLANE, service: component });
 
 export function alertRule(settings: Settings, spec: AlertSpec): AlertRule {
-  const labels: Record<string, string> = { [LABELS.severity]: spec.severity, [LABELS.category]: spec.category, [LABELS.plane]: spec.owner.plane };
+  const labels: Record<string, string> = { [LABELS.severity]: spec.severity, [LABELS.category]: spec.category };
+  if (spec.owner.plane) labels[LABELS.plane] = spec.owner.plane;
   if (spec.owner.service) labels[LABELS.service] = spec.owner.service;
   if (spec.owner.team) labels[LABELS.team] = spec.owner.team;
   Object.assign(labels, spec.labels);

@@ -4,6 +4,7 @@
 import type { ResolvedService, Settings } from "../../settings";
 import { AVAILABILITY_SLO, LABELS } from "../conventions";
 import { ratioOf, selector } from "../promql";
+import { shareBy } from "../sharing";
 import { Sli, SliTarget, eventsSli, histogramLatency, httpAvailability, jobTarget, servicesTarget } from "./sli";
 
 export interface Slo {
@@ -78,19 +79,8 @@ function shared(slos: Slo[]): Slo {
 }
 
 /** The SLOs as the rules compute them: services sharing an SLO's settings in one, the others (events SLIs, services scraped elsewhere) alone. */
-export function ruleSlosOf(settings: Settings): Slo[] {
-  const groups = new Map<string, Slo[]>();
-  const out: (Slo | string)[] = [];
-  for (const s of slosOf(settings)) {
-    if (s.shape === undefined) out.push(s);
-    else if (groups.has(s.shape.key)) groups.get(s.shape.key)!.push(s);
-    else {
-      groups.set(s.shape.key, [s]);
-      out.push(s.shape.key);
-    }
-  }
-  return out.map((x) => (typeof x === "string" ? shared(groups.get(x)!) : x));
-}
+export const ruleSlosOf = (settings: Settings): Slo[] =>
+  shareBy(slosOf(settings), (s) => s.shape?.key).map((group) => (group[0].shape ? shared(group) : group[0]));
 
 /** An expression summed across the SLO's series: to one series for one service, per service for several. */
 export const agg = (slo: Slo, expr: string): string => (slo.by.length > 0 ? `sum by (${slo.by.join(", ")}) (${expr})` : `sum(${expr})`);

@@ -48,13 +48,15 @@ export const servicesTarget = (services: readonly ResolvedService[]): SliTarget 
 const range = (window: string, offset?: string) => `[${window}]${offset ? ` offset ${offset}` : ""}`;
 /** Per-second rate of a selector over a window, summed by the target's labels. */
 const rateOf = (t: SliTarget) => (series: string, window: string, offset?: string) => `sum by (${t.by.join(", ")}) (rate(${series}${range(window, offset)}))`;
-const of = (t: SliTarget, metric: string, regex: Record<string, string> = {}, extra?: string) => selector(metric, t.equal, { ...t.regex, ...regex }, extra);
+/** A metric's series of the target, with further matchers. */
+export const targetSelector = (t: SliTarget, metric: string, regex: Record<string, string> = {}, extra?: string): string =>
+  selector(metric, t.equal, { ...t.regex, ...regex }, extra);
 
 /** Requests without an error code, out of all requests (the reference's availability SLO). */
 export function httpAvailability(metrics: { requests: string; errorCodes: string }, t: SliTarget): Sli {
   const sumRate = rateOf(t);
-  const all = of(t, metrics.requests);
-  const bad = of(t, metrics.requests, { code: metrics.errorCodes });
+  const all = targetSelector(t, metrics.requests);
+  const bad = targetSelector(t, metrics.requests, { code: metrics.errorCodes });
   return {
     total: (w, o) => sumRate(all, w, o),
     // A service that never answered with an error code has no error series at all: count 0.
@@ -78,9 +80,9 @@ export function leRegex(threshold: number): string {
 /** Events slower than the threshold, out of all events a histogram counts. */
 export function histogramLatency(l: { metric: string; selector?: string; thresholdSeconds: number }, t: SliTarget): HistogramSli {
   const sumRate = rateOf(t);
-  const count = of(t, `${l.metric}_count`, {}, l.selector);
-  const fast = of(t, `${l.metric}_bucket`, { le: leRegex(l.thresholdSeconds) }, l.selector);
-  const buckets = of(t, `${l.metric}_bucket`, {}, l.selector);
+  const count = targetSelector(t, `${l.metric}_count`, {}, l.selector);
+  const fast = targetSelector(t, `${l.metric}_bucket`, { le: leRegex(l.thresholdSeconds) }, l.selector);
+  const buckets = targetSelector(t, `${l.metric}_bucket`, {}, l.selector);
   const slow = (w: string, o?: string) => `${sumRate(count, w, o)} - ${sumRate(fast, w, o)}`;
   return {
     total: (w, o) => sumRate(count, w, o),

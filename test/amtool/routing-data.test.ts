@@ -68,7 +68,7 @@ describe("routing as data: a team and a plane of a stack's own", () => {
     const job = prom.scrape_configs.find((j) => j.job_name === "data-plane-ledger-service");
     assert.deepEqual(job?.static_configs[0].labels, ledger);
     const critical = fs.readFileSync(path.join(dir, FILES.rule("critical")), "utf8");
-    assert.match(critical, /up\{job="data-plane-ledger-service"\} == 0/);
+    assert.match(critical, /up\{service=~"[^"]*\bledger-service\b[^"]*"\} == 0/);
   });
 
   it("shows the new plane on the SLO dashboard", () => {

@@ -11,7 +11,9 @@ import { LOCAL_TIMING } from "../../local/local-settings";
 import { LocalPipeline } from "../../local/pipeline";
 import type { Notification } from "../../local/receivers";
 import { durationSeconds } from "../../monitoring/duration";
+import { serviceOwner } from "../../monitoring/scrape-jobs";
 import { stackFile } from "../helpers/pulumi-program";
+import { coversService } from "../helpers/rules";
 import { tmpDir } from "../helpers/tools";
 
 const SERVICE = "cns-service";
@@ -68,10 +70,13 @@ describe("e2e: prod routing on loopback (real prometheus + alertmanager)", funct
     // The labels the generated HighErrorRate rule gives cns-service, posted as Prometheus would.
     const rules = Object.entries(pipeline.files)
       .filter(([f]) => f.startsWith("prometheus/rules/"))
-      .flatMap(([, text]) => (parseYaml(text) as { groups: { rules: { alert?: string; labels?: Record<string, string> }[] }[] }).groups.flatMap((g) => g.rules));
-    const rule = rules.find((r) => r.alert === "HighErrorRate" && r.labels?.service === SERVICE);
+      .flatMap(([, text]) => (parseYaml(text) as { groups: { rules: { alert?: string; expr: string; labels?: Record<string, string> }[] }[] }).groups.flatMap((g) => g.rules));
+    const rule = rules.find((r) => r.alert === "HighErrorRate" && coversService(r, SERVICE));
     assert.ok(rule, "the rendered rules have a HighErrorRate rule for cns-service");
-    const alert = { ...testAlert({ severity: rule.labels!.severity, plane: rule.labels!.plane, service: SERVICE, alertname: "HighErrorRate" }), labels: { alertname: "HighErrorRate", ...rule.labels! } };
+    // The series' labels (those the scrape job attaches), then the rule's.
+    const svc = pipeline.settings.services.find((s) => s.name === SERVICE)!;
+    const series = { job: svc.job, ...serviceOwner(svc) };
+    const alert = { ...testAlert({ severity: rule.labels!.severity, plane: svc.plane, service: SERVICE, alertname: "HighErrorRate" }), labels: { alertname: "HighErrorRate", ...series, ...rule.labels! } };
     const start = pipeline.receivers.notifications.length;
     await postAlerts(pipeline.alertmanagerUrl, [alert]);
 

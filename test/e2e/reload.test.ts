@@ -13,6 +13,7 @@ import type { Notification } from "../../local/receivers";
 import type { FileTree } from "../../monitoring/files";
 import { CURRENT, FILES } from "../../monitoring/layout";
 import { stackFile } from "../helpers/pulumi-program";
+import { coversService } from "../helpers/rules";
 import { tmpDir } from "../helpers/tools";
 
 const SERVICE = "cns-service";
@@ -34,7 +35,7 @@ describe("e2e: validated reload on loopback (real prometheus + alertmanager)", f
   const ruleExpr = async (alert: string) =>
     (await get<{ data: { groups: { rules: { name: string; query: string; labels?: Record<string, string> }[] }[] } }>(`${pipeline.prometheusUrl}/api/v1/rules`)).data.groups
       .flatMap((g) => g.rules)
-      .find((r) => r.name === alert && r.labels?.service === SERVICE)?.query;
+      .find((r) => r.name === alert && coversService({ labels: r.labels, expr: r.query }, SERVICE))?.query;
   const metric = async (name: string) => Number((await get<{ data: { result: { value: [number, string] }[] } }>(`${pipeline.prometheusUrl}/api/v1/query?query=${name}`)).data.result[0]?.value[1]);
   const appendToStack = (yaml: string) => fs.appendFileSync(file, yaml);
   const about = (ns: Notification[], name: string) => ns.filter((n) => n.summary.includes(name));

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { FILES } from "../../monitoring/layout";
+import { scrapeJobs as generatedJobs } from "../../monitoring/scrape-jobs";
 import { RULE_FILES } from "../../monitoring/conventions";
 import { renderTo, settingsOf, tool } from "../helpers/tools";
 import { ALERT_CASES, AlertCase, InputSeries } from "./alerts/cases";
@@ -20,14 +21,32 @@ const alertsIn = (dir: string): { alert: string; expr: string }[] =>
   ALERT_FILES.flatMap((f) => (parse(fs.readFileSync(path.join(dir, f), "utf8")) as RuleFile).groups.flatMap((g) => g.rules))
     .filter((r): r is { alert: string; expr: string } => r.alert !== undefined);
 
-const scrapeJobs = (dir: string): string[] =>
-  (parse(fs.readFileSync(path.join(dir, FILES.prometheusConfig), "utf8")) as { scrape_configs: { job_name: string }[] }).scrape_configs.map((s) => s.job_name);
+interface ScrapeConfig {
+  job_name: string;
+  static_configs: { targets: string[]; labels?: Record<string, string> }[];
+}
+
+/** Every scrape job of the rendered prometheus.yml with the labels it attaches to its first target's series. */
+const scrapeJobs = (dir: string): { job: string; labels: Record<string, string> }[] =>
+  (parse(fs.readFileSync(path.join(dir, FILES.prometheusConfig), "utf8")) as { scrape_configs: ScrapeConfig[] }).scrape_configs.map((s) => ({
+    job: s.job_name,
+    labels: { job: s.job_name, instance: s.static_configs[0].targets[0], ...s.static_configs[0].labels },
+  }));
+
+/** A promtool series name from a metric and labels. */
+const seriesOf = (metric: string, labels: Record<string, string>) =>
+  `${metric}{${Object.entries(labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(",")}}`;
+
+/** The service an exporter's alerts name (its owner in monitoring/scrape-jobs.ts: postgres for postgres-exporter). */
+const ownerOf = (stack: string, job: string): string => generatedJobs(settingsOf(stack)).find((j) => j.job === job)!.owner.service;
 
 /** The promtool test file: one test group per case, each with its own interval. */
 function promtoolTests(dir: string): string {
   const othersUp: InputSeries[] = scrapeJobs(dir)
-    .filter((job) => job !== JOB_UNDER_TEST)
-    .map((job) => ({ series: `up{job=${JSON.stringify(job)}}`, values: "1x60" }));
+    .filter((j) => j.job !== JOB_UNDER_TEST)
+    .map((j) => ({ series: seriesOf("up", j.labels), values: "1x60" }));
   const group = (name: string, alertname: string, c: AlertCase, expAlerts: unknown[]) => ({
     name,
     interval: "1m",
@@ -70,14 +89,29 @@ for (const stack of ["dev", "prod"]) {
     });
 
     it("watch every scraped job except Prometheus itself for ServiceDown and TargetMissing", () => {
-      const watched = (alert: string) =>
-        alertsIn(dir)
-          .filter((r) => r.alert === alert)
-          .map((r) => /job="([^"]+)"/.exec(r.expr)?.[1])
-          .sort();
-      const jobs = scrapeJobs(dir).filter((j) => j !== "prometheus").sort();
-      assert.deepEqual(watched("ServiceDown"), jobs);
-      assert.deepEqual(watched("TargetMissing"), jobs);
+      // Every job down, then every job gone: each alert fires once per watched job, with the job's labels.
+      const watched = scrapeJobs(dir).filter((j) => j.job !== "prometheus");
+      const perJob = (alert: string) => `count by (job, service) (ALERTS{alertname="${alert}",alertstate="firing"})`;
+      const expect = (labels: (j: (typeof watched)[number]) => Record<string, string>) =>
+        watched.map((j) => ({ labels: seriesOf("", labels(j)), value: 1 })).sort((x, y) => x.labels.localeCompare(y.labels));
+      const test = (series: InputSeries[], alert: string, labels: (j: (typeof watched)[number]) => Record<string, string>) => ({
+        interval: "1m",
+        input_series: series,
+        promql_expr_test: [{ expr: perJob(alert), eval_time: "10m", exp_samples: expect(labels) }],
+      });
+      const owner = (j: (typeof watched)[number]) => ({ job: j.job, service: j.labels.service ?? ownerOf(stack, j.job) });
+      const file = path.join(dir, "watched.test.yml");
+      const down = watched.map((j) => ({ series: seriesOf("up", j.labels), values: "0x20" }));
+      const prometheusUp = [{ series: seriesOf("up", { job: "prometheus", instance: "prometheus:9090" }), values: "1x20" }];
+      fs.writeFileSync(
+        file,
+        stringify(
+          { rule_files: ALERT_FILES.map((f) => path.join(dir, f)), evaluation_interval: "1m", tests: [test(down, "ServiceDown", owner), test(prometheusUp, "TargetMissing", owner)] },
+          { lineWidth: 0 },
+        ),
+      );
+      const r = tool("promtool", ["test", "rules", file]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
     });
 
     it("fire with the expected labels and annotations, and stay silent on healthy series (promtool test rules)", () => {

@@ -10,7 +10,7 @@ import { FILES } from "../../monitoring/layout";
 import { RULE_FILES } from "../../monitoring/conventions";
 import { renderTo, settingsOf } from "../helpers/tools";
 import { runScenario } from "./slo/run";
-import { counter } from "./slo/traffic";
+import { counter, targetLabels } from "./slo/traffic";
 
 const settings = settingsOf("dev");
 const svc = settings.services.find((s) => s.name === "cns-service")!;
@@ -26,7 +26,7 @@ describe("recovery after an error burst (promtool test rules)", function () {
     const perStep = 150;
     const burst = { steps: (10 * MIN) / STEP, requests: perStep, errors: perStep / 2 }; // 50% errors
     const after = { steps: (25 * MIN) / STEP, requests: perStep, errors: 0 };
-    const job = `job="${svc.job}"`;
+    const job = targetLabels(svc);
     const series = [
       { series: `${svc.metrics.requests}{${job},code="200"}`, values: counter([burst, after], (s) => s.requests - (s.errors ?? 0)) },
       { series: `${svc.metrics.requests}{${job},code="500"}`, values: counter([burst, after], (s) => s.errors ?? 0) },

@@ -130,12 +130,18 @@ describe("rule groups sized for distributed rulers", () => {
     assert.equal(oneOwn - shared, availabilityOnly - planes);
   });
 
-  it("refuses at load the rules of 200 services under the default 70 groups, naming the key, the count and what allows it", () => {
+  it("keeps every rule file the same size however many services share their settings, the service alerts included", () => {
+    const files = (s: Settings) => Object.entries(ruleFiles(s)).map(([file, text]) => [file, groupsOfText(text).reduce((n, g) => n + g.rules.length, 0)]);
+    assert.deepEqual(files(services(300, { maxGroups: 1000 })), files(services(3)));
+  });
+
+  it("refuses at load the rules of 200 services with objectives of their own under the default 70 groups, naming the key, the count and what allows it", () => {
+    const own = (i: number) => ({ slo: { availability: { objective: 99 + i / 1000 } } });
     assert.throws(
-      () => ruleFiles(services(200)),
+      () => ruleFiles(services(200, {}, own)),
       (e: unknown) => e instanceof SettingsError && /ananta-monitoring:rules\.maxGroups = 70: must be at least (\d+) if the engine takes that many groups \(Mimir: -ruler\.max-rule-groups-per-tenant\): the rules need \1 groups of at most 20 rules \(slos: \d+, critical: \d+, warnings: \d+\)/.test(e.message),
     );
-    const files = ruleFiles(services(200, { maxGroups: 1000 }));
+    const files = ruleFiles(services(200, { maxGroups: 1000 }, own));
     assert.ok(Object.values(files).every((text) => groupsOfText(text).every((g) => g.rules.length <= 20)));
   });
 });
