@@ -38,22 +38,40 @@ const sampled = (slo: Slo, rate: (w: string) => string, window: string, step: st
   return `last_over_time((${sliSeries(slo, rate(`${durationOf(w + 1)}:${step}`))})[${durationOf(s - 1)}:${step}]) * ${w}`;
 };
 
+/**
+ * 0 for each of the SLO's series, where an edge term has none (no sample at that instant): for
+ * several services, one per configured target (its `up`, which Prometheus records while the
+ * target is down too).
+ */
+const zeros = (slo: Slo) => (slo.presence ? `0 * ${slo.presence}` : "vector(0)");
+
+/**
+ * What moves a grid's window to end at the evaluation instant: the events since the newest grid
+ * point then, less those since the grid point at its start, `window` ago (`from`, when the part
+ * ends `to` ago rather than now). A reset since a grid point loses those events.
+ */
+function edges(slo: Slo, kind: "bad" | "all", step: string, from: string, to?: string): string {
+  const grid = slo.sli.grid!;
+  const since = (offset?: string) => `(${sliSeries(slo, kind === "bad" ? grid.bad(step, offset) : grid.total(step, offset))} or ${on(slo)} ${zeros(slo)})`;
+  return `${since(to)} - ${on(slo)} ${since(from)}`;
+}
+
 /** Bad events over SEAM, from the recorded ratio and events (the ratio's numerator). */
 const seamErrors = (slo: Slo) => agg(slo, `${slo.of(SLO_SERIES.errorRatio(SEAM))} * ${slo.of(SLO_SERIES.requests(SEAM))}`);
 
 /**
- * Events over a long window from raw history: on the fine grid up to SEAM; beyond it, the
- * coarse grid for the part older than SEAM plus the recorded SEAM for the rest, so the newest
- * part is as fresh as the fine grid. An events SLI's own queries are read over the window as
- * written. `kind` picks the SLI's bad or all events.
+ * Events over a long window, ending at the evaluation instant, from raw history: on the fine
+ * grid up to SEAM; beyond it, the coarse grid for the part older than SEAM plus the recorded
+ * SEAM for the rest, so the newest part is as fresh as the fine grid. An events SLI's own
+ * queries are read over the window as written. `kind` picks the SLI's bad or all events.
  */
 export function historyEvents(slo: Slo, kind: "bad" | "all", window: string): string {
   const rate = (w: string) => (kind === "bad" ? slo.sli.bad(w) : slo.sli.total(w));
-  if (!slo.sli.gridded) return `${sliSeries(slo, rate(window))} * ${durationSeconds(window)}`;
-  if (isFine(window)) return sampled(slo, rate, window, FINE_STEP);
+  if (!slo.sli.grid) return `${sliSeries(slo, rate(window))} * ${durationSeconds(window)}`;
+  if (isFine(window)) return `${sampled(slo, rate, window, FINE_STEP)} + ${on(slo)} (${edges(slo, kind, FINE_STEP, window)})`;
   const seam = kind === "bad" ? seamErrors(slo) : agg(slo, slo.of(SLO_SERIES.requests(SEAM)));
   // Under a coarse step of history the older part is empty: then only the newest day counts.
-  const older = `clamp_min(${sampled(slo, rate, window, COARSE_STEP)} - ${on(slo)} ${sampled(slo, rate, SEAM, COARSE_STEP)}, 0)`;
+  const older = `clamp_min(${sampled(slo, rate, window, COARSE_STEP)} - ${on(slo)} ${sampled(slo, rate, SEAM, COARSE_STEP)} + ${on(slo)} (${edges(slo, kind, COARSE_STEP, window, SEAM)}), 0)`;
   return `(${older} + ${on(slo)} ${seam}) or ${seam}`;
 }
 

@@ -16,11 +16,12 @@ export interface Sli {
   /** An expression that is empty when the SLI has no data at all (the SLOMetricMissing alert). */
   signal: string;
   /**
-   * Whether the rates are of counters the stack names, so that a long window may read them on a
-   * grid (`rate(x[3d:5m])`); an events SLI's queries are the stack file's own and are read over
-   * the window as they are written.
+   * For counters the stack names, so that a long window may read them on a grid (`rate(x[3d:5m])`):
+   * the events since the newest grid point of `step`, as the counters stood `offset` ago
+   * (a counter reset since that point loses them). An events SLI's queries are the stack file's
+   * own: it has none, and is read over the window as its queries are written.
    */
-  gridded: boolean;
+  grid?: { bad(step: string, offset?: string): string; total(step: string, offset?: string): string };
 }
 
 export interface HistogramSli extends Sli {
@@ -45,16 +46,20 @@ export const servicesTarget = (services: readonly ResolvedService[]): SliTarget 
   by: [LABELS.service, LABELS.plane, LABELS.team],
 });
 
-const range = (window: string, offset?: string) => `[${window}]${offset ? ` offset ${offset}` : ""}`;
+const offsetOf = (offset?: string) => (offset ? ` offset ${offset}` : "");
+const range = (window: string, offset?: string) => `[${window}]${offsetOf(offset)}`;
 /** Per-second rate of a selector over a window, summed by the target's labels. */
 const rateOf = (t: SliTarget) => (series: string, window: string, offset?: string) => `sum by (${t.by.join(", ")}) (rate(${series}${range(window, offset)}))`;
+/** A selector's increase since the newest grid point of `step` (each counter's value then, from its subquery sample), summed by the target's labels. */
+const sinceOf = (t: SliTarget) => (series: string, step: string, offset?: string) =>
+  `sum by (${t.by.join(", ")}) (clamp_min(${series}${offsetOf(offset)} - last_over_time(${series}[${step}:${step}]${offsetOf(offset)}), 0))`;
 /** A metric's series of the target, with further matchers. */
 export const targetSelector = (t: SliTarget, metric: string, regex: Record<string, string> = {}, extra?: string): string =>
   selector(metric, t.equal, { ...t.regex, ...regex }, extra);
 
 /** Requests without an error code, out of all requests (the reference's availability SLO). */
 export function httpAvailability(metrics: { requests: string; errorCodes: string }, t: SliTarget): Sli {
-  const sumRate = rateOf(t);
+  const [sumRate, since] = [rateOf(t), sinceOf(t)];
   const all = targetSelector(t, metrics.requests);
   const bad = targetSelector(t, metrics.requests, { code: metrics.errorCodes });
   return {
@@ -63,7 +68,7 @@ export function httpAvailability(metrics: { requests: string; errorCodes: string
     errors: (w, o) => `${sumRate(bad, w, o)} or (0 * ${sumRate(all, w, o)})`,
     bad: (w) => sumRate(bad, w),
     signal: all,
-    gridded: true,
+    grid: { bad: (step, o) => since(bad, step, o), total: (step, o) => since(all, step, o) },
   };
 }
 
@@ -79,7 +84,7 @@ export function leRegex(threshold: number): string {
 
 /** Events slower than the threshold, out of all events a histogram counts. */
 export function histogramLatency(l: { metric: string; selector?: string; thresholdSeconds: number }, t: SliTarget): HistogramSli {
-  const sumRate = rateOf(t);
+  const [sumRate, since] = [rateOf(t), sinceOf(t)];
   const count = targetSelector(t, `${l.metric}_count`, {}, l.selector);
   const fast = targetSelector(t, `${l.metric}_bucket`, { le: leRegex(l.thresholdSeconds) }, l.selector);
   const buckets = targetSelector(t, `${l.metric}_bucket`, {}, l.selector);
@@ -90,7 +95,7 @@ export function histogramLatency(l: { metric: string; selector?: string; thresho
     bad: (w) => slow(w),
     // No bucket at the threshold (wrong threshold, or no histogram) must not read as "all fast".
     signal: fast,
-    gridded: true,
+    grid: { bad: (step, o) => `${since(count, step, o)} - ${since(fast, step, o)}`, total: (step, o) => since(count, step, o) },
     // histogram_quantile reads `le` as a number, so 2.x "1" and 3.x "1.0" both work.
     quantile: (q, w) => `histogram_quantile(${q}, sum by (${[...t.by, "le"].join(", ")}) (rate(${buckets}[${w}])))`,
   };
@@ -107,6 +112,5 @@ export function eventsSli(e: { errors: string; total: string }): Sli {
     bad: (w) => at(e.errors, w, undefined),
     total: (w, o) => at(e.total, w, o),
     signal: `sum(${instantiate(e.total, "5m")})`,
-    gridded: false,
   };
 }

@@ -8,9 +8,10 @@
 //   evaluation to the next, so the figures are right from the group's first evaluation on a
 //   Prometheus (or AMP workspace) that already holds history, after a restart, after a gap of
 //   any length and on every HA replica alike; a gap in monitoring loses at most the gap.
-//   What sampling costs: a counter reset loses the events between the last grid point before
-//   it and the reset (at most a step of one instance's events), and the newest part of a
-//   window, after its last grid point, counts at the window's average rate.
+//   Two edge terms move each window to end at the evaluation instant: every counter's increase
+//   since the newest grid point, now and a window ago. What sampling costs: a counter reset
+//   loses the events between the last grid point before it and the reset (at most a step of
+//   one instance's events).
 // - Missing history counts as nothing spent: before the period is covered, the budget is
 //   spent as if the uncovered part had the observed traffic without errors.
 import { burnFactor, type Settings } from "../../settings";
