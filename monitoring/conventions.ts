@@ -13,6 +13,10 @@ export const LABELS = {
   policyAction: "policy_action",
   /** "true" on budget-policy alerts that ask for a deploy freeze: a deploy gate queries it. */
   deployFreeze: "deploy_freeze",
+  /** A maintenance window's name, on SLO_SERIES.maintenance. */
+  maintenance: "maintenance",
+  /** A burn-rate alert's tier: the long window of its condition (1h, 6h, 1d, 3d by default). */
+  burnTier: "burn_tier",
 } as const;
 
 /** Alert categories (the `category` label); defined with the settings, since routing names them. */
@@ -87,6 +91,8 @@ export const SLO_SERIES = {
   objective: "slo:objective:ratio",
   /** Share of the period's error budget still unspent (1 = untouched, 0 = exhausted, < 0 overspent). */
   budgetRemaining: "slo:error_budget:remaining",
+  /** 1 while a maintenance window is on (label `maintenance`, its name): the dashboards and the review mark it. */
+  maintenance: "slo:maintenance:active",
   /** Plane roll-ups, named as in the reference (slo:control_plane:availability:ratio_5m, ...). */
   plane: {
     availability: (plane: Plane, window: "5m" | "period") => `slo:${planeToken(plane)}:availability:ratio_${window}`,

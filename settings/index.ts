@@ -5,3 +5,4 @@ export * from "./stack-file";
 export * from "./types";
 export type { SecretValues } from "./pulumi-config";
 export * from "./burn";
+export * from "./maintenance";

@@ -1,6 +1,7 @@
 // The last step of loading: every service with its job and SLOs resolved against the stack's
 // defaults, and the whole object frozen so no reader changes what another reads.
 import { RawSettings } from "./schema";
+import { covers, MaintenanceWindow, normalise } from "./maintenance";
 import { ResolvedService } from "./types";
 
 /** A service's scrape job: its own, or `<plane>-plane-<name>`. */
@@ -13,8 +14,18 @@ export function resolveServices(s: RawSettings): ResolvedService[] {
     return {
       ...svc,
       job: jobOf({ job, ...svc }),
+      // Checked before resolution: every window normalises.
+      maintenance: s.slo.maintenance.filter((m) => covers(m, svc.name)).map((m) => (normalise(m) as { window: MaintenanceWindow }).window),
       slo: {
-        availability: availability === false ? false : { objective: availability.objective, periodDays: (availability as { periodDays?: number }).periodDays ?? period },
+        availability:
+          availability === false
+            ? false
+            : {
+                objective: availability.objective,
+                periodDays: (availability as { periodDays?: number }).periodDays ?? period,
+                // A service's own availability SLO without tiers keeps the stack's.
+                ...((availability.tiers ?? s.slo.availability.tiers) ? { tiers: availability.tiers ?? s.slo.availability.tiers } : {}),
+              },
         latency: (slo?.latency ?? s.slo.latency).map((l) => ({ ...l, periodDays: l.periodDays ?? period, metric: l.metric ?? svc.metrics.duration })),
         events: (slo?.events ?? []).map((e) => ({ ...e, periodDays: e.periodDays ?? period })),
       },

@@ -8,9 +8,25 @@ import { instantiate } from "./promql";
 import { settingsSchema } from "./schema";
 import { suggestKey } from "./suggest";
 
+type Issue = z.core.$ZodIssue;
+
+/** Whether an option of a union failed only because the value is not of its kind (another type or literal). */
+const notItsKind = (issues: Issue[]) => issues.every((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value"));
+
+/**
+ * A union's issue as the issues of the one option the value is of (`{severity}` rather than
+ * `false`), so the problem names the key inside it; the union's own message when none or several.
+ */
+function unionIssues(issue: Issue): Issue[] {
+  if (issue.code !== "invalid_union") return [issue];
+  const candidates = issue.errors.filter((option) => !notItsKind(option));
+  if (candidates.length !== 1) return [issue];
+  return candidates[0].flatMap((inner) => unionIssues({ ...inner, path: [...issue.path, ...inner.path] } as Issue));
+}
+
 export function schemaProblems(values: Record<string, unknown>, error: z.ZodError): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
-  for (const issue of error.issues) {
+  for (const issue of error.issues.flatMap(unionIssues)) {
     if (issue.code === "unrecognized_keys") {
       for (const k of issue.keys) {
         const path = [...issue.path, k];

@@ -123,6 +123,16 @@ const periodDays = z
   .int({ message: "must be a whole number of days from 7 to 90" })
   .min(7, { message: "must be a whole number of days from 7 to 90" })
   .max(90, { message: "must be a whole number of days from 7 to 90" });
+/**
+ * Per SLO: burn-rate tiers (slo.alerting's page and ticket conditions, each named by its long
+ * window: its burn_tier label) turned off, or given a severity of their own.
+ */
+const tiersSchema = z.record(
+  duration,
+  z.union([z.literal(false), z.strictObject({ severity: z.enum(SEVERITIES, { message: `must be a severity: ${SEVERITIES.join(", ")}` }) })], {
+    message: "must be false (the tier is off) or {severity: critical|warning|info}",
+  }),
+);
 const METRIC = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const metricName = z.string().regex(METRIC, { message: "must be a Prometheus metric name such as http_request_duration_seconds" });
 /** PromQL of an SLI, with the rate window written {{window}} (Sloth's {{.window}} too); checked with Prometheus's grammar in settings/promql.ts. */
@@ -142,6 +152,7 @@ export const latencySloSchema = z.strictObject({
   }),
   objective,
   periodDays: periodDays.optional(),
+  tiers: tiersSchema.optional(),
   /** The histogram, without _bucket/_count; default the service's metrics.duration. */
   metric: metricName.optional(),
   /** Label matchers narrowing the histogram, e.g. method="GET",route="/api/orders". */
@@ -155,15 +166,16 @@ export const eventsSloSchema = z.strictObject({
   name: name("an SLO name"),
   objective,
   periodDays: periodDays.optional(),
+  tiers: tiersSchema.optional(),
   errors: sliQuery,
   total: sliQuery,
 });
 
-const availabilitySchema = z.strictObject({ objective, periodDays: periodDays.optional() });
+const availabilitySchema = z.strictObject({ objective, periodDays: periodDays.optional(), tiers: tiersSchema.optional() });
 
 const sloOverrideSchema = z.strictObject({
   /** false: the service has no HTTP request metrics (no HTTP availability SLO, no error-rate alerts). */
-  availability: z.union([z.literal(false), availabilitySchema], { message: "must be {objective, periodDays?} or false" }).optional(),
+  availability: z.union([z.literal(false), availabilitySchema], { message: "must be {objective, periodDays?, tiers?} or false" }).optional(),
   latency: z.array(latencySloSchema).optional(),
   events: z.array(eventsSloSchema).optional(),
 });
@@ -220,9 +232,37 @@ const alertingSchema = z.strictObject({
   minEvents: wholeAtLeast(0, "events").default(10),
 });
 
+export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+
+/**
+ * A planned maintenance window: its events spend no budget and count in no burn window, and the
+ * burn-rate alerts of its services stay silent (all their alerts with `silence: all`). One-off
+ * (`start`, `end`) or weekly; on quarter hours, since the history is read on a 15-minute grid.
+ */
+const maintenanceSchema = z.strictObject({
+  name: name("a maintenance window name"),
+  /** The services it covers (default all). */
+  services: z.array(z.string()).min(1).optional(),
+  /** One-off: RFC 3339 instants with a zone, e.g. 2026-12-13T22:00:00Z. */
+  start: z.string().optional(),
+  end: z.string().optional(),
+  weekly: z
+    .strictObject({
+      days: z.array(z.enum(WEEKDAYS, { message: `must be a day of the week: ${WEEKDAYS.join(", ")}` })).min(1, { message: "must list at least one day" }),
+      /** Local time of day it starts, hh:mm. */
+      start: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { message: "must be a time of day hh:mm, such as 02:00" }),
+      duration,
+      /** UTC, a fixed offset such as +05:30, or an IANA zone without daylight saving time. */
+      timeZone: z.string().min(1).default("UTC"),
+    })
+    .optional(),
+  /** What stays silent inside it: the SLO alerts of its services (slo), or every alert of them (all). */
+  silence: z.enum(["slo", "all"], { message: "must be slo (the SLO alerts of its services) or all (every alert of them)" }).default("slo"),
+});
+
 const sloSchema = z.strictObject({
   periodDays: periodDays.default(30),
-  availability: z.strictObject({ objective: objective.default(99.9) }).prefault({}),
+  availability: z.strictObject({ objective: objective.default(99.9), tiers: tiersSchema.optional() }).prefault({}),
   latency: z
     .array(latencySloSchema)
     .default([
@@ -230,6 +270,7 @@ const sloSchema = z.strictObject({
       { name: "p99", thresholdSeconds: 2, objective: 99 },
     ]),
   alerting: alertingSchema.prefault({}),
+  maintenance: z.array(maintenanceSchema).default([]),
   // Error budget policy of the reference: remaining budget below each level triggers its action.
   budgetPolicy: z
     .strictObject({
@@ -545,4 +586,5 @@ export type SecretKey = (typeof SECRET_KEYS)[number];
 
 export type RawSettings = z.output<typeof settingsSchema>;
 export type LatencySlo = z.output<typeof latencySloSchema>;
+export type Maintenance = z.output<typeof maintenanceSchema>;
 export type EventsSlo = z.output<typeof eventsSloSchema>;

@@ -1,6 +1,10 @@
 // What the loader reads (RawConfig) and what it returns (Settings): every reader of configuration
 // holds one read-only Settings object.
-import { EventsSlo, LatencySlo, RawSettings, TeamId } from "./schema";
+import type { MaintenanceWindow } from "./maintenance";
+import { EventsSlo, LatencySlo, RawSettings, Severity, TeamId } from "./schema";
+
+/** An SLO's burn-rate tiers (by long window) turned off or given their own severity. */
+export type Tiers = Record<string, false | { severity: Severity }>;
 
 /** Which secrets the stack has set. Values never pass through here. */
 export interface SecretPresence {
@@ -17,7 +21,7 @@ export const noSecrets = (): SecretPresence => ({ pagerdutyKey: false, slackWebh
 /** A service's SLOs with every default applied: each has its period; latency SLOs their histogram. */
 export interface ResolvedSlos {
   /** The HTTP availability SLO, or false when the service has no HTTP request metrics. */
-  availability: { objective: number; periodDays: number } | false;
+  availability: { objective: number; periodDays: number; tiers?: Tiers } | false;
   latency: (LatencySlo & { periodDays: number; metric: string })[];
   events: (EventsSlo & { periodDays: number })[];
 }
@@ -25,6 +29,8 @@ export interface ResolvedSlos {
 export type ResolvedService = Omit<RawSettings["services"][number], "job" | "slo"> & {
   job: string;
   slo: ResolvedSlos;
+  /** The maintenance windows (slo.maintenance) that cover it. */
+  maintenance: MaintenanceWindow[];
 };
 
 export type Settings = Readonly<

@@ -60,6 +60,10 @@ export function renderMarkdown(r: Report): string {
       ? ["None in the period."]
       : incidents(review).map((i) => `- ${cell(i.slo)}: ${cell(i.alert)} (${cell(i.severity)}) from ${when(i.start)}, ${i.ongoing ? "still firing" : `for ${duration(i.end - i.start)}`}, spent ${percent(i.budgetSpent)} of the budget`)),
     "",
+    `## Maintenance windows (no budget spent)`,
+    "",
+    ...(review.maintenance.length === 0 ? ["None in the period."] : review.maintenance.map((m) => `- ${cell(m.name)} from ${when(m.start)}, ${m.ongoing ? "still on" : `for ${duration(m.end - m.start)}`}`)),
+    "",
     `## Top budget consumers`,
     "",
     ...(topConsumers(review).length === 0 ? ["No SLO spent budget."] : topConsumers(review).map((s, n) => `${n + 1}. ${cell(name(s))}: ${percent(1 - (s.budgetRemaining ?? 1))} spent`)),
@@ -130,6 +134,7 @@ export function renderHtml(r: Report): string {
   const incidentRows = incidents(review)
     .map((i) => `<tr>${td(i.slo)}${td(i.alert)}${td(i.severity)}${td(when(i.start))}${td(i.ongoing ? "still firing" : duration(i.end - i.start), "num duration")}${td(percent(i.budgetSpent), "num spent")}</tr>`)
     .join("\n");
+  const maintenanceRows = review.maintenance.map((m) => `<li>${escapeHtml(m.name)} from ${escapeHtml(when(m.start))}, ${m.ongoing ? "still on" : `for ${escapeHtml(duration(m.end - m.start))}`}</li>`).join("\n");
   const consumers = topConsumers(review)
     .map((s) => `<li>${escapeHtml(name(s))}: ${percent(1 - (s.budgetRemaining ?? 1))} spent</li>`)
     .join("\n");
@@ -165,6 +170,8 @@ ${charts}
 </div>
 <h2>Incidents (burn-rate alerts)</h2>
 ${incidentRows ? `<table id="incidents"><thead><tr><th>SLO</th><th>Alert</th><th>Severity</th><th>Started</th><th>Duration</th><th>Budget spent</th></tr></thead><tbody>\n${incidentRows}\n</tbody></table>` : "<p>None in the period.</p>"}
+<h2>Maintenance windows (no budget spent)</h2>
+${maintenanceRows ? `<ul id="maintenance">${maintenanceRows}</ul>` : "<p>None in the period.</p>"}
 <h2>Top budget consumers</h2>
 ${consumers ? `<ol id="consumers">${consumers}</ol>` : "<p>No SLO spent budget.</p>"}
 <h2>Alert quality</h2>

@@ -79,6 +79,8 @@ export interface Review {
   period: ReviewPeriod;
   policy: BudgetPolicy;
   slos: SloReview[];
+  /** Maintenance windows that were on in the period (their events spent no budget). */
+  maintenance: { name: string; start: number; end: number; ongoing: boolean }[];
 }
 
 /** The resolution of incidents and alert episodes. */
@@ -97,9 +99,14 @@ export interface Episode {
  * staleness markers reads the same as live history). The window is a second under the step, so
  * each sample counts in one minute only; rules evaluated at least once a minute leave no gaps.
  */
-export async function firingEpisodes(api: PrometheusApi, selector: string, start: number, end: number): Promise<Episode[]> {
-  const series = await rangeQuery(api, `max_over_time(ALERTS{alertstate="firing"${selector ? `, ${selector}` : ""}}[${EPISODE_STEP - 1}s])`, start, end, EPISODE_STEP);
-  return series.flatMap((s) => episodesOf(s, end));
+/** Episodes of each series of a query being present, minute by minute. */
+async function episodes(api: PrometheusApi, query: string, start: number, end: number): Promise<Episode[]> {
+  return (await rangeQuery(api, query, start, end, EPISODE_STEP)).flatMap((s) => episodesOf(s, end));
+}
+
+export function firingEpisodes(api: PrometheusApi, selector: string, start: number, end: number): Promise<Episode[]> {
+  // The tiers of a burn-rate alert that fire together are one incident (Alertmanager mutes the slower ones).
+  return episodes(api, `max without (${LABELS.burnTier}) (max_over_time(ALERTS{alertstate="firing"${selector ? `, ${selector}` : ""}}[${EPISODE_STEP - 1}s]))`, start, end);
 }
 
 function episodesOf(series: RangeSeries, end: number): Episode[] {
@@ -173,7 +180,10 @@ export async function sloReview(api: PrometheusApi, period: ReviewPeriod, policy
       incidents: incidents.sort((a, b) => a.start - b.start),
     });
   }
-  return { period, policy, slos };
+  const maintenance = (await episodes(api, `max_over_time(${SLO_SERIES.maintenance}[${EPISODE_STEP - 1}s])`, start, end))
+    .map((e) => ({ name: e.labels[LABELS.maintenance] ?? "", start: e.start, end: e.end, ongoing: e.ongoing }))
+    .sort((a, b) => a.start - b.start);
+  return { period, policy, slos, maintenance };
 }
 
 /** The SLOs that spent the most of their budget, most first. */

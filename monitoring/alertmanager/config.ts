@@ -2,6 +2,7 @@
 import { toYaml } from "../yaml";
 import type { Settings } from "../../settings";
 import type { RenderOptions } from "../layout";
+import { burnTiers } from "../slo/windows";
 import { inhibitRules } from "./inhibitions";
 import { receivers } from "./receivers";
 import { routingTree } from "./routes";
@@ -13,7 +14,7 @@ export function alertmanagerConfig(settings: Settings, options: RenderOptions): 
     // Relative to this file, so the same tree works in a container and on loopback.
     templates: ["templates/*.tmpl"],
     route: routingTree(settings),
-    inhibit_rules: inhibitRules(),
+    inhibit_rules: inhibitRules(burnTiers(settings)),
     receivers: receivers(settings, options),
   };
   // No YAML anchors: routes that share matchers stay readable on their own.

@@ -14,7 +14,8 @@ const SYMPTOMS_OF_DOWN: Category[] = ["errors", "latency"];
 /** Alerts on an SLO's SLI with a fixed threshold; each carries the `slo` label of that SLO. */
 const THRESHOLD_ALERTS = [SERVICE_ALERTS.criticalErrors, SERVICE_ALERTS.highErrors, SERVICE_ALERTS.highLatency];
 
-export function inhibitRules(): InhibitRule[] {
+/** The inhibit rules; `burnTiers` are the burn-rate tiers fastest first (monitoring/slo/windows.ts burnTiers). */
+export function inhibitRules(burnTiers: readonly string[]): InhibitRule[] {
   return [
     // The critical alert already says it all: mute the warning of the same alert and service.
     {
@@ -48,11 +49,11 @@ export function inhibitRules(): InhibitRule[] {
       target_matchers: [equals("alertname", SLO_ALERTS.noData)],
       equal: [LABELS.service],
     },
-    // The fast burn of an SLO covers its slow burn.
-    {
-      source_matchers: [equals("alertname", "ErrorBudgetBurningFast")],
-      target_matchers: [equals("alertname", "ErrorBudgetBurningSlow")],
+    // A faster burn of an SLO covers its slower burns: each tier mutes every slower tier.
+    ...burnTiers.slice(0, -1).map((tier, i) => ({
+      source_matchers: [equals(LABELS.burnTier, tier)],
+      target_matchers: [oneOf(LABELS.burnTier, burnTiers.slice(i + 1))],
       equal: [LABELS.service, LABELS.slo],
-    },
+    })),
   ];
 }

@@ -16,10 +16,11 @@ export const deploymentAlerts: AlertGenerator = (settings) => {
       severity: "critical" as const,
       category: "deployment" as const,
       owner: w.owner,
-      expr:
+      expr: w.quiet(
         `(${now} > ${a.highErrorRatio})` +
-        ` and on (job) (${now} > ${before})` +
-        ` and on (job) (${newestProcessStart(w)} > time() - ${durationSeconds(a.deploymentWindow)})`,
+          ` and on (job) (${now} > ${before})` +
+          ` and on (job) (${newestProcessStart(w)} > time() - ${durationSeconds(a.deploymentWindow)})`,
+      ),
       for: a.deploymentFor,
       summary: `${w.name} errors rose after a deployment`,
       description: `A new ${w.name} process started within the last ${a.deploymentWindow} and {{ $value | humanizePercentage }} of requests now fail (over ${RATE_WINDOW}), more than before it and above ${percent(a.highErrorRatio)}.`,

@@ -20,7 +20,7 @@ export const errorAlerts: AlertGenerator = (settings) => {
       owner: w.owner,
       // The SLO whose SLI it reads: its burn-rate page mutes this alert (alertmanager/inhibitions.ts).
       labels: { [LABELS.slo]: AVAILABILITY_SLO },
-      expr: `${errorRatio(w)} > ${level.ratio}`,
+      expr: w.quiet(`${errorRatio(w)} > ${level.ratio}`),
       for: level.for,
       keepFiringFor: level.keepFiringFor,
       summary: `More than ${percent(level.ratio)} of ${w.name} requests fail`,

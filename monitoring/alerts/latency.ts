@@ -17,7 +17,7 @@ export const latencyAlerts: AlertGenerator = (settings) => {
       category: "latency" as const,
       owner: w.owner,
       labels: { [LABELS.slo]: slo.name },
-      expr: `${latencyQuantile(w, slo, slo.objective / 100)} > ${slo.thresholdSeconds}`,
+      expr: w.quiet(`${latencyQuantile(w, slo, slo.objective / 100)} > ${slo.thresholdSeconds}`),
       for: settings.alerts.latencyFor,
       summary: `${w.name} ${percentile} latency above ${slo.thresholdSeconds}s`,
       description: `${percentile} latency of ${w.name} is {{ $value | humanizeDuration }} over the last ${RATE_WINDOW}, above the ${slo.name} SLO threshold of ${slo.thresholdSeconds}s for ${settings.alerts.latencyFor}.`,

@@ -49,7 +49,7 @@ export const monitoringAlerts: AlertGenerator = (settings) => {
       owner: w.owner,
       alert: "TargetMissing",
       severity: "critical",
-      expr: missing(up, w),
+      expr: w.quiet(missing(up, w)),
       for: a.targetMissingFor,
       summary: `No target of ${w.name} is scraped`,
       description: `Prometheus has no ${up} series for job ${w.job} for ${a.targetMissingFor}: the target left the scrape configuration or service discovery, so ServiceDown cannot fire for it.`,

@@ -9,6 +9,7 @@ import type { ResolvedService, Settings } from "../../settings";
 import { LABELS } from "../conventions";
 import { selector } from "../promql";
 import { scrapeJobs, serviceOwner } from "../scrape-jobs";
+import { silenced } from "../maintenance";
 import { shareBy } from "../sharing";
 import { histogramLatency, httpAvailability, jobTarget, servicesTarget, SliTarget, targetSelector } from "../slo/sli";
 import type { Owner } from "./rule";
@@ -29,12 +30,14 @@ export interface Watched {
   job: string;
   /** Every job with the labels its series carry that `absent` can return (TargetMissing). */
   jobs: Record<string, string>[];
+  /** An alert expression of the rule, silent for its services inside a maintenance window with `silence: all`. */
+  quiet(expr: string): string;
 }
 
 const TEMPLATE = { name: `{{ $labels.${LABELS.service} }}`, job: "{{ $labels.job }}" };
 
 function alone(svc: ResolvedService): Watched {
-  return { services: [svc], owner: serviceOwner(svc), target: jobTarget(svc), name: svc.name, job: svc.job, jobs: [{ job: svc.job }] };
+  return { services: [svc], owner: serviceOwner(svc), target: jobTarget(svc), name: svc.name, job: svc.job, jobs: [{ job: svc.job }], quiet: (e) => silenced(e, [svc], "all", false) };
 }
 
 function shared(services: ResolvedService[]): Watched {
@@ -45,6 +48,7 @@ function shared(services: ResolvedService[]): Watched {
     target: { ...t, by: ["job", ...t.by] },
     ...TEMPLATE,
     jobs: services.map((s) => ({ job: s.job, ...serviceOwner(s) })),
+    quiet: (e) => silenced(e, services, "all", true),
   };
 }
 
@@ -67,7 +71,7 @@ const watchedServices = (services: readonly ResolvedService[], key: (s: Resolved
 export function watchedJobs(settings: Settings): { up: string; watched: Watched }[] {
   const exporters = scrapeJobs(settings)
     .filter((j) => j.watched && !j.ownerLabels)
-    .map(({ job, owner, up }) => ({ up, watched: { services: [], owner, target: { equal: { job }, regex: {}, by: ["job"] }, name: owner.service, job, jobs: [{ job }] } }));
+    .map(({ job, owner, up }) => ({ up, watched: { services: [], owner, target: { equal: { job }, regex: {}, by: ["job"] }, name: owner.service, job, jobs: [{ job }], quiet: (e: string) => e } }));
   const services = watchedServices(
     settings.services.filter((s) => s.targets.length > 0),
     (s) => s.metrics.up,

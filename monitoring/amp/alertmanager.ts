@@ -11,6 +11,7 @@ import { toYaml } from "../yaml";
 import { SEVERITIES, type Settings, type TeamId, type TopicId } from "../../settings";
 import { topicName } from "../cloudwatch/forwarders";
 import { LABELS, RECEIVERS, WATCHDOG_ALERT } from "../conventions";
+import { burnTiers } from "../slo/windows";
 import { inhibitRules } from "../alertmanager/inhibitions";
 import { equals } from "../alertmanager/matchers";
 import { GROUP_BY, PAGE_GROUP_BY, POLICY_MATCHER, ownerMatchers, owners, type Route } from "../alertmanager/routes";
@@ -109,7 +110,7 @@ export function ampAlertmanager(settings: Settings, topicArns: Record<TopicId, s
   const config = {
     templates: [SNS_TEMPLATE_FILE],
     route,
-    inhibit_rules: inhibitRules(),
+    inhibit_rules: inhibitRules(burnTiers(settings)),
     receivers: [...receivers.values()],
   };
   return {

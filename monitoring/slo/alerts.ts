@@ -4,6 +4,7 @@ import type { Settings } from "../../settings";
 import { BURN_ALERTS, LABELS, runbookUrl, SLO_ALERTS, SLO_SERIES } from "../conventions";
 import { Slo, agg, on } from "./objectives";
 import { ratioOf, safeRatio } from "../promql";
+import { silenced } from "../maintenance";
 import { allOver, historyEvents } from "./recording";
 import { AlertingRule } from "./rule-types";
 import { BurnPair, SEAM, SLOT, SLOT_SECONDS, burnPairs, isRaw } from "./windows";
@@ -28,38 +29,47 @@ function eventsOver(slo: Slo, window: string): string {
 }
 
 /** Whether an alert reads only series of the history group, and so is evaluated with them. */
-export const inHistoryGroup = (pairs: BurnPair[]): boolean => pairs.every((p) => !isRaw(p.long) && !isRaw(p.short));
+export const inHistoryGroup = (p: BurnPair): boolean => !isRaw(p.long) && !isRaw(p.short);
 
-/** One burn-rate alert of one SLO: it fires when any of its window pairs burns too fast. */
-function burnAlert(settings: Settings, kind: "page" | "ticket", slo: Slo): AlertingRule {
-  const pairs = burnPairs(settings, kind, slo);
+/** A burn-rate alert of one SLO and tier, and the window pair it reads. */
+export interface BurnAlert {
+  rule: AlertingRule;
+  pair: BurnPair;
+}
+
+/** One burn-rate alert of one SLO and tier (its window pair): it fires when both windows burn too fast. */
+function burnAlert(settings: Settings, kind: "page" | "ticket", slo: Slo, p: BurnPair): AlertingRule | undefined {
+  const tier = slo.tiers[p.long];
+  if (tier === false) return undefined;
   const minEvents = settings.slo.alerting.minEvents;
-  const condition = (p: BurnPair) => {
-    const over = (w: string) => `((${ratioOver(slo, w)}) > ${p.threshold})`;
-    const both = `${over(p.long)} and ${on(slo)} ${over(p.short)}`;
-    // A page needs enough events in its short window: with two requests, one failure is 50%.
-    return kind === "page" && minEvents > 0 ? `${both} and ${on(slo)} ((${eventsOver(slo, p.short)}) >= ${minEvents})` : both;
-  };
   const page = kind === "page";
-  const rule = pairs.map((p) => `${p.factor}x over ${p.long} and ${p.short}`).join(", or ");
+  const over = (w: string) => `((${ratioOver(slo, w)}) > ${p.threshold})`;
+  const both = `${over(p.long)} and ${on(slo)} ${over(p.short)}`;
+  // A page needs enough events in its short window: with two requests, one failure is 50%.
+  const needsEvents = page && minEvents > 0;
   return {
     alert: BURN_ALERTS[kind],
-    expr: pairs.map((p) => `(${condition(p)})`).join(" or "),
-    labels: { [LABELS.severity]: page ? "critical" : "warning", ...CATEGORY, ...slo.labels },
+    // Silent inside a maintenance window of its services, whatever it silences.
+    expr: silenced(needsEvents ? `${both} and ${on(slo)} ((${eventsOver(slo, p.short)}) >= ${minEvents})` : both, slo.services, "slo", false),
+    labels: { [LABELS.severity]: tier?.severity ?? (page ? "critical" : "warning"), ...CATEGORY, ...slo.labels, [LABELS.burnTier]: p.long },
     annotations: {
       summary: `${who}: {{ $labels.slo }} error budget burning ${page ? "fast" : "slowly"}`,
       description:
         `${who} is spending its {{ $labels.slo }} error budget too fast for its ${slo.periodDays}-day period: ` +
-        `{{ $value | humanizePercentage }} of its events fail over the long window (fires at ${rule}` +
-        `${page && minEvents > 0 ? `, with at least ${minEvents} events in the short window` : ""}). ` +
+        `{{ $value | humanizePercentage }} of its events fail over the last ${p.long} (tier ${p.long}: fires at ${p.factor}x over ${p.long} and ${p.short}` +
+        `${needsEvents ? `, with at least ${minEvents} events in the short window` : ""}). ` +
         (page ? "At this rate the budget is gone within hours: act now." : "Left alone, the budget runs out before the period ends."),
       runbook_url: runbookUrl(settings, BURN_ALERTS[kind]),
     },
   };
 }
 
-export const burnRateAlerts = (settings: Settings, slos: Slo[], kind: "page" | "ticket"): AlertingRule[] =>
-  settings.slo.alerting[kind].length === 0 ? [] : slos.map((slo) => burnAlert(settings, kind, slo));
+/** The burn-rate alerts of one kind for one SLO: one per tier that is not turned off. */
+export const burnRateAlerts = (settings: Settings, slo: Slo, kind: "page" | "ticket"): BurnAlert[] =>
+  burnPairs(settings, kind, slo).flatMap((pair) => {
+    const rule = burnAlert(settings, kind, slo, pair);
+    return rule ? [{ rule, pair }] : [];
+  });
 
 interface PolicyBand {
   action: keyof typeof SLO_ALERTS.policy;
@@ -126,7 +136,7 @@ export function noDataAlerts(settings: Settings, slos: Slo[]): AlertingRule[] {
     const missing = slo.presence ? `${slo.sli.signal.split("{")[0]} for ${service}` : slo.sli.signal;
     return {
       alert: SLO_ALERTS.noData,
-      expr: slo.presence ? `${slo.presence} unless ${on(slo)} ${agg(slo, slo.sli.signal)}` : `absent(${slo.sli.signal})`,
+      expr: silenced(slo.presence ? `${slo.presence} unless ${on(slo)} ${agg(slo, slo.sli.signal)}` : `absent(${slo.sli.signal})`, slo.services, "slo", false),
       for: NO_DATA_FOR,
       labels: { [LABELS.severity]: "warning", ...CATEGORY, ...slo.labels },
       annotations: {

@@ -3,10 +3,10 @@ import { toYaml } from "../yaml";
 import type { Settings } from "../../settings";
 import { budgetPolicyAlerts, burnRateAlerts, inHistoryGroup, noDataAlerts } from "./alerts";
 import { ruleSlosOf } from "./objectives";
-import { historyRules, planeHistoryRules, planeRawRules, planesOf, rawRules } from "./recording";
+import { historyRules, maintenanceRules, planeHistoryRules, planeRawRules, planesOf, rawRules } from "./recording";
 import { AlertingRule, RecordingRule, RuleGroup } from "./rule-types";
 import { GroupOfRuns, sizedGroups } from "../rule-groups";
-import { HISTORY_INTERVAL, burnPairs } from "./windows";
+import { HISTORY_INTERVAL } from "./windows";
 
 /** Group names; prometheus.yml-independent, so tests and the bench can pick a group. */
 export const SLO_GROUPS = { fast: "slo-sli", history: "slo-history", alerts: "slo-alerts" } as const;
@@ -20,12 +20,12 @@ export function sloRuleGroups(settings: Settings): RuleGroup[] {
   const slos = ruleSlosOf(settings);
   const planes = planesOf(settings);
   // An alert reading only history series is evaluated with its SLO's, on fresh values.
-  const burns = (["page", "ticket"] as const).flatMap((kind) => burnRateAlerts(settings, slos, kind).map((rule, i) => ({ rule, slo: slos[i], history: inHistoryGroup(burnPairs(settings, kind, slos[i])) })));
+  const burns = slos.flatMap((slo) => (["page", "ticket"] as const).flatMap((kind) => burnRateAlerts(settings, slo, kind).map(({ rule, pair }) => ({ rule, slo, history: inHistoryGroup(pair) }))));
   const alone = <R>(rules: R[]): R[][] => rules.map((r) => [r]);
   const groups: GroupOfRuns<RecordingRule | AlertingRule>[] = [
     {
       name: SLO_GROUPS.fast,
-      runs: [...slos.map((slo) => rawRules(settings, [slo])), ...alone(planes.flatMap((p) => planeRawRules(p)))],
+      runs: [...slos.map((slo) => rawRules(settings, [slo])), ...alone([...planes.flatMap((p) => planeRawRules(p)), ...maintenanceRules(settings)])],
     },
     {
       name: SLO_GROUPS.history,

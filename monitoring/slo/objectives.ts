@@ -1,7 +1,7 @@
 // The SLOs of a stack: every service × (HTTP availability, each latency objective, each events
 // SLI), each with its SLI, objective, period and the labels its recorded series carry; and the
 // same as the rules compute them, the services that share an SLO's settings in one.
-import type { ResolvedService, Settings } from "../../settings";
+import type { MaintenanceWindow, ResolvedService, Settings, Tiers } from "../../settings";
 import { AVAILABILITY_SLO, LABELS } from "../conventions";
 import { ratioOf, selector } from "../promql";
 import { shareBy } from "../sharing";
@@ -19,6 +19,10 @@ export interface Slo {
   /** Error budget as a ratio of events: 1 - objective, e.g. 0.001. */
   budget: number;
   periodDays: number;
+  /** Burn-rate tiers (by long window) turned off or given their own severity. */
+  tiers: Tiers;
+  /** The maintenance windows of its service (shared rules: of all its services alike). */
+  maintenance: MaintenanceWindow[];
   /** Labels every recorded series of this SLO carries. */
   labels: Record<string, string>;
   sli: Sli;
@@ -41,7 +45,14 @@ function sloLabels(service: ResolvedService, name: string): Record<string, strin
   return labels;
 }
 
-function slo(service: ResolvedService, name: string, objectivePercent: number, periodDays: number, sliOf: (t: SliTarget) => Sli, params?: string): Slo {
+interface SloSettings {
+  objective: number;
+  periodDays: number;
+  tiers?: Tiers;
+}
+
+function slo(service: ResolvedService, name: string, settings: SloSettings, sliOf: (t: SliTarget) => Sli, params?: string): Slo {
+  const { objective: objectivePercent, periodDays, tiers = {} } = settings;
   return {
     service,
     services: [service],
@@ -49,22 +60,24 @@ function slo(service: ResolvedService, name: string, objectivePercent: number, p
     objective: ratioOf(objectivePercent),
     budget: ratioOf(100 - objectivePercent),
     periodDays,
+    tiers,
+    maintenance: service.maintenance,
     labels: sloLabels(service, name),
     sli: sliOf(jobTarget(service)),
     of: (metric) => selector(metric, { [LABELS.service]: service.name, [LABELS.slo]: name }),
     by: [],
     // Only services scraped here carry the service label their shared rules select by.
-    shape: service.targets.length > 0 && params !== undefined ? { key: `${name}|${objectivePercent}|${periodDays}|${params}`, sli: sliOf } : undefined,
+    shape: service.targets.length > 0 && params !== undefined ? { key: JSON.stringify([name, objectivePercent, periodDays, tiers, service.maintenance, params]), sli: sliOf } : undefined,
   };
 }
 
 export function slosOf(settings: Settings): Slo[] {
   return settings.services.flatMap((svc) => [
     ...(svc.slo.availability
-      ? [slo(svc, AVAILABILITY_SLO, svc.slo.availability.objective, svc.slo.availability.periodDays, (t) => httpAvailability(svc.metrics, t), `${svc.metrics.up}|${svc.metrics.requests}|${svc.metrics.errorCodes}`)]
+      ? [slo(svc, AVAILABILITY_SLO, svc.slo.availability, (t) => httpAvailability(svc.metrics, t), `${svc.metrics.up}|${svc.metrics.requests}|${svc.metrics.errorCodes}`)]
       : []),
-    ...svc.slo.latency.map((l) => slo(svc, l.name, l.objective, l.periodDays, (t) => histogramLatency(l, t), `${svc.metrics.up}|${l.metric}|${l.thresholdSeconds}|${l.selector ?? ""}`)),
-    ...svc.slo.events.map((e) => slo(svc, e.name, e.objective, e.periodDays, () => eventsSli(e))),
+    ...svc.slo.latency.map((l) => slo(svc, l.name, l, (t) => histogramLatency(l, t), `${svc.metrics.up}|${l.metric}|${l.thresholdSeconds}|${l.selector ?? ""}`)),
+    ...svc.slo.events.map((e) => slo(svc, e.name, e, () => eventsSli(e))),
   ]);
 }
 

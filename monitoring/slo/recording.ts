@@ -8,11 +8,23 @@ import { durationOf, durationSeconds } from "../duration";
 import { Slo, agg, on, sliSeries } from "./objectives";
 import { safeRatio, selector } from "../promql";
 import { RecordingRule } from "./rule-types";
-import { AGE_STEP, COARSE_STEP, FINE_STEP, SEAM, SLOT, isFine, periodWindow, recordedWindows } from "./windows";
+import { AGE_STEP, COARSE_STEP, FINE_STEP, RAW_STEP, SEAM, SLOT, isFine, periodWindow, recordedWindows } from "./windows";
+import { inWindows } from "../maintenance";
 
 /** The SLI's bad and all events over a window: one series without labels for one service, one per service for several. */
 export const badOver = (slo: Slo, window: string) => sliSeries(slo, slo.sli.errors(window));
 export const allOver = (slo: Slo, window: string) => sliSeries(slo, slo.sli.total(window));
+
+/**
+ * Per-second rate of the SLI's bad or all events over a raw window, less the events inside the
+ * SLO's maintenance windows (read minute by minute).
+ */
+function rawRate(slo: Slo, kind: "bad" | "all", window: string): string {
+  const over = kind === "bad" ? badOver(slo, window) : allOver(slo, window);
+  if (slo.maintenance.length === 0) return over;
+  const seconds = durationSeconds(window);
+  return `clamp_min((${over}) - ${on(slo)} (${inMaintenance(slo, kind, window, RAW_STEP)}) / ${seconds}, 0)`;
+}
 
 /** Fast group, per SLO: its objective (the budget is 1 - objective), the 5m rates, and the error ratio of every other raw window the alerts use. */
 export function rawRules(settings: Settings, slos: Slo[]): RecordingRule[] {
@@ -20,9 +32,9 @@ export function rawRules(settings: Settings, slos: Slo[]): RecordingRule[] {
   return slos.flatMap((slo) => [
     // Several services: one series each while its scrape target is configured.
     { record: SLO_SERIES.objective, expr: slo.presence ? `0 * ${slo.presence} + ${slo.objective}` : `vector(${slo.objective})`, labels: slo.labels },
-    { record: SLO_SERIES.errorRate5m, expr: badOver(slo, SLOT), labels: slo.labels },
-    { record: SLO_SERIES.requestRate5m, expr: allOver(slo, SLOT), labels: slo.labels },
-    ...raw.map((w) => ({ record: SLO_SERIES.errorRatio(w), expr: safeRatio(badOver(slo, w), allOver(slo, w)), labels: slo.labels })),
+    { record: SLO_SERIES.errorRate5m, expr: rawRate(slo, "bad", SLOT), labels: slo.labels },
+    { record: SLO_SERIES.requestRate5m, expr: rawRate(slo, "all", SLOT), labels: slo.labels },
+    ...raw.map((w) => ({ record: SLO_SERIES.errorRatio(w), expr: safeRatio(rawRate(slo, "bad", w), rawRate(slo, "all", w)), labels: slo.labels })),
   ]);
 }
 
@@ -56,6 +68,21 @@ function edges(slo: Slo, kind: "bad" | "all", step: string, from: string, to?: s
   return `${since(to)} - ${on(slo)} ${since(from)}`;
 }
 
+/**
+ * Events inside the SLO's maintenance windows over `window` (ending `offset` ago), step by step
+ * on a grid of `step`: each step's events where the step lies in a window. 0 for each of the
+ * SLO's series where there were none.
+ */
+function inMaintenance(slo: Slo, kind: "bad" | "all", window: string, step: string, offset?: string): string {
+  // A second short of the window, so a grid point on its start (the step before it) is not read.
+  const range = `[${durationOf(durationSeconds(window) - 1)}:${step}]${offset ? ` offset ${offset}` : ""}`;
+  return `sum_over_time((${sliSeries(slo, slo.sli.stepEvents(kind, step))} * scalar(${inWindows(slo.maintenance)}))${range}) or ${on(slo)} ${zeros(slo)}`;
+}
+
+/** A long window's events less those inside maintenance windows (none without windows). */
+const outside = (slo: Slo, events: string, kind: "bad" | "all", window: string, step: string, offset?: string) =>
+  slo.maintenance.length === 0 ? events : `clamp_min(${events} - ${on(slo)} (${inMaintenance(slo, kind, window, step, offset)}), 0)`;
+
 /** Bad events over SEAM, from the recorded ratio and events (the ratio's numerator). */
 const seamErrors = (slo: Slo) => agg(slo, `${slo.of(SLO_SERIES.errorRatio(SEAM))} * ${slo.of(SLO_SERIES.requests(SEAM))}`);
 
@@ -67,11 +94,13 @@ const seamErrors = (slo: Slo) => agg(slo, `${slo.of(SLO_SERIES.errorRatio(SEAM))
  */
 export function historyEvents(slo: Slo, kind: "bad" | "all", window: string): string {
   const rate = (w: string) => (kind === "bad" ? slo.sli.bad(w) : slo.sli.total(w));
-  if (!slo.sli.grid) return `${sliSeries(slo, rate(window))} * ${durationSeconds(window)}`;
-  if (isFine(window)) return `${sampled(slo, rate, window, FINE_STEP)} + ${on(slo)} (${edges(slo, kind, FINE_STEP, window)})`;
+  if (!slo.sli.grid) return outside(slo, `${sliSeries(slo, rate(window))} * ${durationSeconds(window)}`, kind, window, FINE_STEP);
+  if (isFine(window)) return outside(slo, `${sampled(slo, rate, window, FINE_STEP)} + ${on(slo)} (${edges(slo, kind, FINE_STEP, window)})`, kind, window, FINE_STEP);
   const seam = kind === "bad" ? seamErrors(slo) : agg(slo, slo.of(SLO_SERIES.requests(SEAM)));
   // Under a coarse step of history the older part is empty: then only the newest day counts.
-  const older = `clamp_min(${sampled(slo, rate, window, COARSE_STEP)} - ${on(slo)} ${sampled(slo, rate, SEAM, COARSE_STEP)} + ${on(slo)} (${edges(slo, kind, COARSE_STEP, window, SEAM)}), 0)`;
+  const coarse = `${sampled(slo, rate, window, COARSE_STEP)} - ${on(slo)} ${sampled(slo, rate, SEAM, COARSE_STEP)} + ${on(slo)} (${edges(slo, kind, COARSE_STEP, window, SEAM)})`;
+  const beforeSeam = durationOf(durationSeconds(window) - durationSeconds(SEAM));
+  const older = slo.maintenance.length === 0 ? `clamp_min(${coarse}, 0)` : outside(slo, coarse, kind, beforeSeam, COARSE_STEP, SEAM);
   return `(${older} + ${on(slo)} ${seam}) or ${seam}`;
 }
 
@@ -143,6 +172,12 @@ export function planeHistoryRules(plane: Plane): RecordingRule[] {
     { record: SLO_SERIES.plane.availability(plane, "period"), expr: `1 - (${safeRatio(sum(`${ratio} * ${all}`), sum(all))})` },
     { record: SLO_SERIES.plane.budgetRemaining(plane), expr: `1 - (${safeRatio(sum(`(1 - ${remaining}) * ${all}`), sum(all))})` },
   ];
+}
+
+/** One series per maintenance window, present (1) while it is on: what the dashboards and the review mark. */
+export function maintenanceRules(settings: Settings): RecordingRule[] {
+  const windows = new Map(settings.services.flatMap((s) => s.maintenance).map((w) => [w.name, w]));
+  return [...windows.values()].map((w) => ({ record: SLO_SERIES.maintenance, expr: `${inWindows([w])} > 0`, labels: { [LABELS.maintenance]: w.name } }));
 }
 
 export const planesOf = (settings: Settings): Plane[] => [...new Set(settings.services.map((s) => s.plane))];

@@ -4,6 +4,7 @@
 import type { ResolvedService } from "../../settings";
 import { instantiate } from "../../settings/promql";
 import { LABELS } from "../conventions";
+import { durationSeconds } from "../duration";
 import { escapeRegex, selector } from "../promql";
 
 export interface Sli {
@@ -22,6 +23,8 @@ export interface Sli {
    * own: it has none, and is read over the window as its queries are written.
    */
   grid?: { bad(step: string, offset?: string): string; total(step: string, offset?: string): string };
+  /** Bad or all events in the `step` ending at the evaluation instant: what a maintenance window takes out of a window, step by step. */
+  stepEvents(kind: "bad" | "all", step: string): string;
 }
 
 export interface HistogramSli extends Sli {
@@ -50,6 +53,8 @@ const offsetOf = (offset?: string) => (offset ? ` offset ${offset}` : "");
 const range = (window: string, offset?: string) => `[${window}]${offsetOf(offset)}`;
 /** Per-second rate of a selector over a window, summed by the target's labels. */
 const rateOf = (t: SliTarget) => (series: string, window: string, offset?: string) => `sum by (${t.by.join(", ")}) (rate(${series}${range(window, offset)}))`;
+/** A selector's increase over the `step` ending at the evaluation instant (a reset in it loses the step), summed by the target's labels. */
+const stepOf = (t: SliTarget) => (series: string, step: string) => `sum by (${t.by.join(", ")}) (clamp_min(${series} - ${series} offset ${step}, 0))`;
 /** A selector's increase since the newest grid point of `step` (each counter's value then, from its subquery sample), summed by the target's labels. */
 const sinceOf = (t: SliTarget) => (series: string, step: string, offset?: string) =>
   `sum by (${t.by.join(", ")}) (clamp_min(${series}${offsetOf(offset)} - last_over_time(${series}[${step}:${step}]${offsetOf(offset)}), 0))`;
@@ -69,6 +74,7 @@ export function httpAvailability(metrics: { requests: string; errorCodes: string
     bad: (w) => sumRate(bad, w),
     signal: all,
     grid: { bad: (step, o) => since(bad, step, o), total: (step, o) => since(all, step, o) },
+    stepEvents: (kind, step) => stepOf(t)(kind === "bad" ? bad : all, step),
   };
 }
 
@@ -96,6 +102,7 @@ export function histogramLatency(l: { metric: string; selector?: string; thresho
     // No bucket at the threshold (wrong threshold, or no histogram) must not read as "all fast".
     signal: fast,
     grid: { bad: (step, o) => `${since(count, step, o)} - ${since(fast, step, o)}`, total: (step, o) => since(count, step, o) },
+    stepEvents: (kind, step) => (kind === "bad" ? `${stepOf(t)(count, step)} - ${stepOf(t)(fast, step)}` : stepOf(t)(count, step)),
     // histogram_quantile reads `le` as a number, so 2.x "1" and 3.x "1.0" both work.
     quantile: (q, w) => `histogram_quantile(${q}, sum by (${[...t.by, "le"].join(", ")}) (rate(${buckets}[${w}])))`,
   };
@@ -112,5 +119,6 @@ export function eventsSli(e: { errors: string; total: string }): Sli {
     bad: (w) => at(e.errors, w, undefined),
     total: (w, o) => at(e.total, w, o),
     signal: `sum(${instantiate(e.total, "5m")})`,
+    stepEvents: (kind, step) => `${at(kind === "bad" ? e.errors : e.total, step)} * ${durationSeconds(step)}`,
   };
 }

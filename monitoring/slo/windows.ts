@@ -24,6 +24,8 @@ export const SLOT = "5m";
 export const SLOT_SECONDS = durationSeconds(SLOT);
 /** Windows up to this long are read from raw series at every evaluation. */
 export const RAW_MAX_SECONDS = 3600;
+/** Grid on which maintenance windows are taken out of the raw windows. */
+export const RAW_STEP = "1m";
 /** How often the history group reads the long windows, the period and the budget. */
 export const HISTORY_INTERVAL = "5m";
 /** Grid of the last SEAM of every long window, and of the windows no longer than it. */
@@ -55,6 +57,10 @@ export function burnPairs(settings: Settings, kind: "page" | "ticket", slo: Slo)
     return { long: p.long, short: p.short, factor, threshold: num(factor * slo.budget) };
   });
 }
+
+/** The burn-rate tiers (the `burn_tier` label: each condition's long window), fastest first. */
+export const burnTiers = (settings: Settings): string[] =>
+  [...settings.slo.alerting.page, ...settings.slo.alerting.ticket].map((p) => p.long).sort((x, y) => durationSeconds(x) - durationSeconds(y));
 
 /** Windows whose error ratio is recorded: raw ones (besides the 5m rates) and long ones, from the alert conditions. */
 export function recordedWindows(settings: Settings): { raw: string[]; long: string[] } {

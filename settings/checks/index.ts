@@ -5,6 +5,7 @@ import { RawConfig } from "../types";
 import { aws } from "./aws";
 import { Check, checkContext } from "./context";
 import { ha } from "./ha";
+import { maintenance } from "./maintenance";
 import { planes } from "./planes";
 import { routing } from "./routing";
 import { secrets } from "./secrets";
@@ -12,7 +13,7 @@ import { services } from "./services";
 import { slo } from "./slo";
 import { thresholds } from "./thresholds";
 
-const CHECKS: Check[] = [planes, services, slo, routing, thresholds, secrets, ha, aws];
+const CHECKS: Check[] = [planes, services, slo, maintenance, routing, thresholds, secrets, ha, aws];
 
 /** Problems across keys and against the secrets the stack has set. */
 export function crossProblems(s: RawSettings, raw: RawConfig, requireSecrets: boolean): SettingsProblem[] {

@@ -18,9 +18,22 @@ const rawWindows = (s: RawSettings): string[] => {
   return [...new Set(["5m", ...[...a.page, ...a.ticket].flatMap((p) => [p.long, p.short]).filter((w) => durationSeconds(w) <= RAW_WINDOW_MAX)])];
 };
 
+/** The burn-rate tiers: every page and ticket condition, named by its long window. */
+const tierNames = (s: RawSettings): string[] => [...s.slo.alerting.page, ...s.slo.alerting.ticket].map((p) => p.long);
+
+/** An SLO's tiers must name tiers that exist. */
+function knownTiers({ s, problem }: CheckContext, path: PropertyKey[], tiers: Record<string, unknown> | undefined): void {
+  const names = tierNames(s);
+  for (const name of Object.keys(tiers ?? {})) {
+    if (!names.includes(name)) problem("slo", [...path, "tiers", name], tiers![name], `must name a burn-rate tier: the tiers are ${names.join(", ")} (the long windows of slo.alerting.page and ticket)`);
+  }
+}
+
 /** Each SLO of a service: a unique name (its slo label), valid PromQL for every window, a threshold the histogram has. */
-function serviceSlos({ s, problem }: CheckContext, svc: RawSettings["services"][number], i: number): void {
+function serviceSlos(c: CheckContext, svc: RawSettings["services"][number], i: number): void {
+  const { s, problem } = c;
   const own = svc.slo;
+  if (own?.availability) knownTiers(c, ["services", i, "slo", "availability"], own.availability.tiers);
   const names = new Map<string, string>();
   const named = (path: PropertyKey[], n: string) => {
     const first = names.get(n);
@@ -46,6 +59,7 @@ function serviceSlos({ s, problem }: CheckContext, svc: RawSettings["services"][
   (own?.latency ?? s.slo.latency).forEach((l, j) => {
     const at = [...latencyPath, j];
     named([...at, "name"], l.name);
+    if (own?.latency) knownTiers(c, at, l.tiers);
     reachable([...at, "objective"], l.objective, l.periodDays);
     const metric = l.metric ?? svc.metrics.duration;
     if (l.selector !== undefined) {
@@ -61,6 +75,7 @@ function serviceSlos({ s, problem }: CheckContext, svc: RawSettings["services"][
   (own?.events ?? []).forEach((e: EventsSlo, j) => {
     const at = ["services", i, "slo", "events", j];
     named([...at, "name"], e.name);
+    knownTiers(c, at, e.tiers);
     reachable([...at, "objective"], e.objective, e.periodDays);
     for (const field of ["errors", "total"] as const) {
       const query = e[field];
@@ -111,12 +126,16 @@ function retention({ s, problem }: CheckContext): void {
 /** Burn-rate windows: short below long, long within every period, long windows in whole hours. */
 function alerting({ s, problem }: CheckContext): void {
   const shortest = Math.min(...sloPeriods(s).map((p) => p.days));
+  const tiers = new Map<string, string>();
   for (const kind of ["page", "ticket"] as const) {
     s.slo.alerting[kind].forEach((p, j) => {
       const at = ["slo", "alerting", kind, j];
       const long = durationSeconds(p.long);
       const short = durationSeconds(p.short);
       if (short >= long) problem("slo", [...at, "short"], p.short, `must be shorter than its long window ${p.long}`);
+      const same = [...tiers].find(([w]) => durationSeconds(w) === long);
+      if (same) problem("slo", [...at, "long"], p.long, `is the long window of ${same[1]} too: each burn-rate tier is named by its long window (its burn_tier label), so they must differ`);
+      else tiers.set(p.long, bareKey(at));
       if (long > shortest * DAY) problem("slo", [...at, "long"], p.long, `must be at most the shortest SLO period (${shortest} days)`);
       for (const [field, w, secs] of [["long", p.long, long], ["short", p.short, short]] as const) {
         if (secs > RAW_WINDOW_MAX && secs % 3600 !== 0) problem("slo", [...at, field], w, "must be at most 1h, or a whole number of hours (longer windows are read from history on a 5-minute grid)");
@@ -126,6 +145,8 @@ function alerting({ s, problem }: CheckContext): void {
 }
 
 export const slo: Check = (c) => {
+  knownTiers(c, ["slo", "availability"], c.s.slo.availability.tiers);
+  c.s.slo.latency.forEach((l, j) => knownTiers(c, ["slo", "latency", j], l.tiers));
   c.s.services.forEach((svc, i) => serviceSlos(c, svc, i));
   alerting(c);
   retention(c);

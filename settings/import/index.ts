@@ -4,7 +4,7 @@
 import { Document, parseAllDocuments } from "yaml";
 import { SettingsError } from "../errors";
 import { parseSettings } from "../load";
-import { noSecrets } from "../types";
+import { noSecrets, type Settings } from "../types";
 import { ImportError, ImportedService, nameOf } from "./entries";
 import { fromOpenSlo } from "./openslo";
 import { fromSloth } from "./sloth";
@@ -43,8 +43,8 @@ function documents(text: string, file: string): unknown[] {
 const entriesOf = (services: ImportedService[], plane: string) =>
   services.map((s) => ({ name: s.name, plane, slo: { availability: false, latency: [], events: s.slos } }));
 
-/** Checks the entries as the stack will: a throwaway stack around them, through the one loader. */
-function check(services: ImportedService[], options: ImportOptions, file: string): void {
+/** A throwaway stack around the entries, through the one loader: the stack's defaults, and the entries checked as the stack will. */
+function throwaway(services: ImportedService[], options: ImportOptions, file: string): Settings {
   const values = {
     environment: "import",
     namePrefix: "import",
@@ -53,8 +53,12 @@ function check(services: ImportedService[], options: ImportOptions, file: string
     services: entriesOf(services, options.plane),
     notifications: { teams: { owner: { email: "owner@example.com" } }, routing: { defaultTeam: "owner" } },
   };
+  return parseSettings({ values, secrets: noSecrets() }, file, { requireSecrets: false });
+}
+
+function check(services: ImportedService[], options: ImportOptions, file: string): void {
   try {
-    parseSettings({ values, secrets: noSecrets() }, file, { requireSecrets: false });
+    throwaway(services, options, file);
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     const where = (k: string) =>
@@ -68,7 +72,9 @@ function check(services: ImportedService[], options: ImportOptions, file: string
 /** YAML for `services:` (a list of entries), with comments naming what was not carried over. */
 export function importSlos(source: Source, text: string, file: string, options: ImportOptions): string {
   const docs = documents(text, file);
-  const services = source === "sloth" ? docs.flatMap((d, i) => fromSloth(d, docs.length > 1 ? `${file} (document ${i + 1})` : file, options.periodDays)) : fromOpenSlo(docs, file);
+  // Alert policies become the burn-rate tiers of the stack's default slo.alerting.
+  const alerting = throwaway([{ name: "defaults", slos: [], notes: [] }], options, file).slo.alerting;
+  const services = source === "sloth" ? docs.flatMap((d, i) => fromSloth(d, docs.length > 1 ? `${file} (document ${i + 1})` : file, options.periodDays)) : fromOpenSlo(docs, file, alerting);
   check(services, options, file);
   const doc = new Document(entriesOf(services, options.plane));
   const notes = services.flatMap((s) => s.notes);

@@ -1,12 +1,22 @@
 // OpenSLO `kind: SLO` documents: v1alpha as Sloth reads it (spec.objectives[].ratioMetrics
 // {good, total}, spec.timeWindows[{count, unit}]) and v1 (spec.indicator or spec.indicatorRef
 // to a `kind: SLI` document, ratioMetric {counter, good|bad, total}, spec.timeWindow
-// [{duration, isRolling}]). Only ratio SLIs over Prometheus queries, counted by occurrences in
-// rolling windows of whole days, can be expressed; anything else is refused, naming it.
+// [{duration, isRolling}], spec.alertPolicies with burn-rate AlertConditions, inline or by
+// reference to `kind: AlertPolicy` and `kind: AlertCondition` documents). Only ratio SLIs over
+// Prometheus queries, counted by occurrences in rolling windows of whole days, can be
+// expressed, and alert conditions only as the stack's burn-rate tiers (turned on with a
+// severity, or off); anything else is refused, naming the document, the field and why.
+import { burnFactor } from "../burn";
+import { durationSeconds } from "../duration";
 import { rateOfCounters } from "../promql";
 import { show } from "../errors";
+import type { Severity, Settings } from "../index";
+import type { Tiers } from "../types";
 import { ImportError, ImportedService, ImportedSlo, byService, percentOf } from "./entries";
 import { isObject, type Json } from "./json";
+
+/** The burn-rate conditions alert policies map onto: the stack's slo.alerting. */
+export type Alerting = Settings["slo"]["alerting"];
 
 const obj = (v: unknown): Json => (isObject(v) ? v : {});
 
@@ -64,7 +74,64 @@ function query(at: string, side: unknown, counter: boolean): string {
   return counter ? rateOfCounters(q) : q;
 }
 
-function v1(doc: Json, where: string, slis: Map<string, Json>): { service: string; slo: ImportedSlo }[] {
+/** The documents of a v1 file that others name: SLIs, alert policies and alert conditions. */
+type Library = Record<"SLI" | "AlertPolicy" | "AlertCondition", Map<string, Json>>;
+
+/** OpenSLO severities (free text) as the stack's: a page is critical, a ticket a warning. */
+const SEVERITY: Record<string, Severity> = { page: "critical", critical: "critical", ticket: "warning", warning: "warning", info: "info" };
+
+/** An inline document of a kind, or the library's document a `<ref>` field names. */
+function resolve(at: string, item: unknown, kind: keyof Library, ref: string, library: Library): { at: string; doc: Json } {
+  const o = obj(item);
+  if (typeof o[ref] === "string") {
+    const doc = library[kind].get(o[ref]);
+    if (!doc) throw new ImportError(`${at}: ${ref} ${show(o[ref])} names no kind: ${kind} document in the file`);
+    return { at: `${kind} ${show(o[ref])}`, doc };
+  }
+  if (o.kind !== kind) throw new ImportError(`${at}: must be an inline kind: ${kind} or a ${ref}`);
+  return { at: `${at} (${kind} ${show(obj(o.metadata).name ?? "")})`, doc: o };
+}
+
+/**
+ * The SLO's alert policies as burn-rate tiers: each burnrate condition must be one of the
+ * stack's tiers (its lookback window a tier's long window, its threshold that tier's factor for
+ * the period); it keeps that tier on with the condition's severity, and every tier no
+ * condition names is turned off. Without policies the SLO keeps the stack's tiers.
+ */
+function tiersOf(where: string, spec: Json, periodDays: number, library: Library, alerting: Alerting): { tiers?: Tiers; notes: string[] } {
+  const policies = Array.isArray(spec.alertPolicies) ? spec.alertPolicies : [];
+  if (policies.length === 0) return { notes: [] };
+  const stack = [...alerting.page, ...alerting.ticket].map((p) => ({ ...p, factor: burnFactor(p, periodDays) }));
+  const described = stack.map((t) => `${t.long} at ${Number(t.factor.toPrecision(6))}x`).join(", ");
+  const tiers: Tiers = Object.fromEntries(stack.map((t) => [t.long, false]));
+  const notes: string[] = [];
+  policies.forEach((p, i) => {
+    const policy = resolve(`${where}: alertPolicies[${i}]`, p, "AlertPolicy", "alertPolicyRef", library);
+    const pspec = obj(policy.doc.spec);
+    if (Array.isArray(pspec.notificationTargets) && pspec.notificationTargets.length > 0) notes.push(`${policy.at}: notificationTargets are not carried over; alerts reach teams by notifications.routing`);
+    const conditions = Array.isArray(pspec.conditions) ? pspec.conditions : [];
+    if (conditions.length === 0) throw new ImportError(`${policy.at}: spec.conditions is empty; a policy needs a burnrate condition`);
+    conditions.forEach((c, j) => {
+      const condition = resolve(`${policy.at}: conditions[${j}]`, c, "AlertCondition", "conditionRef", library);
+      const at = condition.at;
+      const cspec = obj(condition.doc.spec);
+      const cond = obj(cspec.condition);
+      if (cond.kind !== "burnrate") throw new ImportError(`${at}: spec.condition.kind ${show(cond.kind)} cannot be imported; only burnrate conditions map to burn-rate tiers`);
+      if (cond.op !== "gte" && cond.op !== "gt") throw new ImportError(`${at}: spec.condition.op ${show(cond.op)} cannot be imported; a burn-rate tier fires when the burn rate is at or above its factor (gte)`);
+      const lookback = typeof cond.lookbackWindow === "string" && /^\d+[smhdw]$/.test(cond.lookbackWindow) ? durationSeconds(cond.lookbackWindow) : NaN;
+      const tier = stack.find((t) => durationSeconds(t.long) === lookback && typeof cond.threshold === "number" && Math.abs(t.factor - cond.threshold) <= 1e-6 * t.factor);
+      if (!tier) throw new ImportError(`${at}: a burn rate of ${show(cond.threshold)} over ${show(cond.lookbackWindow)} is no burn-rate tier of this stack; the tiers are ${described} for a ${periodDays}-day period (slo.alerting: add it there, or drop the condition)`);
+      const severity = SEVERITY[String(cspec.severity ?? "").toLowerCase()];
+      if (!severity) throw new ImportError(`${at}: spec.severity ${show(cspec.severity)} cannot be imported; it must be one of ${Object.keys(SEVERITY).join(", ")}`);
+      tiers[tier.long] = { severity };
+      if (cond.alertAfter !== undefined && cond.alertAfter !== tier.short) notes.push(`${at}: alertAfter ${show(cond.alertAfter)} is not carried over; tier ${tier.long} confirms a burn over its short window ${tier.short}`);
+    });
+  });
+  return { tiers, notes };
+}
+
+function v1(doc: Json, where: string, library: Library, alerting: Alerting): { service: string; slo: ImportedSlo; notes: string[] }[] {
+  const slis = library.SLI;
   const spec = obj(doc.spec);
   const name = String(obj(doc.metadata).name ?? "");
   budgeting(where, spec);
@@ -88,23 +155,26 @@ function v1(doc: Json, where: string, slis: Map<string, Json>): { service: strin
   const total = query(`${where}: ratioMetric.total`, ratio.total, counter);
   const errors = ratio.bad ? query(`${where}: ratioMetric.bad`, ratio.bad, counter) : badFromGood(query(`${where}: ratioMetric.good`, ratio.good, counter), total);
   const objectives = Array.isArray(spec.objectives) ? spec.objectives.map(obj) : [];
+  const { tiers, notes } = tiersOf(where, spec, periodDays, library, alerting);
   return objectives.map((o, i) => {
     if (typeof o.target !== "number") throw new ImportError(`${where}: objectives[${i}].target is missing (a ratio, e.g. 0.999)`);
     if (o.timeSliceTarget !== undefined) throw new ImportError(`${where}: objectives[${i}] has time slices, which cannot be imported`);
-    return { service: String(spec.service ?? ""), slo: { name: objectives.length === 1 ? name : `${name}-${i}`, objective: percentOf(o.target), periodDays, errors, total } };
+    const slo = { name: objectives.length === 1 ? name : `${name}-${i}`, objective: percentOf(o.target), periodDays, ...(tiers ? { tiers } : {}), errors, total };
+    return { service: String(spec.service ?? ""), slo, notes: i === 0 ? notes : [] };
   });
 }
 
 /** Every `kind: SLO` of a (possibly multi-document) OpenSLO file. */
-export function fromOpenSlo(docs: unknown[], where: string): ImportedService[] {
+export function fromOpenSlo(docs: unknown[], where: string, alerting: Alerting): ImportedService[] {
   const all = docs.map(obj);
-  const slis = new Map(all.filter((d) => d.kind === "SLI").map((d) => [String(obj(d.metadata).name), d]));
+  const named = (kind: keyof Library) => new Map(all.filter((d) => d.kind === kind).map((d) => [String(obj(d.metadata).name), d]));
+  const library: Library = { SLI: named("SLI"), AlertPolicy: named("AlertPolicy"), AlertCondition: named("AlertCondition") };
   const slos = all.map((d, i) => ({ d, at: docs.length > 1 ? `${where} (document ${i + 1})` : where })).filter(({ d }) => d.kind === "SLO");
   if (slos.length === 0) throw new ImportError(`${where}: no kind: SLO document`);
   return byService(
     slos.flatMap(({ d, at }) => {
       if (d.apiVersion === "openslo/v1alpha") return v1alpha(d, at);
-      if (d.apiVersion === "openslo/v1") return v1(d, at, slis);
+      if (d.apiVersion === "openslo/v1") return v1(d, at, library, alerting);
       throw new ImportError(`${at}: apiVersion ${show(d.apiVersion)} is not openslo/v1alpha or openslo/v1`);
     }),
   );

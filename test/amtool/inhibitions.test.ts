@@ -31,8 +31,11 @@ const down: Labels = { alertname: "ServiceDown", severity: "critical", category:
 const errors: Labels = { alertname: "HighErrorRate", severity: "warning", category: "errors", plane: "app", service: "cns-service", slo: "availability" };
 const criticalErrors: Labels = { alertname: "CriticalErrorRate", severity: "critical", category: "errors", plane: "app", service: "cns-service", slo: "availability" };
 const latency: Labels = { alertname: "HighLatency", severity: "critical", category: "latency", plane: "app", service: "cns-service", slo: "p99" };
-const fast: Labels = { alertname: "ErrorBudgetBurningFast", severity: "critical", category: "slo", plane: "app", service: "cns-service", slo: "availability" };
-const slow: Labels = { alertname: "ErrorBudgetBurningSlow", severity: "warning", category: "slo", plane: "app", service: "cns-service", slo: "availability" };
+// The burn-rate tiers of the default conditions, fastest first: two page tiers, two ticket tiers.
+const fast: Labels = { alertname: "ErrorBudgetBurningFast", severity: "critical", category: "slo", plane: "app", service: "cns-service", slo: "availability", burn_tier: "1h" };
+const fast6h: Labels = { ...fast, burn_tier: "6h" };
+const slow: Labels = { alertname: "ErrorBudgetBurningSlow", severity: "warning", category: "slo", plane: "app", service: "cns-service", slo: "availability", burn_tier: "1d" };
+const slow3d: Labels = { ...slow, burn_tier: "3d" };
 const missing: Labels = { alertname: "SLOMetricMissing", severity: "warning", category: "slo", plane: "app", service: "cns-service", slo: "availability" };
 const other = (a: Labels, changes: Labels): Labels => ({ ...a, ...changes });
 const warningOf = (a: Labels): Labels => other(a, { severity: "warning" });
@@ -98,14 +101,28 @@ const INTENTS: Intent[] = [
     ],
   },
   {
-    rule: "ErrorBudgetBurningFast mutes ErrorBudgetBurningSlow of the same SLO",
+    rule: "the 1h burn tier mutes every slower tier of the same SLO",
     index: 5,
-    muted: [[fast, slow]],
+    muted: [[fast, fast6h], [fast, slow], [fast, slow3d]],
     notMuted: [
-      [fast, other(slow, { slo: "p99" })],
+      [fast, other(fast6h, { slo: "p99" })],
       [fast, other(slow, { service: "customer-portal-api" })],
-      [slow, fast],
+      [fast6h, fast], // a slower tier never mutes a faster one
+      [slow3d, slow],
+      [slow3d, fast],
     ],
+  },
+  {
+    rule: "the 6h burn tier mutes the 1d and 3d tiers of the same SLO",
+    index: 6,
+    muted: [[fast6h, slow], [fast6h, slow3d]],
+    notMuted: [[fast6h, other(slow3d, { slo: "p99" })]],
+  },
+  {
+    rule: "the 1d burn tier mutes the 3d tier of the same SLO",
+    index: 7,
+    muted: [[slow, slow3d]],
+    notMuted: [[slow, other(slow3d, { service: "customer-portal-api" })], [slow, fast6h]],
   },
 ];
 

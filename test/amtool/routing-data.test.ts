@@ -10,7 +10,7 @@ import { expectedReceivers, owners } from "../../monitoring/alertmanager/routes"
 import { LABELS, RECEIVERS, SLO_SERIES } from "../../monitoring/conventions";
 import { FILES } from "../../monitoring/layout";
 import { Settings } from "../../settings";
-import { renderTo, settingsOf, settingsWith, tool } from "../helpers/tools";
+import { renderTo, settingsOf, settingsWith, stackServices, tool } from "../helpers/tools";
 import { configIn, verifyReceivers } from "./amtool";
 
 /** The prod stack plus a payments team (its own channel and e-mail) owning a service on a new data plane. */
@@ -18,7 +18,7 @@ function paymentsStack(): Settings {
   const prod = settingsOf("prod");
   return settingsWith("prod", {
     planes: [...prod.planes, "data"],
-    services: [...prod.services, { name: "ledger-service", plane: "data", team: "payments", targets: ["ledger.data.internal:9000"] }],
+    services: [...stackServices("prod"), { name: "ledger-service", plane: "data", team: "payments", targets: ["ledger.data.internal:9000"] }],
     notifications: {
       teams: { ...prod.notifications.teams, payments: { slack: { channel: "#payments-alerts" }, email: "payments@ananta.io" } },
       routing: prod.notifications.routing,

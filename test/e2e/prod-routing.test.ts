@@ -14,7 +14,7 @@ import { durationSeconds } from "../../monitoring/duration";
 import { serviceOwner } from "../../monitoring/scrape-jobs";
 import { stackFile } from "../helpers/pulumi-program";
 import { coversService } from "../helpers/rules";
-import { tmpDir } from "../helpers/tools";
+import { tmpDir, tool } from "../helpers/tools";
 
 const SERVICE = "cns-service";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -88,6 +88,28 @@ describe("e2e: prod routing on loopback (real prometheus + alertmanager)", funct
     assert.deepEqual(about(since(start)(pipeline.receivers.notifications), "HighErrorRate"), []);
     // Resolve it before the outage ends, so recovery does not release it.
     await postAlerts(pipeline.alertmanagerUrl, [{ ...alert, endsAt: new Date().toISOString() }]);
+  });
+
+  it("mutes a slower burn-rate tier while a faster one fires for the same SLO (amtool alert query)", async () => {
+    const burn = (alertname: string, tier: string, severity: string) => {
+      const svc = pipeline.settings.services.find((s) => s.name === SERVICE)!;
+      const labels = { alertname, severity, category: "slo", slo: "availability", burn_tier: tier, ...serviceOwner(svc) };
+      return { ...testAlert({ severity, plane: svc.plane, service: SERVICE, alertname }), labels };
+    };
+    const fast = burn("ErrorBudgetBurningFast", "6h", "critical");
+    const slow = burn("ErrorBudgetBurningSlow", "1d", "warning");
+    const start = pipeline.receivers.notifications.length;
+    await postAlerts(pipeline.alertmanagerUrl, [fast, slow]);
+    const query = (...args: string[]) => tool("amtool", ["alert", "query", "--alertmanager.url", pipeline.alertmanagerUrl, "-o", "extended", ...args, "alertname=~ErrorBudgetBurning.*"]);
+    const inhibited = query("--inhibited");
+    assert.equal(inhibited.code, 0, inhibited.stderr);
+    assert.match(inhibited.stdout, /ErrorBudgetBurningSlow[^\n]*burn_tier="1d"/, "amtool lists the 1d tier as inhibited");
+    assert.doesNotMatch(inhibited.stdout, /ErrorBudgetBurningFast/, "the faster tier is not inhibited");
+    await sleep(settleMs);
+    assert.deepEqual(about(since(start)(pipeline.receivers.notifications), "ErrorBudgetBurningSlow"), [], "the muted tier reached no receiver");
+    // Resolved, and its resolved notifications sent, before the next case counts what arrives.
+    await postAlerts(pipeline.alertmanagerUrl, [fast, slow].map((a) => ({ ...a, endsAt: new Date().toISOString() })));
+    await sleep(settleMs);
   });
 
   it("sends the resolved notifications when cns-service recovers", async () => {

@@ -73,11 +73,13 @@ interface Episode {
 }
 
 const EPISODES: Episode[] = [
-  { labels: { alertname: "ErrorBudgetBurningFast", service: "checkout", slo: "availability", team: "appPlane", severity: "critical" }, from: T - 2 * DAY + 2 * MIN, to: T - 2 * DAY + HOUR },
-  { labels: { alertname: "ErrorBudgetBurningSlow", service: "checkout", slo: "availability", team: "appPlane", severity: "warning" }, from: T - 2 * DAY + 10 * MIN, to: T - 2 * DAY + 2 * HOUR },
-  { labels: { alertname: "ErrorBudgetBurningFast", service: "search", slo: "availability", team: "appPlane", severity: "critical" }, from: T - 28 * MIN, to: T },
+  // One fast burn seen by both page tiers at once: one incident.
+  { labels: { alertname: "ErrorBudgetBurningFast", service: "checkout", slo: "availability", team: "appPlane", severity: "critical", burn_tier: "1h" }, from: T - 2 * DAY + 2 * MIN, to: T - 2 * DAY + HOUR },
+  { labels: { alertname: "ErrorBudgetBurningFast", service: "checkout", slo: "availability", team: "appPlane", severity: "critical", burn_tier: "6h" }, from: T - 2 * DAY + 5 * MIN, to: T - 2 * DAY + 50 * MIN },
+  { labels: { alertname: "ErrorBudgetBurningSlow", service: "checkout", slo: "availability", team: "appPlane", severity: "warning", burn_tier: "1d" }, from: T - 2 * DAY + 10 * MIN, to: T - 2 * DAY + 2 * HOUR },
+  { labels: { alertname: "ErrorBudgetBurningFast", service: "search", slo: "availability", team: "appPlane", severity: "critical", burn_tier: "1h" }, from: T - 28 * MIN, to: T },
   // Before the period: not in the review.
-  { labels: { alertname: "ErrorBudgetBurningFast", service: "checkout", slo: "availability", team: "appPlane", severity: "critical" }, from: T - 10 * DAY, to: T - 10 * DAY + 25 * MIN },
+  { labels: { alertname: "ErrorBudgetBurningFast", service: "checkout", slo: "availability", team: "appPlane", severity: "critical", burn_tier: "1h" }, from: T - 10 * DAY, to: T - 10 * DAY + 25 * MIN },
   // Three two-minute firings twenty minutes apart: short, and two flaps.
   ...[0, 20, 40].map((m) => ({ labels: { alertname: "HighErrorRate", service: "checkout", plane: "app", team: "appPlane", severity: "warning" }, from: T - 5 * DAY + m * MIN, to: T - 5 * DAY + (m + 2) * MIN })),
   // An outage of 20 minutes; the alert has no team label, so it counts under its plane.
@@ -109,6 +111,9 @@ function history(): string {
   SLOS.forEach((s, n) => rows[n].forEach((r, i) => out.push(om("slo:error_budget:remaining", s.labels, remaining(s, rows[n], i), r.t))));
   family("slo:objective:ratio", "gauge");
   SLOS.forEach((s, n) => rows[n].forEach((r) => out.push(om("slo:objective:ratio", s.labels, s.objective, r.t))));
+  // A 90-minute maintenance window three days before the end.
+  family("slo:maintenance:active", "gauge");
+  for (let t = T - 3 * DAY; t < T - 3 * DAY + 90 * MIN; t += 60) out.push(om("slo:maintenance:active", { maintenance: "db-migration" }, 1, t));
   family("ALERTS", "gauge");
   for (const e of EPISODES) for (let t = e.from; t <= e.to; t += 15) out.push(om("ALERTS", { ...e.labels, alertstate: "firing" }, 1, t));
   for (const [name, field] of [["alertmanager_notifications", "sent"], ["alertmanager_notifications_failed", "failed"]] as const) {
@@ -194,9 +199,11 @@ describe("npm run report (real prometheus, two weeks of backfilled history, head
     assert.ok(spent > 0.25 && spent < 0.31, `the fast burn spent ${spent}`);
     const at = (t: number) => new Date(t * 1000).toISOString().slice(0, 16).replace("T", " ");
     assert.ok(markdown.includes(`- checkout availability: ErrorBudgetBurningFast (critical) from ${at(fastFrom)} UTC, for 58 min, spent ${(spent * 100).toFixed(1)}% of the budget`), markdown);
+    assert.equal(markdown.split("\n").filter((l) => l.startsWith("- checkout availability: ErrorBudgetBurningFast")).length, 1, "the two tiers of one burn are one incident");
     assert.ok(markdown.includes(`- checkout availability: ErrorBudgetBurningSlow (warning) from ${at(T - 2 * DAY + 10 * MIN)} UTC, for 1 h 50 min`), markdown);
     assert.ok(markdown.includes(`- search availability: ErrorBudgetBurningFast (critical) from ${at(T - 28 * MIN)} UTC, still firing`), markdown);
     assert.ok(!markdown.includes(at(T - 10 * DAY)), "the incident before the period is not in it");
+    assert.ok(markdown.includes(`## Maintenance windows (no budget spent)\n\n- db-migration from ${at(T - 3 * DAY)} UTC, for 1 h 29 min\n`), markdown);
     assert.match(markdown, /## Top budget consumers\n\n1\. search availability: .* spent\n2\. ledger p99: 60\.0% spent\n3\. checkout availability/);
   });
 

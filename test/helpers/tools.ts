@@ -23,6 +23,9 @@ export function settingsWith(stack: string, overrides: Record<string, unknown>):
   return parseSettings({ ...raw, values }, `${stack} (test variant)`, { requireSecrets: false });
 }
 
+/** A committed stack file's services as written (for variants that change some of their keys). */
+export const stackServices = (stack: string): Record<string, unknown>[] => readStackFile(stackFile(stack)).values.services as Record<string, unknown>[];
+
 export { tmpDir } from "../../tools/temporary";
 
 /** Renders settings into a fresh temporary folder and returns it. */

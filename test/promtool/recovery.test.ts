@@ -18,7 +18,7 @@ const STEP = 15;
 const MIN = 60;
 
 describe("recovery after an error burst (promtool test rules)", function () {
-  this.timeout(60_000);
+  this.timeout(600_000);
 
   it("never has HighErrorRate firing without CriticalErrorRate, and CriticalErrorRate resolves one window after the errors stop", () => {
     const dir = renderTo(settings);

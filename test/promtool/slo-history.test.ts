@@ -33,7 +33,7 @@ function counters(timeline: Minute[], pick: (m: Minute) => number): string {
 }
 
 describe("SLO history: long windows and the budget from raw counters (promtool test rules)", function () {
-  this.timeout(120_000);
+  this.timeout(600_000);
 
   it("counts every long window within the grid's error: a reset loses at most a step, a gap at most itself, nothing is made up", () => {
     const s = availabilityOnly(7);

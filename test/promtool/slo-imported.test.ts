@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { BURN_ALERTS } from "../../monitoring/conventions";
 import { fromOpenSlo } from "../../settings/import/openslo";
-import { settingsOf, settingsWith } from "../helpers/tools";
+import { settingsOf, settingsWith, stackServices } from "../helpers/tools";
 import { check, firing, HOUR, is, isNot, MIN, rulesFileOf } from "./slo/scenario";
 import { serviceTraffic } from "./slo/traffic";
 
@@ -35,13 +35,13 @@ const openSlo = (job: string) => ({
 });
 
 describe("an imported OpenSLO counter ratio (promtool test rules)", function () {
-  this.timeout(60_000);
+  this.timeout(600_000);
 
   it("pages at 50% errors: good and total are each aggregated before the subtraction", () => {
-    const [imported] = fromOpenSlo([openSlo(app.job)], "search.yaml");
+    const [imported] = fromOpenSlo([openSlo(app.job)], "search.yaml", dev.slo.alerting);
     const slo = imported.slos[0];
     assert.match(slo.errors, /^sum\(/, slo.errors);
-    const services = dev.services.map(({ job: _job, ...s }) => (s.name !== app.name ? { ...s, slo: { latency: [] } } : { ...s, slo: { availability: false, latency: [], events: [slo] } }));
+    const services = stackServices("dev").map((s) => (s.name !== app.name ? { ...s, slo: { latency: [] } } : { ...s, slo: { availability: false, latency: [], events: [slo] } }));
     const s = settingsWith("dev", { services });
     const every = MIN;
     const outageAt = HOUR;

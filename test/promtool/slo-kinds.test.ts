@@ -6,7 +6,7 @@ import { AVAILABILITY_SLO, BURN_ALERTS } from "../../monitoring/conventions";
 import { slosOf } from "../../monitoring/slo/objectives";
 import { burnPairs } from "../../monitoring/slo/windows";
 import { Settings } from "../../settings";
-import { settingsOf, settingsWith } from "../helpers/tools";
+import { settingsOf, settingsWith, stackServices } from "../helpers/tools";
 import { check, detection, evalBefore, firing, HOUR, is, isNot, MIN, rulesFileOf, secondEvalAfter } from "./slo/scenario";
 import { counter, counterPair, Segment, serviceTraffic, stepsOf, targetLabels } from "./slo/traffic";
 
@@ -19,7 +19,7 @@ const HIST = "grpc_server_handling_seconds";
 /** The dev stack where cns-service serves gRPC only: an events SLO (7-day period) and a latency SLO on the gRPC histogram's Get method. */
 function grpcStack(extra: Record<string, unknown> = {}): Settings {
   const job = `job="${app.job}"`;
-  const services = dev.services.map(({ job: _job, ...s }) =>
+  const services = stackServices("dev").map((s) =>
     s.name !== app.name
       ? { ...s, slo: { latency: [] } }
       : {
@@ -66,7 +66,7 @@ function grpcTraffic(segments: Segment[], slowGets: (s: Segment) => number = () 
 }
 
 describe("SLI kinds and periods (promtool test rules)", function () {
-  this.timeout(120_000);
+  this.timeout(600_000);
 
   it("pages on a 100% outage of a gRPC events SLO with a 7-day period within the workbook time (~12 s, well within five minutes)", () => {
     const s = grpcStack();
@@ -117,7 +117,7 @@ describe("SLI kinds and periods (promtool test rules)", function () {
   });
 
   it("derives factors from a 28-day period: a 14x burn pages on the 1h/5m pair and a 13x burn does not", () => {
-    const s = settingsWith("dev", { services: dev.services.map(({ job: _job, ...x }) => ({ ...x, slo: { latency: [] } })), slo: { periodDays: 28 } });
+    const s = settingsWith("dev", { services: stackServices("dev").map((x) => ({ ...x, slo: { latency: [] } })), slo: { periodDays: 28 } });
     const a = sloOf(s, ctl.name, AVAILABILITY_SLO);
     assert.deepEqual(burnPairs(s, "page", a).map((p) => p.factor), [13.44, 5.6]);
     assert.deepEqual(burnPairs(s, "ticket", a).map((p) => p.factor), [2.8, 0.933333333333]);
@@ -140,7 +140,7 @@ describe("SLI kinds and periods (promtool test rules)", function () {
   });
 
   it("needs enough events for a page: a quiet service's one failure in two does not page, a real outage at normal traffic does", () => {
-    const s = settingsWith("dev", { services: dev.services.map(({ job: _job, ...x }) => ({ ...x, slo: { latency: [] } })), slo: { alerting: { page: [{ long: "1h", short: "5m", budgetPercent: 2 }], ticket: [] } } });
+    const s = settingsWith("dev", { services: stackServices("dev").map((x) => ({ ...x, slo: { latency: [] } })), slo: { alerting: { page: [{ long: "1h", short: "5m", budgetPercent: 2 }], ticket: [] } } });
     assert.equal(s.slo.alerting.minEvents, 10, "the documented default");
     const every = MIN;
     const quietHour: Segment = { steps: 60, requests: 0 };

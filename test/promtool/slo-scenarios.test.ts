@@ -21,7 +21,7 @@ const fastPairOnly = (): Settings =>
   settingsWith("dev", { slo: { alerting: { page: [{ long: "1h", short: "5m", budgetPercent: 2 }], ticket: [] } } });
 
 describe("SLO rules: promtool test rules", function () {
-  this.timeout(180_000);
+  this.timeout(600_000);
   const settings = settingsOf("dev");
   const [ctl, app] = settings.services; // tenant-management-service (control), cns-service (app)
   const slo = (s: Settings, service: string, name = AVAILABILITY_SLO) => slosOf(s).find((x) => x.service.name === service && x.name === name)!;

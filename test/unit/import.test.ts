@@ -14,7 +14,7 @@ import { settingsWith, tmpDir, tool } from "../helpers/tools";
 const FIXTURES = path.join(ROOT, "test/fixtures/slo-imports");
 const read = (name: string) => fs.readFileSync(path.join(FIXTURES, name), "utf8");
 const run = (source: Source, name: string, options = { plane: "app", periodDays: 30 }) => importSlos(source, read(name), name, options);
-const entries = (yaml: string) => parse(yaml) as { name: string; plane: string; slo: { availability: boolean; events: { name: string; objective: number; periodDays: number; errors: string; total: string }[] } }[];
+const entries = (yaml: string) => parse(yaml) as { name: string; plane: string; slo: { availability: boolean; events: { name: string; objective: number; periodDays: number; tiers?: Record<string, unknown>; errors: string; total: string }[] } }[];
 
 /** The imported entries as the dev stack's services: they load, and their rules pass promtool. */
 function loadsAndRenders(yaml: string): void {
@@ -104,7 +104,26 @@ describe("npm run import", () => {
     loadsAndRenders(yaml);
   });
 
+  it("imports OpenSLO v1 alert policies as burn-rate tiers: each burnrate condition keeps its tier with its severity, the others are off", () => {
+    const yaml = run("openslo", "openslo-v1-burn-tiers.yml");
+    const [svc] = entries(yaml);
+    assert.equal(svc.name, "checkout");
+    assert.deepEqual(svc.slo.events[0].tiers, { "1h": { severity: "critical" }, "6h": { severity: "critical" }, "1d": false, "3d": { severity: "warning" } });
+    // What is not carried over is said, not dropped.
+    assert.match(yaml, /# Note: AlertPolicy "checkout-paging": notificationTargets are not carried over/);
+    assert.doesNotMatch(yaml, /alertAfter/, "every alertAfter is its tier's short window");
+    loadsAndRenders(yaml);
+    const other = importSlos("openslo", read("openslo-v1-burn-tiers.yml").replace("alertAfter: 5m", "alertAfter: 2m"), "input.yml", { plane: "app", periodDays: 30 });
+    assert.match(other, /# Note: AlertCondition "fast-burn": alertAfter "2m" is not carried over; tier 1h confirms a burn over its short window 5m/);
+  });
+
+  const tiers = read("openslo-v1-burn-tiers.yml");
   const refused: [string, Source, string, RegExp][] = [
+    ["the specification's AlertPolicy (a burn rate at or below 2)", "openslo", read("openslo-v1-alert-policy-spec.yml"), /AlertCondition "cpu-usage-breach": spec\.condition\.op "lte" cannot be imported; a burn-rate tier fires when the burn rate is at or above its factor/],
+    ["an alert condition that is no tier of the stack", "openslo", read("openslo-v1-alert-policy-spec.yml").replace("op: lte", "op: gte"), /AlertCondition "cpu-usage-breach": a burn rate of 2 over "1h" is no burn-rate tier of this stack; the tiers are 1h at 13\.44x, 6h at 5\.6x, 1d at 2\.8x, 3d at 0\.933333x for a 28-day period/],
+    ["an alert condition that is not a burn rate", "openslo", tiers.replace("kind: burnrate\n    op: gte\n    threshold: 14.4", "kind: threshold\n    op: gte\n    threshold: 14.4"), /AlertCondition "fast-burn": spec\.condition\.kind "threshold" cannot be imported; only burnrate conditions/],
+    ["an alert condition of a severity the stack has not", "openslo", tiers.replace("severity: ticket", "severity: sms"), /slow-burn.*spec\.severity "sms" cannot be imported/],
+    ["a conditionRef naming nothing", "openslo", tiers.replace("conditionRef: fast-burn", "conditionRef: nothing"), /AlertPolicy "checkout-paging": conditions\[0\]: conditionRef "nothing" names no kind: AlertCondition document in the file/],
     ["a Sloth plugin", "sloth", read("sloth-plugin.yml"), /slos\[0\] \(http-availability\): sli\.plugin cannot be imported/],
     ["a Sloth raw error ratio", "sloth", 'version: prometheus/v1\nservice: s\nslos:\n  - name: r\n    objective: 99\n    sli:\n      raw:\n        error_ratio_query: sum(rate(e[{{.window}}])) / sum(rate(t[{{.window}}]))\n', /sli\.raw \(an error-ratio query\) cannot be imported/],
     ["OpenSLO time slices (the specification's web-availability)", "openslo", read("openslo-v1-web-availability.yml"), /budgetingMethod "Timeslices" cannot be imported/],

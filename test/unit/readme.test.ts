@@ -26,7 +26,7 @@ function keyPaths(schema: z.ZodType, prefix: string): string[] {
       // e.g. availability: false | {objective, periodDays}: the key itself and the object's keys.
       return [...new Set(def.options!.flatMap((o) => keyPaths(o, prefix)))];
     case "record":
-      return keyPaths(def.valueType!, `${prefix}.${MAP_KEY[prefix] ?? "<key>"}`);
+      return keyPaths(def.valueType!, `${prefix}.${MAP_KEY[prefix] ?? (prefix.endsWith(".tiers") ? "<tier>" : "<key>")}`);
     case "default":
     case "prefault":
     case "optional":

@@ -30,6 +30,7 @@ describe("npm run report: periods, policy states and escaping", () => {
         period: reviewPeriod("7d", new Date("2026-12-06T00:00:00Z")),
         policy: POLICY,
         slos: [{ service: evil, slo: "availability", objective: 0.999, attainment: 0.9995, previousAttainment: null, budgetRemaining: 0.5, state: "normal", burnDown: [[1, 0.5]], incidents: [] }],
+        maintenance: [{ name: evil, start: 1, end: 61, ongoing: false }],
       },
       alerts: {
         noise: DEFAULT_NOISE,

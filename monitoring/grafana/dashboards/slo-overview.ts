@@ -152,6 +152,19 @@ export function sloOverview(settings: Settings): dashboard.Dashboard {
     .refresh("1m")
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     .withVariable(serviceVariable());
+  // Maintenance windows spend no budget: marked on every panel while they are on.
+  if (settings.slo.maintenance.length > 0) {
+    b.annotation(
+      new dashboard.AnnotationQueryBuilder()
+        .name("Maintenance windows")
+        .datasource(PROMETHEUS_DATASOURCE)
+        .enable(true)
+        .iconColor("blue")
+        .expr(SLO_SERIES.maintenance)
+        .step("60s")
+        .titleFormat(`maintenance {{${LABELS.maintenance}}}`),
+    );
+  }
   servicePanels(b, ids, settings);
   planePanels(b, ids, settings);
   return b.build();

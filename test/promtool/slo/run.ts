@@ -56,7 +56,8 @@ export function runScenario(rules: string | string[], scenario: Scenario): { ok:
     ],
   };
   fs.writeFileSync(file, stringify(doc, { lineWidth: 0 }));
-  const r = tool("promtool", ["test", "rules", file], { timeoutMs: 120_000 });
+  // A guard against a hung promtool, not a time limit: a scenario over days takes a minute alone, several on a busy machine.
+  const r = tool("promtool", ["test", "rules", file], { timeoutMs: 600_000 });
   fs.rmSync(dir, { recursive: true, force: true });
   return { ok: r.code === 0, output: `${r.stdout}\n${r.stderr}` };
 }

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { SLO_SERIES } from "../../../monitoring/conventions";
 import { sloRules } from "../../../monitoring/slo";
 import { Settings } from "../../../settings";
-import { settingsOf, settingsWith } from "../../helpers/tools";
+import { settingsWith, stackServices } from "../../helpers/tools";
 import { tmpDir } from "../../helpers/tools";
 import { ExprTest, runScenario, Scenario } from "./run";
 
@@ -16,7 +16,7 @@ export const DAY = 24 * HOUR;
 
 /** The dev stack with only its availability SLOs: fewer rules for scenarios that span days. */
 export const availabilityOnly = (periodDays = 30): Settings =>
-  settingsWith("dev", { services: settingsOf("dev").services.map(({ job: _job, ...s }) => ({ ...s, slo: { latency: [] } })), slo: { periodDays } });
+  settingsWith("dev", { services: stackServices("dev").map((s) => ({ ...s, slo: { latency: [] } })), slo: { periodDays } });
 
 /** Writes the stack's SLO rule file into a temporary folder. */
 export function rulesFileOf(settings: Settings): string {
@@ -25,8 +25,9 @@ export function rulesFileOf(settings: Settings): string {
   return file;
 }
 
-export const firing = (alert: string, service: string, slo: string) =>
-  `count(ALERTS{alertname="${alert}",alertstate="firing",service="${service}",slo="${slo}"})`;
+/** 1 while any tier of the alert fires for the SLO (each burn-rate tier is an alert of its own), else empty. */
+export const firing = (alert: string, service: string, slo: string, tier?: string) =>
+  `group(ALERTS{alertname="${alert}",alertstate="firing",service="${service}",slo="${slo}"${tier ? `,burn_tier="${tier}"` : ""}})`;
 export const is = (expr: string, at: number): ExprTest => ({ expr, at, expect: [{ labels: "{}", value: 1 }] });
 export const isNot = (expr: string, at: number): ExprTest => ({ expr, at, expect: [] });
 /** A value within `tolerance` (absolute) of `value`, as a 0/1 test. */
