@@ -10,7 +10,7 @@ import { escapeRegex, selector } from "./promql";
  * early enough that the time since it is positive for every instant since 1970 (PromQL's `%`
  * keeps the dividend's sign).
  */
-const SINCE_MONDAY = 864_000;
+export const SINCE_MONDAY = 864_000;
 
 /**
  * 1 while the second before the evaluation instant lies in one of the windows, else 0 (one

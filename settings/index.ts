@@ -6,3 +6,4 @@ export * from "./types";
 export type { SecretValues } from "./pulumi-config";
 export * from "./burn";
 export * from "./maintenance";
+export * from "./calendar";

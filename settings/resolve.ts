@@ -1,11 +1,18 @@
 // The last step of loading: every service with its job and SLOs resolved against the stack's
 // defaults, and the whole object frozen so no reader changes what another reads.
 import { RawSettings } from "./schema";
+import { CALENDAR_DAYS, Calendar, calendarOf } from "./calendar";
 import { covers, MaintenanceWindow, normalise } from "./maintenance";
 import { ResolvedService } from "./types";
 
 /** A service's scrape job: its own, or `<plane>-plane-<name>`. */
 export const jobOf = (svc: { job?: string; plane: string; name: string }): string => svc.job ?? `${svc.plane}-plane-${svc.name}`;
+
+/** An SLO's period: its calendar one, else its own or the stack's rolling days. */
+function periodOf(slo: { periodDays?: number; period?: { calendar: "month" | "week"; timeZone: string } }, days: number): { periodDays: number; calendar?: Calendar } {
+  const calendar = calendarOf(slo.period);
+  return calendar ? { periodDays: CALENDAR_DAYS[calendar.unit], calendar } : { periodDays: slo.periodDays ?? days };
+}
 
 export function resolveServices(s: RawSettings): ResolvedService[] {
   const period = s.slo.periodDays;
@@ -22,12 +29,12 @@ export function resolveServices(s: RawSettings): ResolvedService[] {
             ? false
             : {
                 objective: availability.objective,
-                periodDays: (availability as { periodDays?: number }).periodDays ?? period,
+                ...periodOf(availability, period),
                 // A service's own availability SLO without tiers keeps the stack's.
                 ...((availability.tiers ?? s.slo.availability.tiers) ? { tiers: availability.tiers ?? s.slo.availability.tiers } : {}),
               },
-        latency: (slo?.latency ?? s.slo.latency).map((l) => ({ ...l, periodDays: l.periodDays ?? period, metric: l.metric ?? svc.metrics.duration })),
-        events: (slo?.events ?? []).map((e) => ({ ...e, periodDays: e.periodDays ?? period })),
+        latency: (slo?.latency ?? s.slo.latency).map((l) => ({ ...l, ...periodOf(l, period), metric: l.metric ?? svc.metrics.duration })),
+        events: (slo?.events ?? []).map((e) => ({ ...e, ...periodOf(e, period) })),
       },
     };
   });

@@ -133,6 +133,14 @@ const tiersSchema = z.record(
     message: "must be false (the tier is off) or {severity: critical|warning|info}",
   }),
 );
+/**
+ * A calendar period instead of a rolling `periodDays`: the budget restarts at the start of each
+ * month or week (Monday), in UTC or a fixed offset from it.
+ */
+const calendarPeriod = z.strictObject({
+  calendar: z.enum(["month", "week"], { message: "must be month or week" }),
+  timeZone: z.string().min(1).default("UTC"),
+});
 const METRIC = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const metricName = z.string().regex(METRIC, { message: "must be a Prometheus metric name such as http_request_duration_seconds" });
 /** PromQL of an SLI, with the rate window written {{window}} (Sloth's {{.window}} too); checked with Prometheus's grammar in settings/promql.ts. */
@@ -152,6 +160,7 @@ export const latencySloSchema = z.strictObject({
   }),
   objective,
   periodDays: periodDays.optional(),
+  period: calendarPeriod.optional(),
   tiers: tiersSchema.optional(),
   /** The histogram, without _bucket/_count; default the service's metrics.duration. */
   metric: metricName.optional(),
@@ -166,16 +175,17 @@ export const eventsSloSchema = z.strictObject({
   name: name("an SLO name"),
   objective,
   periodDays: periodDays.optional(),
+  period: calendarPeriod.optional(),
   tiers: tiersSchema.optional(),
   errors: sliQuery,
   total: sliQuery,
 });
 
-const availabilitySchema = z.strictObject({ objective, periodDays: periodDays.optional(), tiers: tiersSchema.optional() });
+const availabilitySchema = z.strictObject({ objective, periodDays: periodDays.optional(), period: calendarPeriod.optional(), tiers: tiersSchema.optional() });
 
 const sloOverrideSchema = z.strictObject({
   /** false: the service has no HTTP request metrics (no HTTP availability SLO, no error-rate alerts). */
-  availability: z.union([z.literal(false), availabilitySchema], { message: "must be {objective, periodDays?, tiers?} or false" }).optional(),
+  availability: z.union([z.literal(false), availabilitySchema], { message: "must be {objective, periodDays? or period?, tiers?} or false" }).optional(),
   latency: z.array(latencySloSchema).optional(),
   events: z.array(eventsSloSchema).optional(),
 });
@@ -262,7 +272,7 @@ const maintenanceSchema = z.strictObject({
 
 const sloSchema = z.strictObject({
   periodDays: periodDays.default(30),
-  availability: z.strictObject({ objective: objective.default(99.9), tiers: tiersSchema.optional() }).prefault({}),
+  availability: z.strictObject({ objective: objective.default(99.9), period: calendarPeriod.optional(), tiers: tiersSchema.optional() }).prefault({}),
   latency: z
     .array(latencySloSchema)
     .default([

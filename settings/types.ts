@@ -1,5 +1,6 @@
 // What the loader reads (RawConfig) and what it returns (Settings): every reader of configuration
 // holds one read-only Settings object.
+import type { Calendar } from "./calendar";
 import type { MaintenanceWindow } from "./maintenance";
 import { EventsSlo, LatencySlo, RawSettings, Severity, TeamId } from "./schema";
 
@@ -21,9 +22,9 @@ export const noSecrets = (): SecretPresence => ({ pagerdutyKey: false, slackWebh
 /** A service's SLOs with every default applied: each has its period; latency SLOs their histogram. */
 export interface ResolvedSlos {
   /** The HTTP availability SLO, or false when the service has no HTTP request metrics. */
-  availability: { objective: number; periodDays: number; tiers?: Tiers } | false;
-  latency: (LatencySlo & { periodDays: number; metric: string })[];
-  events: (EventsSlo & { periodDays: number })[];
+  availability: { objective: number; periodDays: number; tiers?: Tiers; calendar?: Calendar } | false;
+  latency: (LatencySlo & { periodDays: number; metric: string; calendar?: Calendar })[];
+  events: (EventsSlo & { periodDays: number; calendar?: Calendar })[];
 }
 
 export type ResolvedService = Omit<RawSettings["services"][number], "job" | "slo"> & {

@@ -55,7 +55,7 @@ function burnAlert(settings: Settings, kind: "page" | "ticket", slo: Slo, p: Bur
     annotations: {
       summary: `${who}: {{ $labels.slo }} error budget burning ${page ? "fast" : "slowly"}`,
       description:
-        `${who} is spending its {{ $labels.slo }} error budget too fast for its ${slo.periodDays}-day period: ` +
+        `${who} is spending its {{ $labels.slo }} error budget too fast for its ${slo.calendar ? `calendar ${slo.calendar.unit}` : `${slo.periodDays}-day period`}: ` +
         `{{ $value | humanizePercentage }} of its events fail over the last ${p.long} (tier ${p.long}: fires at ${p.factor}x over ${p.long} and ${p.short}` +
         `${needsEvents ? `, with at least ${minEvents} events in the short window` : ""}). ` +
         (page ? "At this rate the budget is gone within hours: act now." : "Left alone, the budget runs out before the period ends."),

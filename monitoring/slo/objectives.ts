@@ -1,7 +1,7 @@
 // The SLOs of a stack: every service × (HTTP availability, each latency objective, each events
 // SLI), each with its SLI, objective, period and the labels its recorded series carry; and the
 // same as the rules compute them, the services that share an SLO's settings in one.
-import type { MaintenanceWindow, ResolvedService, Settings, Tiers } from "../../settings";
+import type { Calendar, MaintenanceWindow, ResolvedService, Settings, Tiers } from "../../settings";
 import { AVAILABILITY_SLO, LABELS } from "../conventions";
 import { ratioOf, selector } from "../promql";
 import { shareBy } from "../sharing";
@@ -21,6 +21,8 @@ export interface Slo {
   periodDays: number;
   /** Burn-rate tiers (by long window) turned off or given their own severity. */
   tiers: Tiers;
+  /** A calendar period (month or week) instead of the rolling `periodDays` (then their nominal length). */
+  calendar?: Calendar;
   /** The maintenance windows of its service (shared rules: of all its services alike). */
   maintenance: MaintenanceWindow[];
   /** Labels every recorded series of this SLO carries. */
@@ -48,11 +50,12 @@ function sloLabels(service: ResolvedService, name: string): Record<string, strin
 interface SloSettings {
   objective: number;
   periodDays: number;
+  calendar?: Calendar;
   tiers?: Tiers;
 }
 
 function slo(service: ResolvedService, name: string, settings: SloSettings, sliOf: (t: SliTarget) => Sli, params?: string): Slo {
-  const { objective: objectivePercent, periodDays, tiers = {} } = settings;
+  const { objective: objectivePercent, periodDays, calendar, tiers = {} } = settings;
   return {
     service,
     services: [service],
@@ -60,6 +63,7 @@ function slo(service: ResolvedService, name: string, settings: SloSettings, sliO
     objective: ratioOf(objectivePercent),
     budget: ratioOf(100 - objectivePercent),
     periodDays,
+    calendar,
     tiers,
     maintenance: service.maintenance,
     labels: sloLabels(service, name),
@@ -67,7 +71,7 @@ function slo(service: ResolvedService, name: string, settings: SloSettings, sliO
     of: (metric) => selector(metric, { [LABELS.service]: service.name, [LABELS.slo]: name }),
     by: [],
     // Only services scraped here carry the service label their shared rules select by.
-    shape: service.targets.length > 0 && params !== undefined ? { key: JSON.stringify([name, objectivePercent, periodDays, tiers, service.maintenance, params]), sli: sliOf } : undefined,
+    shape: service.targets.length > 0 && params !== undefined ? { key: JSON.stringify([name, objectivePercent, periodDays, calendar, tiers, service.maintenance, params]), sli: sliOf } : undefined,
   };
 }
 

@@ -9,7 +9,8 @@ import { Slo, agg, on, sliSeries } from "./objectives";
 import { safeRatio, selector } from "../promql";
 import { RecordingRule } from "./rule-types";
 import { AGE_STEP, COARSE_STEP, FINE_STEP, RAW_STEP, SEAM, SLOT, isFine, periodWindow, recordedWindows } from "./windows";
-import { inWindows } from "../maintenance";
+import { inWindows, SINCE_MONDAY } from "../maintenance";
+import { WEEK, type Calendar } from "../../settings";
 
 /** The SLI's bad and all events over a window: one series without labels for one service, one per service for several. */
 export const badOver = (slo: Slo, window: string) => sliSeries(slo, slo.sli.errors(window));
@@ -83,6 +84,47 @@ function inMaintenance(slo: Slo, kind: "bad" | "all", window: string, step: stri
 const outside = (slo: Slo, events: string, kind: "bad" | "all", window: string, step: string, offset?: string) =>
   slo.maintenance.length === 0 ? events : `clamp_min(${events} - ${on(slo)} (${inMaintenance(slo, kind, window, step, offset)}), 0)`;
 
+/** The calendar period's index of an instant `shift` seconds from the evaluation's (months since year 0, or weeks since a Monday). */
+function periodIndex(c: Calendar, shift: number): string {
+  const t = `time() + ${c.offsetSeconds + shift}`;
+  return c.unit === "month" ? `(month(vector(${t})) + 12 * year(vector(${t})))` : `floor(vector(${t} + ${SINCE_MONDAY}) / ${WEEK})`;
+}
+
+/** Seconds since the calendar period began, and its length. */
+function periodClock(c: Calendar): { elapsed: string; length: string } {
+  const v = `vector(time() + ${c.offsetSeconds})`;
+  if (c.unit === "week") return { elapsed: `vector((time() + ${c.offsetSeconds + SINCE_MONDAY}) % ${WEEK})`, length: `vector(${WEEK})` };
+  return { elapsed: `(day_of_month(${v}) - 1) * 86400 + hour(${v}) * 3600 + minute(${v}) * 60 + (time() + ${c.offsetSeconds}) % 60`, length: `days_in_month(${v}) * 86400` };
+}
+
+/**
+ * Events of the current calendar period, step by step on the coarse grid: a window that spans
+ * at most this period and the one before holds each step's events and, separately, those of
+ * the steps whose period index is odd; with the current index's parity the two give the current
+ * period's alone. A month may span more than 28 days: its older days (a window 28 to 31 days
+ * back, which only then holds no period before the last) count while they are this month's.
+ * The newest part, after the last grid point, is added as it stands.
+ */
+function calendarEvents(slo: Slo, kind: "bad" | "all"): string {
+  const c = slo.calendar!;
+  const step = COARSE_STEP;
+  const steps = sliSeries(slo, slo.sli.stepEvents(kind, step));
+  const orZero = (expr: string) => `(${expr} or ${on(slo)} ${zeros(slo)})`;
+  // Each step's events belong to the period of the second before its end.
+  const odd = `scalar(${periodIndex(c, -1)} % 2)`;
+  const current = `scalar(${periodIndex(c, 0)} % 2)`;
+  const part = (days: number, offset?: string) => {
+    const range = `[${durationOf(days * 86_400 - 1)}:${step}]${offset ? ` offset ${offset}` : ""}`;
+    const all = orZero(`sum_over_time((${steps})${range})`);
+    const oddOnes = orZero(`sum_over_time((${steps} * ${odd})${range})`);
+    return `(${current} * ${oddOnes} + (1 - ${current}) * (${all} - ${on(slo)} ${oddOnes}))`;
+  };
+  const head = slo.sli.grid ? ` + ${on(slo)} (${sliSeries(slo, kind === "bad" ? slo.sli.grid.bad(step) : slo.sli.grid.total(step))} or ${on(slo)} ${zeros(slo)})` : "";
+  if (c.unit === "week") return `${part(7)}${head}`;
+  const older = `scalar(${periodClock(c).elapsed} > bool ${28 * 86_400}) * ${part(3, "28d")}`;
+  return `${part(28)} + ${on(slo)} ${older}${head}`;
+}
+
 /** Bad events over SEAM, from the recorded ratio and events (the ratio's numerator). */
 const seamErrors = (slo: Slo) => agg(slo, `${slo.of(SLO_SERIES.errorRatio(SEAM))} * ${slo.of(SLO_SERIES.requests(SEAM))}`);
 
@@ -104,8 +146,11 @@ export function historyEvents(slo: Slo, kind: "bad" | "all", window: string): st
   return `(${older} + ${on(slo)} ${seam}) or ${seam}`;
 }
 
-/** The error ratio over a window, bad events over `all` (all events); no bad-event series at all (a service that never failed) is 0. */
-const ratioOf = (slo: Slo, window: string, all: string) => safeRatio(`${historyEvents(slo, "bad", window)} or ${on(slo)} 0 * ${all}`, all);
+/** An error ratio, bad events over `all` (all events); no bad-event series at all (a service that never failed) is 0. */
+const ratioOf = (slo: Slo, bad: string, all: string) => safeRatio(`${bad} or ${on(slo)} 0 * ${all}`, all);
+
+/** Events of the SLO's period: the rolling window, or the calendar period so far. */
+const periodEvents = (slo: Slo, kind: "bad" | "all") => (slo.calendar ? calendarEvents(slo, kind) : historyEvents(slo, kind, periodWindow(slo)));
 
 /**
  * When the SLI's history begins, at the fine grid over the last SEAM and the age grid before
@@ -131,10 +176,10 @@ export function historyRules(settings: Settings, slos: Slo[]): RecordingRule[] {
     const others = recordedWindows(settings).long.filter((w) => w !== SEAM);
     return [
       { record: SLO_SERIES.requests(SEAM), expr: historyEvents(slo, "all", SEAM), labels: slo.labels },
-      { record: SLO_SERIES.errorRatio(SEAM), expr: ratioOf(slo, SEAM, seamAll), labels: slo.labels },
-      { record: SLO_SERIES.requests("period"), expr: historyEvents(slo, "all", period), labels: slo.labels },
-      { record: SLO_SERIES.errorRatio("period"), expr: ratioOf(slo, period, periodAll), labels: slo.labels },
-      ...others.map((w) => ({ record: SLO_SERIES.errorRatio(w), expr: ratioOf(slo, w, `(${historyEvents(slo, "all", w)})`), labels: slo.labels })),
+      { record: SLO_SERIES.errorRatio(SEAM), expr: ratioOf(slo, historyEvents(slo, "bad", SEAM), seamAll), labels: slo.labels },
+      { record: SLO_SERIES.requests("period"), expr: periodEvents(slo, "all"), labels: slo.labels },
+      { record: SLO_SERIES.errorRatio("period"), expr: ratioOf(slo, periodEvents(slo, "bad"), periodAll), labels: slo.labels },
+      ...others.map((w) => ({ record: SLO_SERIES.errorRatio(w), expr: ratioOf(slo, historyEvents(slo, "bad", w), `(${historyEvents(slo, "all", w)})`), labels: slo.labels })),
       { record: SLO_SERIES.budgetRemaining, expr: `1 - (${spent(slo, period)})`, labels: slo.labels },
     ];
   });
@@ -147,7 +192,11 @@ export function historyRules(settings: Settings, slos: Slo[]): RecordingRule[] {
  * period since the SLI's history began.
  */
 function spent(slo: Slo, period: string): string {
-  const coverage = `clamp_max((time() - (${firstSeen(slo, period)})) / ${durationSeconds(period)}, 1)`;
+  // A calendar period: its part so far, out of its whole length (the rest counts as error-free traffic at the observed rate).
+  const clock = slo.calendar && periodClock(slo.calendar);
+  const coverage = clock
+    ? `clamp_max(time() - (${firstSeen(slo, period)}), scalar(${clock.elapsed})) / scalar(${clock.length})`
+    : `clamp_max((time() - (${firstSeen(slo, period)})) / ${durationSeconds(period)}, 1)`;
   return `${agg(slo, slo.of(SLO_SERIES.errorRatio("period")))} * ${on(slo)} ${coverage} / ${slo.budget}`;
 }
 

@@ -14,7 +14,7 @@
 //   one instance's events).
 // - Missing history counts as nothing spent: before the period is covered, the budget is
 //   spent as if the uncovered part had the observed traffic without errors.
-import { burnFactor, type Settings } from "../../settings";
+import { burnFactor, CALENDAR_MAX_DAYS, type Settings } from "../../settings";
 import { durationSeconds } from "../duration";
 import type { Slo } from "./objectives";
 import { num } from "../promql";
@@ -39,7 +39,8 @@ export const AGE_STEP = "1h";
 
 export const isRaw = (window: string): boolean => durationSeconds(window) <= RAW_MAX_SECONDS;
 export const isFine = (window: string): boolean => durationSeconds(window) <= durationSeconds(SEAM);
-export const periodWindow = (slo: Slo): string => `${slo.periodDays}d`;
+/** The history an SLO's period reads: its rolling days, or the longest calendar period of its unit. */
+export const periodWindow = (slo: Slo): string => `${slo.calendar ? CALENDAR_MAX_DAYS[slo.calendar.unit] : slo.periodDays}d`;
 
 export interface BurnPair {
   long: string;

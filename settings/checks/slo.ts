@@ -2,6 +2,8 @@
 // histogram has, objectives whose burn alerts can fire; burn windows that fit every period; a
 // retention that keeps every period; budget policy levels in order.
 import { burnFactor } from "../burn";
+import { CALENDAR_DAYS, CALENDAR_MAX_DAYS } from "../calendar";
+import { QUARTER_HOUR, zoneOffset } from "../maintenance";
 import { durationSeconds } from "../duration";
 import { bareKey } from "../keys";
 import { hasWindow, instantiate, isSelectorOnly, promqlProblem, sliShapeProblem, windowsInRanges } from "../promql";
@@ -21,6 +23,23 @@ const rawWindows = (s: RawSettings): string[] => {
 /** The burn-rate tiers: every page and ticket condition, named by its long window. */
 const tierNames = (s: RawSettings): string[] => [...s.slo.alerting.page, ...s.slo.alerting.ticket].map((p) => p.long);
 
+interface PeriodOf {
+  periodDays?: number;
+  period?: { calendar: "month" | "week"; timeZone: string };
+}
+
+/** An SLO's period in days for its burn factors: its calendar period's nominal length, or its own days. */
+const daysOf = (def: PeriodOf): number | undefined => (def.period ? CALENDAR_DAYS[def.period.calendar] : def.periodDays);
+
+/** A calendar period: not beside periodDays, in a zone with a fixed offset on a quarter hour. */
+function calendarPeriod({ problem }: CheckContext, path: PropertyKey[], def: PeriodOf): void {
+  if (!def.period) return;
+  if (def.periodDays !== undefined) problem("slo", [...path, "periodDays"], def.periodDays, "must not be set beside period (a calendar period): an SLO has one or the other");
+  const zone = zoneOffset(def.period.timeZone);
+  if ("problem" in zone) problem("slo", [...path, "period", "timeZone"], def.period.timeZone, zone.problem);
+  else if (zone.seconds % QUARTER_HOUR !== 0) problem("slo", [...path, "period", "timeZone"], def.period.timeZone, "must be an offset of whole quarter hours: the history is read on a 15-minute grid");
+}
+
 /** An SLO's tiers must name tiers that exist. */
 function knownTiers({ s, problem }: CheckContext, path: PropertyKey[], tiers: Record<string, unknown> | undefined): void {
   const names = tierNames(s);
@@ -33,7 +52,10 @@ function knownTiers({ s, problem }: CheckContext, path: PropertyKey[], tiers: Re
 function serviceSlos(c: CheckContext, svc: RawSettings["services"][number], i: number): void {
   const { s, problem } = c;
   const own = svc.slo;
-  if (own?.availability) knownTiers(c, ["services", i, "slo", "availability"], own.availability.tiers);
+  if (own?.availability) {
+    knownTiers(c, ["services", i, "slo", "availability"], own.availability.tiers);
+    calendarPeriod(c, ["services", i, "slo", "availability"], own.availability);
+  }
   const names = new Map<string, string>();
   const named = (path: PropertyKey[], n: string) => {
     const first = names.get(n);
@@ -54,13 +76,16 @@ function serviceSlos(c: CheckContext, svc: RawSettings["services"][number], i: n
       });
     }
   };
-  if (availability !== false) reachable(own?.availability ? ["services", i, "slo", "availability", "objective"] : ["slo", "availability", "objective"], availability.objective, (availability as { periodDays?: number }).periodDays);
+  if (availability !== false) reachable(own?.availability ? ["services", i, "slo", "availability", "objective"] : ["slo", "availability", "objective"], availability.objective, daysOf(availability));
   const latencyPath = own?.latency ? ["services", i, "slo", "latency"] : ["slo", "latency"];
   (own?.latency ?? s.slo.latency).forEach((l, j) => {
     const at = [...latencyPath, j];
     named([...at, "name"], l.name);
-    if (own?.latency) knownTiers(c, at, l.tiers);
-    reachable([...at, "objective"], l.objective, l.periodDays);
+    if (own?.latency) {
+      knownTiers(c, at, l.tiers);
+      calendarPeriod(c, at, l);
+    }
+    reachable([...at, "objective"], l.objective, daysOf(l));
     const metric = l.metric ?? svc.metrics.duration;
     if (l.selector !== undefined) {
       const selector = `${metric}_bucket{${l.selector}}`;
@@ -76,7 +101,8 @@ function serviceSlos(c: CheckContext, svc: RawSettings["services"][number], i: n
     const at = ["services", i, "slo", "events", j];
     named([...at, "name"], e.name);
     knownTiers(c, at, e.tiers);
-    reachable([...at, "objective"], e.objective, e.periodDays);
+    calendarPeriod(c, at, e);
+    reachable([...at, "objective"], e.objective, daysOf(e));
     for (const field of ["errors", "total"] as const) {
       const query = e[field];
       if (!hasWindow(query)) {
@@ -99,13 +125,19 @@ function serviceSlos(c: CheckContext, svc: RawSettings["services"][number], i: n
 }
 
 /** Every SLO period in days, with who sets it (the stack's default, or a service's SLO). */
-function sloPeriods(s: RawSettings): { days: number; where: string }[] {
+function sloPeriods(s: RawSettings): { days: number; history: number; where: string }[] {
+  const of = (def: PeriodOf, where: string) => {
+    if (def.period) return [{ days: CALENDAR_DAYS[def.period.calendar], history: CALENDAR_MAX_DAYS[def.period.calendar], where: `${where} (a calendar ${def.period.calendar})` }];
+    return def.periodDays ? [{ days: def.periodDays, history: def.periodDays, where }] : [];
+  };
   return [
-    { days: s.slo.periodDays, where: "slo.periodDays" },
+    { days: s.slo.periodDays, history: s.slo.periodDays, where: "slo.periodDays" },
+    ...of(s.slo.availability, "slo.availability"),
+    ...s.slo.latency.flatMap((l) => of(l, `slo.latency ${l.name}`)),
     ...s.services.flatMap((svc) => [
-      ...(svc.slo?.availability && svc.slo.availability.periodDays ? [{ days: svc.slo.availability.periodDays, where: `service ${svc.name}, SLO availability` }] : []),
-      ...(svc.slo?.latency ?? []).flatMap((l) => (l.periodDays ? [{ days: l.periodDays, where: `service ${svc.name}, SLO ${l.name}` }] : [])),
-      ...(svc.slo?.events ?? []).flatMap((e) => (e.periodDays ? [{ days: e.periodDays, where: `service ${svc.name}, SLO ${e.name}` }] : [])),
+      ...(svc.slo?.availability ? of(svc.slo.availability, `service ${svc.name}, SLO availability`) : []),
+      ...(svc.slo?.latency ?? []).flatMap((l) => of(l, `service ${svc.name}, SLO ${l.name}`)),
+      ...(svc.slo?.events ?? []).flatMap((e) => of(e, `service ${svc.name}, SLO ${e.name}`)),
     ]),
   ];
 }
@@ -117,9 +149,9 @@ function sloPeriods(s: RawSettings): { days: number; where: string }[] {
  */
 function retention({ s, problem }: CheckContext): void {
   if (s.aws.amp.enabled) return;
-  const longest = sloPeriods(s).reduce((a, b) => (b.days > a.days ? b : a));
-  if (durationSeconds(s.docker.retention.time) < (longest.days + 1) * DAY) {
-    problem("slo", ["docker", "retention", "time"], s.docker.retention.time, `must keep the longest SLO period and a day more: at least ${longest.days + 1}d for the ${longest.days}-day period of ${longest.where}`);
+  const longest = sloPeriods(s).reduce((a, b) => (b.history > a.history ? b : a));
+  if (durationSeconds(s.docker.retention.time) < (longest.history + 1) * DAY) {
+    problem("slo", ["docker", "retention", "time"], s.docker.retention.time, `must keep the longest SLO period and a day more: at least ${longest.history + 1}d for the ${longest.history}-day period of ${longest.where}`);
   }
 }
 
@@ -146,7 +178,11 @@ function alerting({ s, problem }: CheckContext): void {
 
 export const slo: Check = (c) => {
   knownTiers(c, ["slo", "availability"], c.s.slo.availability.tiers);
-  c.s.slo.latency.forEach((l, j) => knownTiers(c, ["slo", "latency", j], l.tiers));
+  calendarPeriod(c, ["slo", "availability"], c.s.slo.availability);
+  c.s.slo.latency.forEach((l, j) => {
+    knownTiers(c, ["slo", "latency", j], l.tiers);
+    calendarPeriod(c, ["slo", "latency", j], l);
+  });
   c.s.services.forEach((svc, i) => serviceSlos(c, svc, i));
   alerting(c);
   retention(c);

@@ -2,7 +2,8 @@
 // with promtool, then scraped live from a local exporter that continues the same counters), with
 // six hours in which Prometheus scraped nothing: the budget and every long window read right from
 // the history group's first evaluation, and again right after a restart. One service had a full
-// outage two days ago (inside the 30-day period), the other 32 days ago (outside it).
+// outage two days ago (inside the 30-day period), the other 32 days ago (outside it); a third,
+// with the first one's traffic, counts the calendar month so far.
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -16,8 +17,7 @@ import { HISTORY_INTERVAL } from "../../monitoring/slo/windows";
 import { findBinary, ManagedProcess } from "../../local/processes";
 import { closeServer, freePorts, listenLoopback, LOOPBACK } from "../../local/ports";
 import { instantQuery } from "../../tools/prometheus-api";
-import { availabilityOnly } from "../promtool/slo/scenario";
-import { tmpDir } from "../helpers/tools";
+import { settingsWith, stackServices, tmpDir } from "../helpers/tools";
 
 const MIN = 60;
 const HOUR = 3600;
@@ -48,13 +48,32 @@ const over = (tr: Traffic, t: number, window: number) => {
   return { all: a.all - b.all, bad: a.bad - b.bad };
 };
 
+/** The start of the calendar month (UTC) of an instant. */
+const monthStart = (t: number) => {
+  const d = new Date(t * 1000);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 1000;
+};
+const daysInMonth = (t: number) => {
+  const d = new Date(t * 1000);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+};
+
 describe("SLO history on a real Prometheus: deployed onto 33 days of raw history with a 6-hour gap, then restarted", function () {
   this.timeout(180_000);
-  const settings = availabilityOnly(30);
-  const [ctl, app] = settings.services;
+  // The dev stack's two services with rolling 30-day periods, and a third with a calendar month.
+  const settings = settingsWith("dev", {
+    services: [
+      ...stackServices("dev").map((svc) => ({ ...svc, slo: { latency: [] } })),
+      { name: "billing-service", plane: "control", targets: ["billing:8080"], slo: { latency: [], availability: { objective: 99.9, period: { calendar: "month" } } } },
+    ],
+    slo: { periodDays: 30 },
+    docker: { retention: { time: "40d" } },
+  });
+  const [ctl, app, billing] = settings.services;
   const traffic = new Map<string, Traffic>([
     [ctl.name, { base: 0.0002, outage: { from: NOW - 2 * DAY, to: NOW - 2 * DAY + HOUR } }],
     [app.name, { base: 0.0005, outage: { from: NOW - 32 * DAY, to: NOW - 32 * DAY + HOUR } }],
+    [billing.name, { base: 0.0002, outage: { from: NOW - 2 * DAY, to: NOW - 2 * DAY + HOUR } }],
   ]);
   let dir: string;
   let exporter: http.Server;
@@ -148,18 +167,25 @@ describe("SLO history on a real Prometheus: deployed onto 33 days of raw history
     const figures: string[] = [];
     for (const svc of settings.services) {
       const tr = traffic.get(svc.name)!;
-      const [period, day, days3] = [30 * DAY, DAY, 3 * DAY].map((w) => over(tr, at, w));
-      const exact = 1 - period.bad / period.all / 0.001;
+      // The calendar month so far, its budget for the share of the month gone; or the rolling 30 days.
+      const calendar = svc === billing;
+      const elapsed = at - monthStart(at);
+      const [rolling, day, days3] = [calendar ? elapsed : 30 * DAY, DAY, 3 * DAY].map((w) => over(tr, at, w));
+      // A calendar period counts step by step: the steps of the gap in monitoring are lost (the rolling windows bridge it).
+      const gapEnd = Math.min(GAP.to, at);
+      const gap = calendar && gapEnd > Math.max(GAP.from, monthStart(at)) ? over(tr, gapEnd, gapEnd - Math.max(GAP.from, monthStart(at))) : { all: 0, bad: 0 };
+      const period = { all: rolling.all - gap.all, bad: rolling.bad - gap.bad };
+      const exact = 1 - (period.bad / period.all / 0.001) * (calendar ? elapsed / (daysInMonth(at) * DAY) : 1);
       const near = (name: string, value: number, truth: number, tolerance: number) => {
         figures.push(`${svc.name} ${name} ${value.toPrecision(5)} (exact ${truth.toPrecision(5)})`);
         assert.ok(Math.abs(value - truth) <= tolerance, `${svc.name} ${name}: ${value} against ${truth} (± ${tolerance})`);
       };
       // Within 2% of the budget spent.
       near("budget remaining", remaining[svc.name], exact, 0.02 * Math.abs(1 - exact));
-      near("30d error ratio", ratioPeriod[svc.name], period.bad / period.all, 0.02 * (period.bad / period.all));
+      near(calendar ? "month's error ratio" : "30d error ratio", ratioPeriod[svc.name], period.bad / period.all, 0.02 * (period.bad / period.all));
       near("3d error ratio", ratio3d[svc.name], days3.bad / days3.all, 0.02 * (days3.bad / days3.all));
       near("1d error ratio", ratio1d[svc.name], day.bad / day.all, 0.02 * (day.bad / day.all));
-      near("30d requests", requestsPeriod[svc.name], period.all, 0.02 * period.all);
+      near(calendar ? "month's requests" : "30d requests", requestsPeriod[svc.name], period.all, 0.02 * period.all);
       near("1d requests", requests1d[svc.name], day.all, 0.02 * day.all);
     }
     return figures;
