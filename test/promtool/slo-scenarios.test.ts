@@ -93,8 +93,7 @@ describe("SLO rules: promtool test rules", function () {
       evaluation: every,
       series: [...serviceTraffic(c, [{ steps: start / every, requests: 5000 }, burn]), ...serviceTraffic(a, [{ steps: start / every + burn.steps, requests: 5000 }])],
       tests: [
-        // A 3-day window is read on a 15-minute grid beyond its last day, which ends up to 10
-        // minutes before its last day begins: the ticket fires within three evaluations past t.
+        // The ticket reads the 3-day window the history group records: it fires within three evaluations past t.
         isNot(firing(SLOW, c.name, AVAILABILITY_SLO), evalBefore(t, every)),
         is(firing(SLOW, c.name, AVAILABILITY_SLO), t + 3 * every),
         isNot(`max_over_time(ALERTS{alertname="${FAST}"}[${end}s])`, end),
