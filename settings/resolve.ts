@@ -35,6 +35,7 @@ export function resolveServices(s: RawSettings): ResolvedService[] {
               },
         latency: (slo?.latency ?? s.slo.latency).map((l) => ({ ...l, ...periodOf(l, period), metric: l.metric ?? svc.metrics.duration })),
         events: (slo?.events ?? []).map((e) => ({ ...e, ...periodOf(e, period) })),
+        timeslices: (slo?.timeslices ?? []).map((t) => ({ ...t, ...periodOf(t, period) })),
       },
     };
   });

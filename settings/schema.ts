@@ -181,6 +181,35 @@ export const eventsSloSchema = z.strictObject({
   total: sliQuery,
 });
 
+/**
+ * A time-slice SLO (OpenSLO Timeslices): the share of slices (minutes, or 5 minutes) in which a
+ * condition on an SLI held: at least `availability`% of the slice's requests succeeded, or its
+ * latency quantile stayed under a threshold. A slice without requests is good; one in which the
+ * target was down is bad.
+ */
+export const timesliceSloSchema = z.strictObject({
+  name: name("an SLO name"),
+  objective,
+  periodDays: periodDays.optional(),
+  period: calendarPeriod.optional(),
+  tiers: tiersSchema.optional(),
+  slice: z.enum(["1m", "5m"], { message: "must be 1m or 5m: slices must fit the 5-minute window the pages read" }),
+  good: z.union(
+    [
+      z.strictObject({ availability: objective }),
+      z.strictObject({
+        latency: z.strictObject({
+          quantile: z.number().gt(0).lt(1, { message: "must be a quantile between 0 and 1, such as 0.95" }),
+          thresholdSeconds: positive.max(MAX_LATENCY_THRESHOLD_SECONDS, { message: `is in seconds and must be at most ${MAX_LATENCY_THRESHOLD_SECONDS}` }),
+          metric: metricName.optional(),
+          selector: z.string().min(1).optional(),
+        }),
+      }),
+    ],
+    { message: "must be {availability: percent} or {latency: {quantile, thresholdSeconds, metric?, selector?}}" },
+  ),
+});
+
 const availabilitySchema = z.strictObject({ objective, periodDays: periodDays.optional(), period: calendarPeriod.optional(), tiers: tiersSchema.optional() });
 
 const sloOverrideSchema = z.strictObject({
@@ -188,6 +217,7 @@ const sloOverrideSchema = z.strictObject({
   availability: z.union([z.literal(false), availabilitySchema], { message: "must be {objective, periodDays? or period?, tiers?} or false" }).optional(),
   latency: z.array(latencySloSchema).optional(),
   events: z.array(eventsSloSchema).optional(),
+  timeslices: z.array(timesliceSloSchema).optional(),
 });
 
 const metricsSchema = z.strictObject({
@@ -597,4 +627,5 @@ export type SecretKey = (typeof SECRET_KEYS)[number];
 export type RawSettings = z.output<typeof settingsSchema>;
 export type LatencySlo = z.output<typeof latencySloSchema>;
 export type Maintenance = z.output<typeof maintenanceSchema>;
+export type TimesliceSlo = z.output<typeof timesliceSloSchema>;
 export type EventsSlo = z.output<typeof eventsSloSchema>;

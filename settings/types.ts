@@ -2,7 +2,7 @@
 // holds one read-only Settings object.
 import type { Calendar } from "./calendar";
 import type { MaintenanceWindow } from "./maintenance";
-import { EventsSlo, LatencySlo, RawSettings, Severity, TeamId } from "./schema";
+import { EventsSlo, LatencySlo, RawSettings, Severity, TeamId, TimesliceSlo } from "./schema";
 
 /** An SLO's burn-rate tiers (by long window) turned off or given their own severity. */
 export type Tiers = Record<string, false | { severity: Severity }>;
@@ -25,6 +25,7 @@ export interface ResolvedSlos {
   availability: { objective: number; periodDays: number; tiers?: Tiers; calendar?: Calendar } | false;
   latency: (LatencySlo & { periodDays: number; metric: string; calendar?: Calendar })[];
   events: (EventsSlo & { periodDays: number; calendar?: Calendar })[];
+  timeslices: (TimesliceSlo & { periodDays: number; calendar?: Calendar })[];
 }
 
 export type ResolvedService = Omit<RawSettings["services"][number], "job" | "slo"> & {

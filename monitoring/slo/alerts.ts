@@ -46,7 +46,7 @@ function burnAlert(settings: Settings, kind: "page" | "ticket", slo: Slo, p: Bur
   const over = (w: string) => `((${ratioOver(slo, w)}) > ${p.threshold})`;
   const both = `${over(p.long)} and ${on(slo)} ${over(p.short)}`;
   // A page needs enough events in its short window: with two requests, one failure is 50%.
-  const needsEvents = page && minEvents > 0;
+  const needsEvents = page && minEvents > 0 && !slo.sli.slices;
   return {
     alert: BURN_ALERTS[kind],
     // Silent inside a maintenance window of its services, whatever it silences.

@@ -5,7 +5,7 @@ import type { Calendar, MaintenanceWindow, ResolvedService, Settings, Tiers } fr
 import { AVAILABILITY_SLO, LABELS } from "../conventions";
 import { ratioOf, selector } from "../promql";
 import { shareBy } from "../sharing";
-import { Sli, SliTarget, eventsSli, histogramLatency, httpAvailability, jobTarget, servicesTarget } from "./sli";
+import { Sli, SliTarget, eventsSli, histogramLatency, httpAvailability, jobTarget, servicesTarget, timesliceSli } from "./sli";
 
 export interface Slo {
   /** The service; for the SLO of several services (ruleSlosOf), the first of them. */
@@ -82,6 +82,7 @@ export function slosOf(settings: Settings): Slo[] {
       : []),
     ...svc.slo.latency.map((l) => slo(svc, l.name, l, (t) => histogramLatency(l, t), `${svc.metrics.up}|${l.metric}|${l.thresholdSeconds}|${l.selector ?? ""}`)),
     ...svc.slo.events.map((e) => slo(svc, e.name, e, () => eventsSli(e))),
+    ...svc.slo.timeslices.map((t) => slo(svc, t.name, t, (target) => timesliceSli(svc.metrics, t, target), JSON.stringify([svc.metrics, t.slice, t.good]))),
   ]);
 }
 

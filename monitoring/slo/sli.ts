@@ -4,7 +4,7 @@
 import type { ResolvedService } from "../../settings";
 import { instantiate } from "../../settings/promql";
 import { LABELS } from "../conventions";
-import { durationSeconds } from "../duration";
+import { durationOf, durationSeconds } from "../duration";
 import { escapeRegex, selector } from "../promql";
 
 export interface Sli {
@@ -25,6 +25,8 @@ export interface Sli {
   grid?: { bad(step: string, offset?: string): string; total(step: string, offset?: string): string };
   /** Bad or all events in the `step` ending at the evaluation instant: what a maintenance window takes out of a window, step by step. */
   stepEvents(kind: "bad" | "all", step: string): string;
+  /** Its events are time slices, not requests: a slice is already an aggregate, so a page needs no minimum of them. */
+  slices?: true;
 }
 
 export interface HistogramSli extends Sli {
@@ -120,5 +122,51 @@ export function eventsSli(e: { errors: string; total: string }): Sli {
     total: (w, o) => at(e.total, w, o),
     signal: `sum(${instantiate(e.total, "5m")})`,
     stepEvents: (kind, step) => `${at(kind === "bad" ? e.errors : e.total, step)} * ${durationSeconds(step)}`,
+  };
+}
+
+/** The bad time slices and all of them, over a window, as per-second rates like any SLI's. */
+export function timesliceSli(
+  metrics: { up: string; requests: string; errorCodes: string; duration: string },
+  t: { slice: string; good: { availability: number } | { latency: { quantile: number; thresholdSeconds: number; metric?: string; selector?: string } } },
+  target: SliTarget,
+): Sli {
+  const by = target.by.join(", ");
+  const up = targetSelector(target, metrics.up);
+  let failing: string;
+  let signal: string;
+  if ("availability" in t.good) {
+    const http = httpAvailability(metrics, target);
+    failing = `(${http.errors(t.slice)}) / ${http.total(t.slice)} > ${Number(((100 - t.good.availability) / 100).toPrecision(12))}`;
+    signal = http.signal;
+  } else {
+    const l = t.good.latency;
+    const h = histogramLatency({ metric: l.metric ?? metrics.duration, selector: l.selector, thresholdSeconds: l.thresholdSeconds }, target);
+    failing = `${h.quantile(l.quantile, t.slice)} > ${l.thresholdSeconds}`;
+    // The quantile needs no bucket at the threshold: the histogram's count says whether it is there.
+    signal = targetSelector(target, `${l.metric ?? metrics.duration}_count`, {}, l.selector);
+  }
+  // A slice is bad when its condition failed or the target was down at its end; every slice of a scraped target counts.
+  const bad = `(${failing}) or on (${by}) group by (${by}) (${up} == 0)`;
+  const all = `group by (${by}) (${up})`;
+  // The slices ending inside the window: a second short of it, so one on its start is not read.
+  const count = (expr: string, w: string) => `count_over_time((${expr})[${durationOf(durationSeconds(w) - 1)}:${t.slice}])`;
+  const rate = (expr: string, w: string) => `${count(expr, w)} / ${durationSeconds(w)}`;
+  const noOffset = (o?: string) => {
+    if (o) throw new Error("time-slice SLIs take no offset");
+  };
+  return {
+    total: (w, o) => {
+      noOffset(o);
+      return rate(all, w);
+    },
+    errors: (w, o) => {
+      noOffset(o);
+      return `${rate(bad, w)} or (0 * ${rate(all, w)})`;
+    },
+    bad: (w) => rate(bad, w),
+    signal,
+    stepEvents: (kind, step) => `${kind === "bad" ? rate(bad, step) : rate(all, step)} * ${durationSeconds(step)}`,
+    slices: true,
   };
 }

@@ -97,6 +97,18 @@ function serviceSlos(c: CheckContext, svc: RawSettings["services"][number], i: n
       problem("slo", [...at, "thresholdSeconds"], l.thresholdSeconds, `must be a bucket boundary of ${metric} (buckets: ${buckets.join(", ")}): the SLI counts the events of the bucket at the threshold`);
     }
   });
+  (own?.timeslices ?? []).forEach((t, j) => {
+    const at = ["services", i, "slo", "timeslices", j];
+    named([...at, "name"], t.name);
+    knownTiers(c, at, t.tiers);
+    calendarPeriod(c, at, t);
+    reachable([...at, "objective"], t.objective, daysOf(t));
+    if ("latency" in t.good && t.good.latency.selector !== undefined) {
+      const selector = `${t.good.latency.metric ?? svc.metrics.duration}_bucket{${t.good.latency.selector}}`;
+      const why = promqlProblem(selector) ?? (isSelectorOnly(selector) ? undefined : "is more than one selector");
+      if (why) problem("slo", [...at, "good", "latency", "selector"], t.good.latency.selector, `must be label matchers such as method="GET"; ${selector} ${why}`);
+    }
+  });
   (own?.events ?? []).forEach((e: EventsSlo, j) => {
     const at = ["services", i, "slo", "events", j];
     named([...at, "name"], e.name);
@@ -138,6 +150,7 @@ function sloPeriods(s: RawSettings): { days: number; history: number; where: str
       ...(svc.slo?.availability ? of(svc.slo.availability, `service ${svc.name}, SLO availability`) : []),
       ...(svc.slo?.latency ?? []).flatMap((l) => of(l, `service ${svc.name}, SLO ${l.name}`)),
       ...(svc.slo?.events ?? []).flatMap((e) => of(e, `service ${svc.name}, SLO ${e.name}`)),
+      ...(svc.slo?.timeslices ?? []).flatMap((t) => of(t, `service ${svc.name}, SLO ${t.name}`)),
     ]),
   ];
 }

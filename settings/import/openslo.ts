@@ -37,7 +37,7 @@ function days(where: string, count: unknown, unit: unknown): number {
 function budgeting(where: string, spec: Json): void {
   const method = spec.budgetingMethod ?? "Occurrences";
   if (method !== "Occurrences") {
-    throw new ImportError(`${where}: budgetingMethod ${show(method)} cannot be imported; this stack counts events (Occurrences), not good time slices`);
+    throw new ImportError(`${where}: budgetingMethod ${show(method)} cannot be imported; the stack's time-slice SLOs (services[].slo.timeslices) judge each slice by the service's request metrics or histogram, not by a ratio of any two queries`);
   }
 }
 

@@ -29,6 +29,7 @@ describe("settings loader", () => {
         { name: "p99", thresholdSeconds: 2, objective: 99, periodDays: 30, metric: "http_request_duration_seconds" },
       ],
       events: [],
+      timeslices: [],
     });
     assert.deepEqual(s.slo.alerting, {
       page: [
