@@ -2,9 +2,8 @@
 // SLOs, and the reasons a source SLO could not be carried over.
 import type { EventsSlo } from "../schema";
 
-export interface ImportedSlo extends Omit<EventsSlo, "periodDays"> {
-  periodDays: number;
-}
+/** An events SLO with its period: rolling days, or a calendar period. */
+export type ImportedSlo = EventsSlo & ({ periodDays: number } | { period: NonNullable<EventsSlo["period"]> });
 
 export interface ImportedService {
   name: string;

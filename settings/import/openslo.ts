@@ -7,6 +7,8 @@
 // expressed, and alert conditions only as the stack's burn-rate tiers (turned on with a
 // severity, or off); anything else is refused, naming the document, the field and why.
 import { burnFactor } from "../burn";
+import { CALENDAR_DAYS } from "../calendar";
+import { zoneOffset } from "../maintenance";
 import { durationSeconds } from "../duration";
 import { rateOfCounters } from "../promql";
 import { show } from "../errors";
@@ -130,6 +132,37 @@ function tiersOf(where: string, spec: Json, periodDays: number, library: Library
   return { tiers, notes };
 }
 
+/** The instant a calendar window names ("2022-01-03 00:00:00") as its wall-clock fields. */
+const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/**
+ * A v1 time window as the SLO's period: rolling whole days or weeks, or a calendar month (1M) or
+ * week (1w) starting at 00:00 on the 1st or on a Monday, in UTC or a zone with a fixed offset.
+ */
+function periodOf(where: string, w: Json): { periodDays: number } | { period: { calendar: "month" | "week"; timeZone: string } } {
+  if (w.isRolling === true && !w.calendar) {
+    const duration = /^(\d+)([dw])$/.exec(String(w.duration ?? ""));
+    if (!duration) throw new ImportError(`${where}: the time window duration ${show(w.duration)} is not whole days or weeks (e.g. 28d)`);
+    return { periodDays: days(where, Number(duration[1]), duration[2]) };
+  }
+  if (!w.calendar) throw new ImportError(`${where}: a time window that is not rolling needs a calendar`);
+  const calendar = { "1M": "month", "1w": "week", "7d": "week" }[String(w.duration)] as "month" | "week" | undefined;
+  if (!calendar) throw new ImportError(`${where}: a calendar time window of ${show(w.duration)} cannot be imported; calendar periods here are a month (1M) or a week (1w)`);
+  const c = obj(w.calendar);
+  const timeZone = typeof c.timeZone === "string" ? c.timeZone : "UTC";
+  const zone = zoneOffset(timeZone);
+  if ("problem" in zone) throw new ImportError(`${where}: timeWindow calendar.timeZone ${show(timeZone)} ${zone.problem}`);
+  if (c.startTime !== undefined) {
+    const m = WALL_CLOCK.exec(String(c.startTime));
+    const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).getUTCDay() : -1;
+    const midnight = m !== null && m[4] === "00" && m[5] === "00" && (m[6] ?? "00") === "00";
+    if (!midnight || (calendar === "month" ? m![3] !== "01" : day !== 1)) {
+      throw new ImportError(`${where}: timeWindow calendar.startTime ${show(c.startTime)} cannot be imported; a calendar ${calendar} here starts at 00:00 on ${calendar === "month" ? "the 1st" : "Monday"}`);
+    }
+  }
+  return { period: { calendar, timeZone } };
+}
+
 function v1(doc: Json, where: string, library: Library, alerting: Alerting): { service: string; slo: ImportedSlo; notes: string[] }[] {
   const slis = library.SLI;
   const spec = obj(doc.spec);
@@ -137,10 +170,8 @@ function v1(doc: Json, where: string, library: Library, alerting: Alerting): { s
   budgeting(where, spec);
   const windows = Array.isArray(spec.timeWindow) ? spec.timeWindow.map(obj) : [];
   if (windows.length !== 1) throw new ImportError(`${where}: needs exactly one timeWindow entry`);
-  if (windows[0].isRolling !== true || windows[0].calendar) throw new ImportError(`${where}: calendar time windows cannot be imported; SLO periods here are rolling (isRolling: true)`);
-  const duration = /^(\d+)([dw])$/.exec(String(windows[0].duration ?? ""));
-  if (!duration) throw new ImportError(`${where}: the time window duration ${show(windows[0].duration)} is not whole days or weeks (e.g. 28d)`);
-  const periodDays = days(where, Number(duration[1]), duration[2]);
+  const period = periodOf(where, windows[0]);
+  const periodDays = "periodDays" in period ? period.periodDays : CALENDAR_DAYS[period.period.calendar];
   let indicator = obj(spec.indicator);
   if (typeof spec.indicatorRef === "string") {
     const ref = slis.get(spec.indicatorRef);
@@ -150,6 +181,7 @@ function v1(doc: Json, where: string, library: Library, alerting: Alerting): { s
   const sliSpec = obj(indicator.spec);
   if (sliSpec.thresholdMetric) throw new ImportError(`${where}: a threshold metric cannot be imported; only ratio SLIs (good or bad, and total) can`);
   const ratio = obj(sliSpec.ratioMetric);
+  if (ratio.raw) throw new ImportError(`${where}: ratioMetric.raw (a ratio computed elsewhere) cannot be imported; the stack needs good or bad events and total events`);
   if (!ratio.total || (!ratio.good && !ratio.bad)) throw new ImportError(`${where}: the indicator needs a ratioMetric with total and good or bad`);
   const counter = ratio.counter === true;
   const total = query(`${where}: ratioMetric.total`, ratio.total, counter);
@@ -159,7 +191,7 @@ function v1(doc: Json, where: string, library: Library, alerting: Alerting): { s
   return objectives.map((o, i) => {
     if (typeof o.target !== "number") throw new ImportError(`${where}: objectives[${i}].target is missing (a ratio, e.g. 0.999)`);
     if (o.timeSliceTarget !== undefined) throw new ImportError(`${where}: objectives[${i}] has time slices, which cannot be imported`);
-    const slo = { name: objectives.length === 1 ? name : `${name}-${i}`, objective: percentOf(o.target), periodDays, ...(tiers ? { tiers } : {}), errors, total };
+    const slo = { name: objectives.length === 1 ? name : `${name}-${i}`, objective: percentOf(o.target), ...period, ...(tiers ? { tiers } : {}), errors, total };
     return { service: String(spec.service ?? ""), slo, notes: i === 0 ? notes : [] };
   });
 }

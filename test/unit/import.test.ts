@@ -14,7 +14,7 @@ import { settingsWith, tmpDir, tool } from "../helpers/tools";
 const FIXTURES = path.join(ROOT, "test/fixtures/slo-imports");
 const read = (name: string) => fs.readFileSync(path.join(FIXTURES, name), "utf8");
 const run = (source: Source, name: string, options = { plane: "app", periodDays: 30 }) => importSlos(source, read(name), name, options);
-const entries = (yaml: string) => parse(yaml) as { name: string; plane: string; slo: { availability: boolean; events: { name: string; objective: number; periodDays: number; tiers?: Record<string, unknown>; errors: string; total: string }[] } }[];
+const entries = (yaml: string) => parse(yaml) as { name: string; plane: string; slo: { availability: boolean; events: { name: string; objective: number; periodDays?: number; period?: Record<string, unknown>; tiers?: Record<string, unknown>; errors: string; total: string }[] } }[];
 
 /** The imported entries as the dev stack's services: they load, and their rules pass promtool. */
 function loadsAndRenders(yaml: string): void {
@@ -117,6 +117,19 @@ describe("npm run import", () => {
     assert.match(other, /# Note: AlertCondition "fast-burn": alertAfter "2m" is not carried over; tier 1h confirms a burn over its short window 5m/);
   });
 
+  it("imports an OpenSLO v1 calendar window as a calendar period (the specification's example, in UTC from a Monday, counted by occurrences)", () => {
+    const text = read("openslo-v1-web-availability.yml")
+      .replace("Timeslices", "Occurrences")
+      .replace("America/New_York", "UTC")
+      .replace("2022-01-01 12:00:00", "2022-01-03 00:00:00")
+      .replace(/ {6}timeSliceTarget.*\n {6}timeSliceWindow.*\n/, "");
+    const yaml = importSlos("openslo", text, "input.yml", { plane: "app", periodDays: 30 });
+    const [svc] = entries(yaml);
+    assert.deepEqual(svc.slo.events[0].period, { calendar: "week", timeZone: "UTC" });
+    assert.equal(svc.slo.events[0].periodDays, undefined);
+    loadsAndRenders(yaml);
+  });
+
   const tiers = read("openslo-v1-burn-tiers.yml");
   const refused: [string, Source, string, RegExp][] = [
     ["the specification's AlertPolicy (a burn rate at or below 2)", "openslo", read("openslo-v1-alert-policy-spec.yml"), /AlertCondition "cpu-usage-breach": spec\.condition\.op "lte" cannot be imported; a burn-rate tier fires when the burn rate is at or above its factor/],
@@ -127,7 +140,9 @@ describe("npm run import", () => {
     ["a Sloth plugin", "sloth", read("sloth-plugin.yml"), /slos\[0\] \(http-availability\): sli\.plugin cannot be imported/],
     ["a Sloth raw error ratio", "sloth", 'version: prometheus/v1\nservice: s\nslos:\n  - name: r\n    objective: 99\n    sli:\n      raw:\n        error_ratio_query: sum(rate(e[{{.window}}])) / sum(rate(t[{{.window}}]))\n', /sli\.raw \(an error-ratio query\) cannot be imported/],
     ["OpenSLO time slices (the specification's web-availability)", "openslo", read("openslo-v1-web-availability.yml"), /budgetingMethod "Timeslices" cannot be imported/],
-    ["an OpenSLO calendar window", "openslo", read("openslo-v1-web-availability.yml").replace("Timeslices", "Occurrences"), /calendar time windows cannot be imported/],
+    ["an OpenSLO calendar window in a zone with daylight saving time (the specification's)", "openslo", read("openslo-v1-web-availability.yml").replace("Timeslices", "Occurrences"), /calendar\.timeZone "America\/New_York" must be UTC, a fixed offset or a zone without daylight saving time/],
+    ["an OpenSLO calendar week not starting on a Monday", "openslo", read("openslo-v1-web-availability.yml").replace("Timeslices", "Occurrences").replace("America/New_York", "UTC"), /calendar\.startTime "2022-01-01 12:00:00" cannot be imported; a calendar week here starts at 00:00 on Monday/],
+    ["an OpenSLO raw ratio", "openslo", read("openslo-v1-counter.yml").replace(/bad:[\s\S]*?total:/, "raw:\n      metricSource:\n        type: Prometheus\n        spec:\n          query: x\n    total:"), /ratioMetric\.raw \(a ratio computed elsewhere\) cannot be imported/],
     ["an OpenSLO threshold metric", "openslo", read("openslo-v1alpha-sloth.yml").replace(/- ratioMetrics:[\s\S]*?target/, "- thresholdMetric:\n        source: prometheus\n        query: x\n      target"), /a threshold metric cannot be imported/],
     ["a Sloth spec as OpenSLO", "openslo", read("sloth-getting-started.yml"), /no kind: SLO document/],
     ["a query that is not PromQL", "sloth", read("sloth-getting-started.yml").replace("[{{.window}}]))\n    alerting", "[{{.window}}])\n    alerting"), /myservice \/ SLO requests-availability, total: is not valid PromQL/],
