@@ -3,7 +3,7 @@
 // six hours in which Prometheus scraped nothing: the budget and every long window read right from
 // the history group's first evaluation, and again right after a restart. One service had a full
 // outage two days ago (inside the 30-day period), the other 32 days ago (outside it); a third,
-// with the first one's traffic, counts the calendar month so far.
+// with a calendar month, had its outage just before the month began and counts this month alone.
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -73,7 +73,8 @@ describe("SLO history on a real Prometheus: deployed onto 33 days of raw history
   const traffic = new Map<string, Traffic>([
     [ctl.name, { base: 0.0002, outage: { from: NOW - 2 * DAY, to: NOW - 2 * DAY + HOUR } }],
     [app.name, { base: 0.0005, outage: { from: NOW - 32 * DAY, to: NOW - 32 * DAY + HOUR } }],
-    [billing.name, { base: 0.0002, outage: { from: NOW - 2 * DAY, to: NOW - 2 * DAY + HOUR } }],
+    // An outage just before this month began: the calendar month does not count it.
+    [billing.name, { base: 0.0002, outage: { from: monthStart(NOW) - 2 * HOUR, to: monthStart(NOW) - HOUR } }],
   ]);
   let dir: string;
   let exporter: http.Server;
@@ -199,6 +200,10 @@ describe("SLO history on a real Prometheus: deployed onto 33 days of raw history
     // The outage two days ago overspent the first service's budget; the one 32 days ago is outside the period.
     const remaining = Object.fromEntries((await instantQuery({ url }, SLO_SERIES.budgetRemaining, ready)).map((r) => [r.labels.service, r.value]));
     assert.ok(remaining[ctl.name] < 0 && remaining[app.name] > 0.45 && remaining[app.name] < 0.55, JSON.stringify(remaining));
+    // The month restarted on the 1st: the outage an hour before it spent none of its budget.
+    const month = over(traffic.get(billing.name)!, ready, ready - monthStart(ready));
+    assert.ok(month.bad / month.all < 0.0003, `the month's own errors only: ${JSON.stringify(month)}`);
+    assert.ok(remaining[billing.name] > 0.5, JSON.stringify(remaining));
   });
 
   it("reads them right again at the first evaluation after a restart", async () => {
