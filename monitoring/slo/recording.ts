@@ -2,7 +2,7 @@
 // error ratios of the long windows and of the period read from raw history, the events over a
 // day and over the period, and the budget remaining (history group); per plane, the same rolled
 // up across its services.
-import type { Plane, Settings } from "../../settings";
+import { WEEK, type Calendar, type Plane, type Settings } from "../../settings";
 import { LABELS, SLO_SERIES } from "../conventions";
 import { durationOf, durationSeconds } from "../duration";
 import { Slo, agg, on, sliSeries } from "./objectives";
@@ -10,7 +10,6 @@ import { safeRatio, selector } from "../promql";
 import { RecordingRule } from "./rule-types";
 import { AGE_STEP, COARSE_STEP, FINE_STEP, RAW_STEP, SEAM, SLOT, isFine, periodWindow, recordedWindows } from "./windows";
 import { inWindows, SINCE_MONDAY } from "../maintenance";
-import { WEEK, type Calendar } from "../../settings";
 
 /** The SLI's bad and all events over a window: one series without labels for one service, one per service for several. */
 export const badOver = (slo: Slo, window: string) => sliSeries(slo, slo.sli.errors(window));

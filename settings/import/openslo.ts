@@ -1,11 +1,12 @@
 // OpenSLO `kind: SLO` documents: v1alpha as Sloth reads it (spec.objectives[].ratioMetrics
 // {good, total}, spec.timeWindows[{count, unit}]) and v1 (spec.indicator or spec.indicatorRef
 // to a `kind: SLI` document, ratioMetric {counter, good|bad, total}, spec.timeWindow
-// [{duration, isRolling}], spec.alertPolicies with burn-rate AlertConditions, inline or by
-// reference to `kind: AlertPolicy` and `kind: AlertCondition` documents). Only ratio SLIs over
-// Prometheus queries, counted by occurrences in rolling windows of whole days, can be
-// expressed, and alert conditions only as the stack's burn-rate tiers (turned on with a
-// severity, or off); anything else is refused, naming the document, the field and why.
+// [{duration, isRolling, calendar}], spec.alertPolicies with burn-rate AlertConditions, inline
+// or by reference to `kind: AlertPolicy` and `kind: AlertCondition` documents). Only ratio SLIs
+// over Prometheus queries, counted by occurrences in rolling windows of whole days or in a
+// calendar month or week, can be expressed, and alert conditions only as the stack's burn-rate
+// tiers (turned on with a severity, or off); anything else is refused, naming the document, the
+// field and why.
 import { burnFactor } from "../burn";
 import { CALENDAR_DAYS } from "../calendar";
 import { zoneOffset } from "../maintenance";
