@@ -14,6 +14,15 @@ export const CALENDAR_DAYS: Record<Calendar["unit"], number> = { month: 30, week
 /** Days of history the longest period of the unit needs. */
 export const CALENDAR_MAX_DAYS: Record<Calendar["unit"], number> = { month: 31, week: 7 };
 
+/** An SLO's period as written: rolling days, or a calendar period. */
+export interface PeriodSetting {
+  periodDays?: number;
+  period?: { calendar: Calendar["unit"]; timeZone: string };
+}
+
+/** Days an SLO's period counts as for burn factors: its calendar period's nominal length, or its own days (none: the stack's). */
+export const periodDaysOf = (def: PeriodSetting): number | undefined => (def.period ? CALENDAR_DAYS[def.period.calendar] : def.periodDays);
+
 /** The period in the rules' form; its zone is checked at load (settings/checks/slo.ts). */
 export function calendarOf(period: { calendar: Calendar["unit"]; timeZone: string } | undefined): Calendar | undefined {
   if (!period) return undefined;

@@ -55,7 +55,7 @@ export function zoneOffset(zone: string): { seconds: number } | { problem: strin
 }
 
 /** An RFC 3339 instant with a zone, as Unix seconds, or what is wrong with it. */
-export function instant(text: string): { seconds: number } | { problem: string } {
+function instant(text: string): { seconds: number } | { problem: string } {
   const ms = RFC3339.test(text) ? Date.parse(text) : NaN;
   if (Number.isNaN(ms)) return { problem: "must be an RFC 3339 instant with its zone, such as 2026-12-13T22:00:00Z or 2026-12-13T23:00:00+01:00" };
   if ((ms / 1000) % QUARTER_HOUR !== 0) return { problem: "must be on a quarter hour (:00, :15, :30 or :45): the history is read on a 15-minute grid" };

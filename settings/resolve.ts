@@ -1,7 +1,7 @@
 // The last step of loading: every service with its job and SLOs resolved against the stack's
 // defaults, and the whole object frozen so no reader changes what another reads.
 import { RawSettings } from "./schema";
-import { CALENDAR_DAYS, Calendar, calendarOf } from "./calendar";
+import { Calendar, PeriodSetting, calendarOf, periodDaysOf } from "./calendar";
 import { covers, MaintenanceWindow, normalise } from "./maintenance";
 import { ResolvedService } from "./types";
 
@@ -9,9 +9,9 @@ import { ResolvedService } from "./types";
 export const jobOf = (svc: { job?: string; plane: string; name: string }): string => svc.job ?? `${svc.plane}-plane-${svc.name}`;
 
 /** An SLO's period: its calendar one, else its own or the stack's rolling days. */
-function periodOf(slo: { periodDays?: number; period?: { calendar: "month" | "week"; timeZone: string } }, days: number): { periodDays: number; calendar?: Calendar } {
+function periodOf(slo: PeriodSetting, days: number): { periodDays: number; calendar?: Calendar } {
   const calendar = calendarOf(slo.period);
-  return calendar ? { periodDays: CALENDAR_DAYS[calendar.unit], calendar } : { periodDays: slo.periodDays ?? days };
+  return { periodDays: periodDaysOf(slo) ?? days, ...(calendar ? { calendar } : {}) };
 }
 
 export function resolveServices(s: RawSettings): ResolvedService[] {

@@ -5,7 +5,7 @@ import type { ResolvedService } from "../../settings";
 import { instantiate } from "../../settings/promql";
 import { LABELS } from "../conventions";
 import { durationOf, durationSeconds } from "../duration";
-import { escapeRegex, selector } from "../promql";
+import { escapeRegex, ratioOf, selector } from "../promql";
 
 export interface Sli {
   /** Per-second rate of bad events over `window` (ending `offset` ago), one series per job for HTTP SLIs. */
@@ -137,7 +137,7 @@ export function timesliceSli(
   let signal: string;
   if ("availability" in t.good) {
     const http = httpAvailability(metrics, target);
-    failing = `(${http.errors(t.slice)}) / ${http.total(t.slice)} > ${Number(((100 - t.good.availability) / 100).toPrecision(12))}`;
+    failing = `(${http.errors(t.slice)}) / ${http.total(t.slice)} > ${ratioOf(100 - t.good.availability)}`;
     signal = http.signal;
   } else {
     const l = t.good.latency;
@@ -166,7 +166,7 @@ export function timesliceSli(
     },
     bad: (w) => rate(bad, w),
     signal,
-    stepEvents: (kind, step) => `${kind === "bad" ? rate(bad, step) : rate(all, step)} * ${durationSeconds(step)}`,
+    stepEvents: (kind, step) => count(kind === "bad" ? bad : all, step),
     slices: true,
   };
 }

@@ -2,7 +2,7 @@
 // histogram has, objectives whose burn alerts can fire; burn windows that fit every period; a
 // retention that keeps every period; budget policy levels in order.
 import { burnFactor } from "../burn";
-import { CALENDAR_DAYS, CALENDAR_MAX_DAYS } from "../calendar";
+import { CALENDAR_DAYS, CALENDAR_MAX_DAYS, PeriodSetting, periodDaysOf } from "../calendar";
 import { QUARTER_HOUR, zoneOffset } from "../maintenance";
 import { durationSeconds } from "../duration";
 import { bareKey } from "../keys";
@@ -23,16 +23,8 @@ const rawWindows = (s: RawSettings): string[] => {
 /** The burn-rate tiers: every page and ticket condition, named by its long window. */
 const tierNames = (s: RawSettings): string[] => [...s.slo.alerting.page, ...s.slo.alerting.ticket].map((p) => p.long);
 
-interface PeriodOf {
-  periodDays?: number;
-  period?: { calendar: "month" | "week"; timeZone: string };
-}
-
-/** An SLO's period in days for its burn factors: its calendar period's nominal length, or its own days. */
-const daysOf = (def: PeriodOf): number | undefined => (def.period ? CALENDAR_DAYS[def.period.calendar] : def.periodDays);
-
 /** A calendar period: not beside periodDays, in a zone with a fixed offset on a quarter hour. */
-function calendarPeriod({ problem }: CheckContext, path: PropertyKey[], def: PeriodOf): void {
+function calendarPeriod({ problem }: CheckContext, path: PropertyKey[], def: PeriodSetting): void {
   if (!def.period) return;
   if (def.periodDays !== undefined) problem("slo", [...path, "periodDays"], def.periodDays, "must not be set beside period (a calendar period): an SLO has one or the other");
   const zone = zoneOffset(def.period.timeZone);
@@ -76,7 +68,7 @@ function serviceSlos(c: CheckContext, svc: RawSettings["services"][number], i: n
       });
     }
   };
-  if (availability !== false) reachable(own?.availability ? ["services", i, "slo", "availability", "objective"] : ["slo", "availability", "objective"], availability.objective, daysOf(availability));
+  if (availability !== false) reachable(own?.availability ? ["services", i, "slo", "availability", "objective"] : ["slo", "availability", "objective"], availability.objective, periodDaysOf(availability));
   const latencyPath = own?.latency ? ["services", i, "slo", "latency"] : ["slo", "latency"];
   (own?.latency ?? s.slo.latency).forEach((l, j) => {
     const at = [...latencyPath, j];
@@ -85,7 +77,7 @@ function serviceSlos(c: CheckContext, svc: RawSettings["services"][number], i: n
       knownTiers(c, at, l.tiers);
       calendarPeriod(c, at, l);
     }
-    reachable([...at, "objective"], l.objective, daysOf(l));
+    reachable([...at, "objective"], l.objective, periodDaysOf(l));
     const metric = l.metric ?? svc.metrics.duration;
     if (l.selector !== undefined) {
       const selector = `${metric}_bucket{${l.selector}}`;
@@ -102,7 +94,7 @@ function serviceSlos(c: CheckContext, svc: RawSettings["services"][number], i: n
     named([...at, "name"], t.name);
     knownTiers(c, at, t.tiers);
     calendarPeriod(c, at, t);
-    reachable([...at, "objective"], t.objective, daysOf(t));
+    reachable([...at, "objective"], t.objective, periodDaysOf(t));
     if ("latency" in t.good && t.good.latency.selector !== undefined) {
       const selector = `${t.good.latency.metric ?? svc.metrics.duration}_bucket{${t.good.latency.selector}}`;
       const why = promqlProblem(selector) ?? (isSelectorOnly(selector) ? undefined : "is more than one selector");
@@ -114,7 +106,7 @@ function serviceSlos(c: CheckContext, svc: RawSettings["services"][number], i: n
     named([...at, "name"], e.name);
     knownTiers(c, at, e.tiers);
     calendarPeriod(c, at, e);
-    reachable([...at, "objective"], e.objective, daysOf(e));
+    reachable([...at, "objective"], e.objective, periodDaysOf(e));
     for (const field of ["errors", "total"] as const) {
       const query = e[field];
       if (!hasWindow(query)) {
@@ -138,7 +130,7 @@ function serviceSlos(c: CheckContext, svc: RawSettings["services"][number], i: n
 
 /** Every SLO period in days, with who sets it (the stack's default, or a service's SLO). */
 function sloPeriods(s: RawSettings): { days: number; history: number; where: string }[] {
-  const of = (def: PeriodOf, where: string) => {
+  const of = (def: PeriodSetting, where: string) => {
     if (def.period) return [{ days: CALENDAR_DAYS[def.period.calendar], history: CALENDAR_MAX_DAYS[def.period.calendar], where: `${where} (a calendar ${def.period.calendar})` }];
     return def.periodDays ? [{ days: def.periodDays, history: def.periodDays, where }] : [];
   };

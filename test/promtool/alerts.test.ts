@@ -8,7 +8,7 @@ import { FILES } from "../../monitoring/layout";
 import { scrapeJobs as generatedJobs } from "../../monitoring/scrape-jobs";
 import { RULE_FILES } from "../../monitoring/conventions";
 import { renderTo, settingsOf, tool } from "../helpers/tools";
-import { ALERT_CASES, AlertCase, InputSeries } from "./alerts/cases";
+import { ALERT_CASES, AlertCase, InputSeries, series } from "./alerts/cases";
 
 const ALERT_FILES = [RULE_FILES.critical, RULE_FILES.warnings].map((name) => FILES.rule(name));
 const JOB_UNDER_TEST = "app-plane-cns-service";
@@ -33,12 +33,6 @@ const scrapeJobs = (dir: string): { job: string; labels: Record<string, string> 
     labels: { job: s.job_name, instance: s.static_configs[0].targets[0], ...s.static_configs[0].labels },
   }));
 
-/** A promtool series name from a metric and labels. */
-const seriesOf = (metric: string, labels: Record<string, string>) =>
-  `${metric}{${Object.entries(labels)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(",")}}`;
-
 /** The service an exporter's alerts name (its owner in monitoring/scrape-jobs.ts: postgres for postgres-exporter). */
 const ownerOf = (stack: string, job: string): string => generatedJobs(settingsOf(stack)).find((j) => j.job === job)!.owner.service;
 
@@ -46,7 +40,7 @@ const ownerOf = (stack: string, job: string): string => generatedJobs(settingsOf
 function promtoolTests(dir: string): string {
   const othersUp: InputSeries[] = scrapeJobs(dir)
     .filter((j) => j.job !== JOB_UNDER_TEST)
-    .map((j) => ({ series: seriesOf("up", j.labels), values: "1x60" }));
+    .map((j) => ({ series: series("up", j.labels), values: "1x60" }));
   const group = (name: string, alertname: string, c: AlertCase, expAlerts: unknown[]) => ({
     name,
     interval: "1m",
@@ -93,7 +87,7 @@ for (const stack of ["dev", "prod"]) {
       const watched = scrapeJobs(dir).filter((j) => j.job !== "prometheus");
       const perJob = (alert: string) => `count by (job, service) (ALERTS{alertname="${alert}",alertstate="firing"})`;
       const expect = (labels: (j: (typeof watched)[number]) => Record<string, string>) =>
-        watched.map((j) => ({ labels: seriesOf("", labels(j)), value: 1 })).sort((x, y) => x.labels.localeCompare(y.labels));
+        watched.map((j) => ({ labels: series("", labels(j)), value: 1 })).sort((x, y) => x.labels.localeCompare(y.labels));
       const test = (series: InputSeries[], alert: string, labels: (j: (typeof watched)[number]) => Record<string, string>) => ({
         interval: "1m",
         input_series: series,
@@ -101,8 +95,8 @@ for (const stack of ["dev", "prod"]) {
       });
       const owner = (j: (typeof watched)[number]) => ({ job: j.job, service: j.labels.service ?? ownerOf(stack, j.job) });
       const file = path.join(dir, "watched.test.yml");
-      const down = watched.map((j) => ({ series: seriesOf("up", j.labels), values: "0x20" }));
-      const prometheusUp = [{ series: seriesOf("up", { job: "prometheus", instance: "prometheus:9090" }), values: "1x20" }];
+      const down = watched.map((j) => ({ series: series("up", j.labels), values: "0x20" }));
+      const prometheusUp = [{ series: series("up", { job: "prometheus", instance: "prometheus:9090" }), values: "1x20" }];
       fs.writeFileSync(
         file,
         stringify(

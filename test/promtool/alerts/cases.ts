@@ -26,7 +26,8 @@ export interface AlertCases {
   silent: [AlertCase, ...AlertCase[]] | { neverSilent: string };
 }
 
-const series = (metric: string, labels: Record<string, string>): string =>
+/** A promtool series name: a metric and its labels. */
+export const series = (metric: string, labels: Record<string, string>): string =>
   `${metric}{${Object.entries(labels)
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(",")}}`;
