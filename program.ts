@@ -5,10 +5,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsAlerting } from "./components/aws-alerting";
 import { ManagedPrometheus } from "./components/managed-prometheus";
 import { DeployedTree, MonitoringStack } from "./components/monitoring-stack";
+import { managedPrometheusPlan } from "./monitoring/amp/plan";
+import { awsAlertingPlan } from "./monitoring/cloudwatch/plan";
+import { monitoringStackPlan } from "./monitoring/docker/plan";
 import { hostTrees } from "./monitoring/files";
-import { namePrefix } from "./monitoring/layout";
-import type { Settings } from "./settings";
-import { loadFromPulumi } from "./settings/pulumi-config";
+import { alertmanagerSecretFiles, namePrefix } from "./monitoring/layout";
+import { PROJECT, type Settings, setSecretCommand } from "./settings";
+import { type SecretValues, loadFromPulumi, secretOf } from "./settings/pulumi-config";
+
+/** A secret the stack needs; the settings checks refuse a stack without it, so this only guards them. */
+function requireSecret(secrets: SecretValues, key: string, why: string): pulumi.Output<string> {
+  const value = secretOf(secrets, key);
+  if (!value) throw new Error(`${PROJECT}:${key} is required ${why}; set it with: ${setSecretCommand(key)}`);
+  return value;
+}
 
 /**
  * Each host's tree with AMP's endpoint in prometheus.yml. Which files there are does not depend
@@ -27,12 +37,21 @@ export function defineStack() {
   // (rules.maxGroups) fails here.
   const trees = hostTrees(settings);
   const prefix = namePrefix(settings);
-  const awsAlerting = settings.aws.enabled ? new AwsAlerting(prefix, { settings, secrets }) : undefined;
-  const amp = awsAlerting && settings.aws.amp.enabled ? new ManagedPrometheus(`${prefix}-amp`, { settings, topicArns: awsAlerting.topicArns, tags: awsAlerting.tags }) : undefined;
+  const awsPlan = settings.aws.enabled ? awsAlertingPlan(settings) : undefined;
+  const awsAlerting = awsPlan
+    ? new AwsAlerting(prefix, {
+        ...awsPlan,
+        pagerdutyKey: requireSecret(secrets, "pagerdutyKey", "when aws.enabled is true"),
+        slackWebhooks: Object.fromEntries(Object.keys(awsPlan.parameters.slackWebhooks).map((team) => [team, requireSecret(secrets, `slackWebhooks.${team}`, "when aws.enabled is true")])),
+      })
+    : undefined;
+  const amp = awsAlerting && settings.aws.amp.enabled ? new ManagedPrometheus(`${prefix}-amp`, { ...managedPrometheusPlan(settings), topicArns: awsAlerting.topicArns }) : undefined;
+  const dockerPlan = monitoringStackPlan(settings);
   const monitoring = new MonitoringStack(prefix, {
-    settings,
+    ...dockerPlan,
     trees: amp ? treesWithEndpoint(settings, trees, amp.endpoint) : trees,
-    secrets,
+    alertmanagerSecrets: (dockerPlan.alertmanager ? alertmanagerSecretFiles(settings) : []).map((f) => ({ file: f.file, value: requireSecret(secrets, f.secret, "by the Alertmanager configuration") })),
+    grafanaAdminPassword: secrets.grafanaAdminPassword,
     remoteWriteCredentials: amp?.remoteWriteCredentials,
   });
   return {

@@ -3,17 +3,18 @@
 // and the two forwarder Lambdas that carry alarm notifications to PagerDuty and Slack.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { namePrefix } from "../monitoring/layout";
 import { ENV, FORWARDERS, Forwarder as ForwarderKind } from "../lambdas/contract";
-import { inventoryAlarms } from "../monitoring/cloudwatch/alarms";
-import { keyViaServices, pagerdutySeverities, parameterNames, slackTeams, topicIds, topicName } from "../monitoring/cloudwatch/forwarders";
-import { PROJECT, SecretValues, setSecretCommand, Settings, TopicId } from "../settings";
+import type { AwsAlertingPlan } from "../monitoring/cloudwatch/plan";
+import type { TeamId, TopicId } from "../settings";
 import { Forwarder } from "./forwarder";
 import { metricAlarm } from "./metric-alarm";
 
-export interface AwsAlertingArgs {
-  settings: Settings;
-  secrets: SecretValues;
+/** What monitoring/cloudwatch/plan.ts decided, and the secrets the parameters hold. */
+export interface AwsAlertingArgs extends AwsAlertingPlan {
+  /** The PagerDuty Events API v2 routing key. */
+  pagerdutyKey: pulumi.Input<string>;
+  /** Each Slack team's webhook URL (every team of parameters.slackWebhooks). */
+  slackWebhooks: Partial<Record<TeamId, pulumi.Input<string>>>;
 }
 
 // What the account may do with the key through IAM: administer it, and use it for the
@@ -51,10 +52,21 @@ const ACCOUNT_KEY_ACTIONS = [
   "kms:GenerateDataKeyWithoutPlaintext",
 ];
 
-function requireSecret(value: pulumi.Output<string> | undefined, key: string): pulumi.Output<string> {
-  if (!value) throw new Error(`${PROJECT}:${key} is required when aws.enabled is true; set it with: ${setSecretCommand(key)}`);
-  // Kept secret even if a caller passes a plain Output: it must never reach state in plaintext.
-  return pulumi.secret(value);
+/** The combinations no deployment could use, refused before any resource is registered. */
+function checkArgs(name: string, args: AwsAlertingArgs): void {
+  const problems: string[] = [];
+  const topics = Object.keys(args.topics);
+  if (topics.length === 0) problems.push("topics is empty");
+  for (const [t, topic] of Object.entries(args.topics)) {
+    if (!(topic.slack in args.parameters.slackWebhooks)) problems.push(`topic ${t} posts for team ${topic.slack}, which parameters.slackWebhooks lacks`);
+  }
+  for (const team of Object.keys(args.parameters.slackWebhooks)) if (!args.slackWebhooks[team]) problems.push(`slackWebhooks has no webhook for team ${team}`);
+  const alarmed = [...args.alarms, ...FORWARDERS.flatMap((f) => args.forwarders[f].alarms)].map((a) => a.topic);
+  const unknown = [...new Set([...alarmed, ...FORWARDERS.flatMap((f) => args.forwarders[f].topics)])].filter((t) => !topics.includes(t));
+  if (unknown.length > 0) problems.push(`alarms or forwarders name topics it does not have: ${unknown.join(", ")}`);
+  const paging = Object.entries(args.topics).filter(([, t]) => t.pagerduty).map(([t]) => t);
+  if (args.forwarders.pagerduty.topics.some((t) => !paging.includes(t))) problems.push(`the PagerDuty forwarder reads only topics with a pagerduty severity (${paging.join(", ") || "none"})`);
+  if (problems.length > 0) throw new Error(`AwsAlerting ${name}: ${problems.join("; ")}`);
 }
 
 /**
@@ -63,7 +75,7 @@ function requireSecret(value: pulumi.Output<string> | undefined, key: string): p
  * parameters and write dead letters through the services that use it. In a key policy,
  * Resource "*" means this key.
  */
-function keyPolicy(settings: Settings, partition: pulumi.Input<string>, account: pulumi.Input<string>, forwarderRoles: pulumi.Input<string>[]): pulumi.Output<string> {
+function keyPolicy(args: AwsAlertingArgs, partition: pulumi.Input<string>, account: pulumi.Input<string>, forwarderRoles: pulumi.Input<string>[]): pulumi.Output<string> {
   return pulumi.jsonStringify({
     Version: "2012-10-17",
     Statement: [
@@ -71,7 +83,7 @@ function keyPolicy(settings: Settings, partition: pulumi.Input<string>, account:
       // Alarms cannot publish to topics under alias/aws/sns; they need this on the CMK.
       { Sid: "CloudWatchAlarmsPublishToEncryptedTopics", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" },
       // AMP's Alertmanager publishes to the same topics (which workspace may is the topic policies' say).
-      ...(settings.aws.amp.enabled
+      ...(args.ampPublishes
         ? [{ Sid: "AmpAlertmanagerPublishesToEncryptedTopics", Effect: "Allow", Principal: { Service: "aps.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" }]
         : []),
       {
@@ -88,7 +100,7 @@ function keyPolicy(settings: Settings, partition: pulumi.Input<string>, account:
         Principal: { AWS: forwarderRoles },
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: "*",
-        Condition: { StringEquals: { "kms:ViaService": keyViaServices(settings) } },
+        Condition: { StringEquals: { "kms:ViaService": [...new Set(FORWARDERS.flatMap((f) => args.forwarders[f].keyViaServices))] } },
       },
     ],
   });
@@ -98,39 +110,29 @@ export class AwsAlerting extends pulumi.ComponentResource {
   readonly topicArns: Record<TopicId, pulumi.Output<string>>;
   readonly keyArn: pulumi.Output<string>;
   readonly forwarderArns: Record<ForwarderKind, pulumi.Output<string>>;
-  /** The tags every AWS resource of the stack carries. */
-  readonly tags: Record<string, string>;
 
   constructor(name: string, args: AwsAlertingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ananta:aws:AwsAlerting", name, {}, opts);
-    const { settings, secrets } = args;
-    const tags = { ...settings.aws.tags, Environment: settings.environment, ManagedBy: "pulumi" };
-    this.tags = tags;
+    checkArgs(name, args);
+    const { tags, parameters } = args;
     const child = { parent: this };
 
     // The key policy is its own resource: it names the forwarder roles, which are created later.
     const key = new aws.kms.Key(`${name}-key`, { description: `${name} alerting: SNS topics, SSM parameters, dead letters`, enableKeyRotation: true, deletionWindowInDays: 30, tags }, child);
     new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${name}-alerting`, targetKeyId: key.keyId }, child);
 
-    const ids = topicIds(settings);
-    const topics = Object.fromEntries(ids.map((t) => [t, new aws.sns.Topic(`${name}-${t}`, { name: topicName(settings, t), kmsMasterKeyId: key.arn, tags }, child)]));
+    const ids = Object.keys(args.topics);
+    const topics = Object.fromEntries(ids.map((t) => [t, new aws.sns.Topic(`${name}-${t}`, { name: args.topics[t].name, kmsMasterKeyId: key.arn, tags }, child)]));
     this.topicArns = Object.fromEntries(ids.map((t) => [t, topics[t].arn]));
 
-    for (const spec of inventoryAlarms(settings)) metricAlarm(spec, this.topicArns, tags, this);
+    for (const spec of args.alarms) metricAlarm(spec, this.topicArns, tags, this);
 
-    const secureString = (id: string, parameterName: string, value: pulumi.Output<string>, description: string) =>
-      new aws.ssm.Parameter(`${name}-${id}`, { name: parameterName, type: "SecureString", keyId: key.arn, value, description, tags }, child);
-    const pagerdutyKey = secureString("pagerduty-key", parameterNames.pagerdutyKey(settings), requireSecret(secrets.pagerdutyKey, "pagerdutyKey"), "PagerDuty Events API v2 routing key");
+    // Kept secret even if a caller passes a plain value: it must never reach state in plaintext.
+    const secureString = (id: string, parameterName: string, value: pulumi.Input<string>, description: string) =>
+      new aws.ssm.Parameter(`${name}-${id}`, { name: parameterName, type: "SecureString", keyId: key.arn, value: pulumi.secret(value), description, tags }, child);
+    const pagerdutyKey = secureString("pagerduty-key", parameters.pagerdutyKey, args.pagerdutyKey, "PagerDuty Events API v2 routing key");
     const webhooks = Object.fromEntries(
-      slackTeams(settings).map((team) => [
-        team,
-        secureString(
-          `slack-webhook-${team}`,
-          parameterNames.slackWebhook(settings, team),
-          requireSecret(secrets.slackWebhooks[team], `slackWebhooks.${team}`),
-          `Slack webhook for ${settings.notifications.teams[team].slack!.channel}`,
-        ),
-      ]),
+      Object.entries(parameters.slackWebhooks).map(([team, p]) => [team, secureString(`slack-webhook-${team}`, p.name, args.slackWebhooks[team]!, `Slack webhook for ${p.channel}`)]),
     );
 
     // Routing maps keyed by topic ARN, the field SNS hands the Lambda in each record.
@@ -139,10 +141,10 @@ export class AwsAlerting extends pulumi.ComponentResource {
     const environment: Record<ForwarderKind, Record<string, pulumi.Input<string>>> = {
       pagerduty: {
         [ENV.pagerdutyKeyParameter]: pagerdutyKey.name,
-        [ENV.topicSeverities]: byTopicArn(Object.entries(pagerdutySeverities(settings))),
+        [ENV.topicSeverities]: byTopicArn(args.forwarders.pagerduty.topics.map((t) => [t, args.topics[t].pagerduty!])),
       },
       slack: {
-        [ENV.slackWebhookParameters]: byTopicArn(ids.map((t) => [t, webhooks[settings.aws.topics[t].slack].name])),
+        [ENV.slackWebhookParameters]: byTopicArn(args.forwarders.slack.topics.map((t) => [t, webhooks[args.topics[t].slack].name])),
       },
     };
     const parameterArns: Record<ForwarderKind, pulumi.Output<string>[]> = {
@@ -152,13 +154,13 @@ export class AwsAlerting extends pulumi.ComponentResource {
     const account = aws.getCallerIdentityOutput({}, child).accountId;
     const partition = aws.getPartitionOutput({}, child).partition;
     // The stack's own alarms (all named <namePrefix>-<environment>-...): the PagerDuty forwarder reads their current state.
-    const stackAlarms = pulumi.interpolate`arn:${partition}:cloudwatch:${settings.awsRegion!}:${account}:alarm:${namePrefix(settings)}-*`;
+    const stackAlarms = pulumi.interpolate`arn:${partition}:cloudwatch:${args.region}:${account}:alarm:${args.alarmPrefix}-*`;
     const forwarders = Object.fromEntries(
       FORWARDERS.map((f) => [
         f,
         new Forwarder(
           `${name}-${f}`,
-          { settings, forwarder: f, environment: environment[f], parameterArns: parameterArns[f], keyArn: key.arn, topicArns: this.topicArns, tags, ...(f === "pagerduty" ? { alarmArns: stackAlarms } : {}) },
+          { ...args.forwarders[f], environment: environment[f], parameterArns: parameterArns[f], keyArn: key.arn, topicArns: this.topicArns, tags, ...(f === "pagerduty" ? { alarmArns: stackAlarms } : {}) },
           child,
         ),
       ]),
@@ -167,7 +169,7 @@ export class AwsAlerting extends pulumi.ComponentResource {
       `${name}-key-policy`,
       {
         keyId: key.keyId,
-        policy: keyPolicy(settings, partition, account, FORWARDERS.map((f) => forwarders[f].roleArn)),
+        policy: keyPolicy(args, partition, account, FORWARDERS.map((f) => forwarders[f].roleArn)),
       },
       child,
     );

@@ -5,15 +5,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleLambda } from "../lambdas/bundle";
-import type { Forwarder as ForwarderKind } from "../lambdas/contract";
-import { forwarderAlarms } from "../monitoring/cloudwatch/alarms";
-import { forwarderNames, forwarderTopics, keyViaServices } from "../monitoring/cloudwatch/forwarders";
-import type { Settings, TopicId } from "../settings";
+import type { ForwarderPlan } from "../monitoring/cloudwatch/plan";
+import type { TopicId } from "../settings";
 import { metricAlarm } from "./metric-alarm";
 
-export interface ForwarderArgs {
-  settings: Settings;
-  forwarder: ForwarderKind;
+/** What monitoring/cloudwatch/plan.ts decided for this forwarder, and the resources it reads and is read from. */
+export interface ForwarderArgs extends ForwarderPlan {
   /** Lambda environment: parameter names and routing maps only, never a secret value. */
   environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** ARNs of the SSM parameters this forwarder may read. */
@@ -32,6 +29,20 @@ const MAX_RETRIES = 2;
 const MAX_EVENT_AGE_SECONDS = 3600;
 // Dead letters are kept for the longest time SQS allows (14 days), to be read and replayed.
 const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
+// Lambda's own limit on a function's timeout.
+const MAX_TIMEOUT_SECONDS = 900;
+
+/** The combinations no deployment could use, refused before any resource is registered. */
+function checkArgs(name: string, args: ForwarderArgs): void {
+  const problems: string[] = [];
+  if (!Number.isInteger(args.timeoutSeconds) || args.timeoutSeconds < 1 || args.timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+    problems.push(`timeoutSeconds ${args.timeoutSeconds} is not a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`);
+  }
+  if (args.topics.length === 0) problems.push("topics is empty: the forwarder would read nothing");
+  const unknown = [...new Set([...args.topics, ...args.alarms.map((a) => a.topic)])].filter((t) => !(t in args.topicArns));
+  if (unknown.length > 0) problems.push(`topicArns has no ARN for ${unknown.join(", ")} (it has ${Object.keys(args.topicArns).join(", ") || "none"})`);
+  if (problems.length > 0) throw new Error(`Forwarder ${name}: ${problems.join("; ")}`);
+}
 
 export class Forwarder extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
@@ -40,11 +51,11 @@ export class Forwarder extends pulumi.ComponentResource {
 
   constructor(name: string, args: ForwarderArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ananta:aws:Forwarder", name, {}, opts);
-    const { settings, forwarder, tags } = args;
-    const names = forwarderNames(settings, forwarder);
+    checkArgs(name, args);
+    const { forwarder, names, tags } = args;
     const child = { parent: this };
 
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: names.logGroupName, retentionInDays: settings.aws.logRetentionDays, tags }, child);
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: names.logGroupName, retentionInDays: args.logRetentionDays, tags }, child);
     const queue = new aws.sqs.Queue(`${name}-dlq`, { name: names.queueName, kmsMasterKeyId: args.keyArn, messageRetentionSeconds: DLQ_RETENTION_SECONDS, tags }, child);
     const role = new aws.iam.Role(
       `${name}-role`,
@@ -74,7 +85,7 @@ export class Forwarder extends pulumi.ComponentResource {
               Effect: "Allow",
               Action: ["kms:Decrypt", "kms:GenerateDataKey"],
               Resource: args.keyArn,
-              Condition: { StringEquals: { "kms:ViaService": keyViaServices(settings) } },
+              Condition: { StringEquals: { "kms:ViaService": args.keyViaServices } },
             },
           ],
         }),
@@ -93,7 +104,7 @@ export class Forwarder extends pulumi.ComponentResource {
         handler: "index.handler",
         code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundle.code) }),
         memorySize: 128,
-        timeout: settings.aws.lambdaTimeoutSeconds,
+        timeout: args.timeoutSeconds,
         environment: { variables: args.environment },
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
         tags,
@@ -112,7 +123,7 @@ export class Forwarder extends pulumi.ComponentResource {
       // Lambda checks at creation that the role may send to the destination.
       { ...child, dependsOn: [policy] },
     );
-    for (const topic of forwarderTopics(settings, forwarder)) {
+    for (const topic of args.topics) {
       const permission = new aws.lambda.Permission(
         `${name}-${topic}-invoke`,
         { action: "lambda:InvokeFunction", function: fn.name, principal: "sns.amazonaws.com", sourceArn: args.topicArns[topic] },
@@ -124,7 +135,7 @@ export class Forwarder extends pulumi.ComponentResource {
         { ...child, dependsOn: [permission] },
       );
     }
-    for (const spec of forwarderAlarms(settings, forwarder)) metricAlarm(spec, args.topicArns, tags, this);
+    for (const spec of args.alarms) metricAlarm(spec, args.topicArns, tags, this);
 
     this.functionArn = fn.arn;
     this.roleArn = role.arn;

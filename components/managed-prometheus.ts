@@ -5,16 +5,23 @@
 // it, whose key reaches the Docker Prometheus as a secret credentials file.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ampAlertmanager, ampAlertmanagerDefinition } from "../monitoring/amp/alertmanager";
-import { ruleNamespaces } from "../monitoring/amp/rule-namespaces";
-import { topicIds } from "../monitoring/cloudwatch/forwarders";
-import { ruleFiles } from "../monitoring/files";
-import type { Settings, TopicId } from "../settings";
+import type { ManagedPrometheusPlan } from "../monitoring/amp/plan";
+import type { TopicId } from "../settings";
 
-export interface ManagedPrometheusArgs {
-  settings: Settings;
+/** What monitoring/amp/plan.ts decided, and the topics (AwsAlerting's) its Alertmanager publishes to. */
+export interface ManagedPrometheusArgs extends ManagedPrometheusPlan {
   topicArns: Record<TopicId, pulumi.Input<string>>;
-  tags: Record<string, string>;
+}
+
+/** The combinations no deployment could use, refused before any resource is registered. */
+function checkArgs(name: string, args: ManagedPrometheusArgs): void {
+  const problems: string[] = [];
+  if (args.topics.length === 0) problems.push("topics is empty: its Alertmanager would reach no one");
+  const unknown = args.topics.filter((t) => !(t in args.topicArns));
+  if (unknown.length > 0) problems.push(`topicArns has no ARN for ${unknown.join(", ")}`);
+  if (args.ruleNamespaces.length === 0) problems.push("ruleNamespaces is empty: the workspace would evaluate no rule");
+  if (args.workspaceId !== undefined && !/^ws-[0-9a-fA-F-]+$/.test(args.workspaceId)) problems.push(`workspaceId ${JSON.stringify(args.workspaceId)} is not an AMP workspace id (ws-...)`);
+  if (problems.length > 0) throw new Error(`ManagedPrometheus ${name}: ${problems.join("; ")}`);
 }
 
 // What SNS's default topic policy lets the topic's own account do: kept as it is, so CloudWatch
@@ -43,11 +50,11 @@ export class ManagedPrometheus extends pulumi.ComponentResource {
 
   constructor(name: string, args: ManagedPrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ananta:aws:ManagedPrometheus", name, {}, opts);
-    const { settings, topicArns, tags } = args;
+    checkArgs(name, args);
+    const { topicArns, tags } = args;
     const child = { parent: this };
-    const region = settings.awsRegion!;
 
-    const existing = settings.aws.amp.workspaceId;
+    const existing = args.workspaceId;
     if (existing) {
       const ws = aws.amp.getWorkspaceOutput({ workspaceId: existing }, child);
       this.workspaceId = pulumi.output(existing);
@@ -55,19 +62,19 @@ export class ManagedPrometheus extends pulumi.ComponentResource {
       this.endpoint = ws.prometheusEndpoint;
     } else {
       // AMP writes its rule evaluation and Alertmanager errors here (vended logs need this prefix).
-      const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/vendedlogs/prometheus/${name}`, retentionInDays: settings.aws.logRetentionDays, tags }, child);
+      const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/vendedlogs/prometheus/${name}`, retentionInDays: args.logRetentionDays, tags }, child);
       const ws = new aws.amp.Workspace(`${name}-workspace`, { alias: name, loggingConfiguration: { logGroupArn: pulumi.interpolate`${logs.arn}:*` }, tags }, child);
       this.workspaceId = ws.id;
       this.workspaceArn = ws.arn;
       this.endpoint = ws.prometheusEndpoint;
     }
 
-    for (const ns of ruleNamespaces(ruleFiles(settings))) {
+    for (const ns of args.ruleNamespaces) {
       new aws.amp.RuleGroupNamespace(`${name}-rules-${ns.name}`, { workspaceId: this.workspaceId, name: ns.name, data: ns.data, tags }, child);
     }
 
     const account = aws.getCallerIdentityOutput({}, child).accountId;
-    const policies = topicIds(settings).map(
+    const policies = args.topics.map(
       (t) =>
         new aws.sns.TopicPolicy(
           `${name}-${t}-topic-policy`,
@@ -93,7 +100,7 @@ export class ManagedPrometheus extends pulumi.ComponentResource {
     );
     new aws.amp.AlertManagerDefinition(
       `${name}-alertmanager`,
-      { workspaceId: this.workspaceId, definition: pulumi.all(topicArns).apply((arns) => ampAlertmanagerDefinition(ampAlertmanager(settings, arns, region))) },
+      { workspaceId: this.workspaceId, definition: pulumi.all(topicArns).apply((arns) => args.alertmanagerDefinition(arns)) },
       // AMP checks at once that it may publish to the topics.
       { ...child, dependsOn: policies },
     );

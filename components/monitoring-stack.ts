@@ -9,24 +9,27 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { type SecretValues, setSecretCommand, type Settings } from "../settings";
 import { API_PASSWORD, WEB_CONFIG, webConfig } from "../monitoring/api-auth";
-import { StackHost, apiAuthRequired, stackHosts } from "../monitoring/hosts";
+import type { StackHost } from "../monitoring/hosts";
 import { TLS_FILES, apiScheme } from "../monitoring/tls";
-import { AWS_CREDENTIALS, Configured, FILES, MOUNTS, SECRETS, STAGING, SecretFile, alertmanagerSecretFiles, filesOf } from "../monitoring/layout";
+import { AWS_CREDENTIALS, Configured, FILES, MOUNTS, SECRETS, STAGING, filesOf } from "../monitoring/layout";
 import { stackCertificates } from "./stack-certificates";
-import { GRAFANA_ADMIN_PASSWORD, ServiceSpec, SyncSpec, SyncStepSpec, filesDigest, healthcheck, serviceSpecs, syncSpec, urlOf } from "../monitoring/docker/services";
+import type { HostPlan, MonitoringStackPlan } from "../monitoring/docker/plan";
+import { GRAFANA_ADMIN_PASSWORD, ServiceSpec, SyncSpec, SyncStepSpec, filesDigest, healthcheck, urlOf } from "../monitoring/docker/services";
 
 /** A rendered tree whose contents may wait for another resource (with AMP, its endpoint in prometheus.yml). */
 export type DeployedTree = Record<string, pulumi.Input<string>>;
 
-export interface MonitoringStackArgs {
-  settings: Settings;
+/** What monitoring/docker/plan.ts decided, the rendered files and the secrets they need. */
+export interface MonitoringStackArgs extends MonitoringStackPlan {
   /** Each host's rendered tree, by host name (monitoring/files.ts hostTrees). */
   trees: Record<string, DeployedTree>;
-  secrets: SecretValues;
+  /** The files Alertmanager reads its receivers' secrets from (file name in its secrets folder, value). */
+  alertmanagerSecrets: { file: string; value: pulumi.Input<string> }[];
+  /** The configured Grafana admin password; a generated one without it. */
+  grafanaAdminPassword?: pulumi.Input<string>;
   /** With AMP: Prometheus's AWS credentials for remote write, a secret (components/managed-prometheus.ts). */
-  remoteWriteCredentials?: pulumi.Output<string>;
+  remoteWriteCredentials?: pulumi.Input<string>;
 }
 
 /** A file whose content is a secret, by its path inside the service's configuration folder. */
@@ -35,11 +38,23 @@ interface SecretUpload {
   content: pulumi.Output<string>;
 }
 
-function secretValue(secrets: SecretValues, key: SecretFile["secret"]): pulumi.Output<string> {
-  const [root, id] = key.split(".") as [keyof SecretValues, string | undefined];
-  const value = id ? (secrets.slackWebhooks as Record<string, pulumi.Output<string> | undefined>)[id] : (secrets[root] as pulumi.Output<string> | undefined);
-  if (!value) throw new Error(`MonitoringStack: the Alertmanager config reads secret ${key}, which is not set; set it with: ${setSecretCommand(key)}`);
-  return pulumi.secret(value);
+/** The combinations no deployment could use, refused before any resource is registered. */
+function checkArgs(name: string, args: MonitoringStackArgs): void {
+  const problems: string[] = [];
+  if (args.hosts.length === 0) problems.push("hosts is empty");
+  if (!args.alertmanager && !args.remoteWriteCredentials) problems.push("without Alertmanager (AMP sends), Prometheus needs the remote-write credentials (ManagedPrometheus.remoteWriteCredentials)");
+  if (args.alertmanager && args.remoteWriteCredentials) problems.push("remoteWriteCredentials is for a stack whose alerts AMP sends (alertmanager: false)");
+  if (!args.alertmanager && args.alertmanagerSecrets.length > 0) problems.push("alertmanagerSecrets is set, but no Alertmanager runs");
+  const required = [FILES.prometheusConfig, ...(args.alertmanager ? [FILES.alertmanagerConfig] : [])];
+  for (const { host, services, syncs } of args.hosts) {
+    const where = host.name ? ` of host ${host.name}` : "";
+    const missing = required.filter((f) => !(f in (args.trees[host.name] ?? {})));
+    if (missing.length > 0) problems.push(`the rendered file tree${where} lacks ${missing.join(", ")}`);
+    const unsynced = services.filter((s) => s.config && !syncs[s.config]).map((s) => s.role);
+    if (unsynced.length > 0) problems.push(`${unsynced.join(", ")}${where} read generated files but have no sync steps`);
+    if (services.some((s) => s.role === "alertmanager") !== args.alertmanager) problems.push(`the containers${where} ${args.alertmanager ? "lack" : "include"} Alertmanager`);
+  }
+  if (problems.length > 0) throw new Error(`MonitoringStack ${name}: ${problems.join("; ")}`);
 }
 
 /** The resource names of a host's resources: `<stack>-<role>` on the single host, `<stack>-<host>-<role>` in HA. */
@@ -52,7 +67,7 @@ interface Synced {
 }
 
 /** One host's network, images and containers: each configured service with its stage, service and reload containers. */
-function hostContainers(prefix: string, settings: Settings, host: StackHost, tree: DeployedTree, secretFiles: Record<Configured, SecretUpload[]>, parent: pulumi.Resource): Synced[] {
+function hostContainers(prefix: string, { host, services, syncs }: HostPlan, tree: DeployedTree, secretFiles: Record<Configured, SecretUpload[]>, parent: pulumi.Resource): Synced[] {
   const provider = new docker.Provider(`${prefix}-docker`, { host: host.host }, { parent });
   const child = { parent, provider };
   const network = new docker.Network(`${prefix}-network`, { name: `${prefix}-network` }, child);
@@ -62,7 +77,7 @@ function hostContainers(prefix: string, settings: Settings, host: StackHost, tre
     return images.get(ref)!;
   };
   const synced: Synced[] = [];
-  for (const spec of serviceSpecs(settings, host)) {
+  for (const spec of services) {
     const id = `${prefix}-${spec.role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     const image = imageOf(id, spec.image);
     if (!spec.config) {
@@ -70,7 +85,7 @@ function hostContainers(prefix: string, settings: Settings, host: StackHost, tre
       continue;
     }
     const volume = new docker.Volume(`${id}-config`, { name: `${id}-config` }, child);
-    const sync = syncSpec(settings, spec.config, host);
+    const sync = syncs[spec.config]!;
     const stage = stageContainer(`${id}-sync`, sync, image, volume, tree, secretFiles[spec.config], child);
     const service = serviceContainer(id, spec, image, network, host.address, { volume, stage }, child);
     const reload = reloadContainer(`${id}-reload`, sync, imageOf(`${prefix}-curl`, sync.reload.image), volume, network, stage, service, child);
@@ -113,22 +128,15 @@ export class MonitoringStack extends pulumi.ComponentResource {
 
   constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ananta:monitoring:MonitoringStack", name, {}, opts);
-    const { settings, trees, secrets } = args;
-    const hosts = stackHosts(settings);
-    const alertmanager = !settings.aws.amp.enabled;
-    if (!alertmanager && !args.remoteWriteCredentials) throw new Error("MonitoringStack: with aws.amp.enabled, Prometheus needs the remote-write credentials (ManagedPrometheus.remoteWriteCredentials)");
-    const required = [FILES.prometheusConfig, ...(alertmanager ? [FILES.alertmanagerConfig] : [])];
-    for (const h of hosts) {
-      const missing = required.filter((f) => !(f in (trees[h.name] ?? {})));
-      if (missing.length > 0) throw new Error(`MonitoringStack: the rendered file tree${h.name ? ` of host ${h.name}` : ""} lacks ${missing.join(", ")}`);
-    }
-    const d = settings.docker;
+    checkArgs(name, args);
+    const { trees, alertmanager, ports } = args;
+    const hosts = args.hosts.map((h) => h.host);
 
     this.grafanaAdminPassword = pulumi.secret(
-      secrets.grafanaAdminPassword ?? new random.RandomPassword(`${name}-grafana-admin-password`, { length: 32, special: false }, { parent: this }).result,
+      args.grafanaAdminPassword ?? new random.RandomPassword(`${name}-grafana-admin-password`, { length: 32, special: false }, { parent: this }).result,
     );
     // One API user for every replica and peer: clients read the password, servers check its bcrypt hash.
-    const api = apiAuthRequired(settings) ? new random.RandomPassword(`${name}-api-password`, { length: 32, special: false }, { parent: this }) : undefined;
+    const api = args.apiAuth ? new random.RandomPassword(`${name}-api-password`, { length: 32, special: false }, { parent: this }) : undefined;
     this.apiPassword = api ? pulumi.secret(api.result) : undefined;
     const apiFiles = (withServer: boolean): SecretUpload[] =>
       api
@@ -151,24 +159,25 @@ export class MonitoringStack extends pulumi.ComponentResource {
           : []),
       ];
     };
-    const amSecrets = alertmanagerSecretFiles(settings).map((s) => ({ path: `${SECRETS}/${s.file}`, content: secretValue(secrets, s.secret) }));
+    const amSecrets = args.alertmanagerSecrets.map((s) => ({ path: `${SECRETS}/${s.file}`, content: pulumi.secret(s.value) }));
 
-    const synced = hosts.flatMap((host) =>
-      hostContainers(hostPrefix(name, host), settings, host, trees[host.name], {
+    const synced = args.hosts.flatMap((plan) => {
+      const host = plan.host;
+      return hostContainers(hostPrefix(name, host), plan, trees[host.name], {
         prometheus: [...apiFiles(true), ...tlsFiles(host, true), ...(args.remoteWriteCredentials ? [{ path: AWS_CREDENTIALS, content: pulumi.secret(args.remoteWriteCredentials) }] : [])],
         alertmanager: [...amSecrets, ...apiFiles(true), ...tlsFiles(host, true)],
         grafana: [{ path: GRAFANA_ADMIN_PASSWORD, content: this.grafanaAdminPassword }, ...apiFiles(false), ...tlsFiles(host, false)],
-      }, this),
-    );
+      }, this);
+    });
     this.configuration = configurationOf(synced);
 
     const scheme = apiScheme(api !== undefined);
     const urls = (port: number) => pulumi.output(Object.fromEntries(hosts.map((h) => [h.name, urlOf(h.address, port, scheme)])));
-    this.prometheusUrls = urls(d.ports.prometheus);
-    this.alertmanagerUrls = alertmanager ? urls(d.ports.alertmanager) : undefined;
-    this.prometheusUrl = pulumi.output(urlOf(hosts[0].address, d.ports.prometheus, scheme));
-    this.alertmanagerUrl = alertmanager ? pulumi.output(urlOf(hosts[0].address, d.ports.alertmanager, scheme)) : undefined;
-    this.grafanaUrl = pulumi.output(urlOf(hosts[0].address, d.ports.grafana, "http"));
+    this.prometheusUrls = urls(ports.prometheus);
+    this.alertmanagerUrls = alertmanager ? urls(ports.alertmanager) : undefined;
+    this.prometheusUrl = pulumi.output(urlOf(hosts[0].address, ports.prometheus, scheme));
+    this.alertmanagerUrl = alertmanager ? pulumi.output(urlOf(hosts[0].address, ports.alertmanager, scheme)) : undefined;
+    this.grafanaUrl = pulumi.output(urlOf(hosts[0].address, ports.grafana, "http"));
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,
       alertmanagerUrl: this.alertmanagerUrl,

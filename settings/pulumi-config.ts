@@ -13,6 +13,13 @@ export interface SecretValues {
   grafanaAdminPassword?: pulumi.Output<string>;
 }
 
+/** A secret by its config key: `pagerdutyKey`, `smtpPassword`, `grafanaAdminPassword` or `slackWebhooks.<team>`. */
+export function secretOf(secrets: SecretValues, key: string): pulumi.Output<string> | undefined {
+  const [root, team] = key.split(".");
+  if (root === "slackWebhooks") return team === undefined ? undefined : secrets.slackWebhooks[team];
+  return (SECRET_KEYS as readonly string[]).includes(root) && root !== "slackWebhooks" ? secrets[root as Exclude<SecretKey, "slackWebhooks">] : undefined;
+}
+
 const parseValue = (text: string): unknown => {
   try {
     return JSON.parse(text);

@@ -36,14 +36,12 @@ export interface ProgramOptions {
   syncFailure?: { service: string; logs: string };
 }
 
-export interface ProgramRun {
+export interface ProgramRun extends ComponentRun {
   resources: Registered[];
   /** Stack outputs as the program returned them (Outputs). */
   outputs: Record<string, unknown>;
   /** Stack outputs resolved to plain values. */
   values: Record<string, unknown>;
-  ofType(type: string): Registered[];
-  named(name: string): Registered;
 }
 
 export const isWrappedSecret = (v: unknown): boolean => pulumi.runtime.isRpcSecret(v);
@@ -120,6 +118,11 @@ export async function setUp(stack: string, options: ProgramOptions = {}): Promis
   }
   for (const [k, v] of Object.entries(options.config ?? {})) put(`${PROJECT}:${k}`, v);
   for (const [k, v] of Object.entries(options.secrets ?? {})) if (v !== undefined) put(`${PROJECT}:${k}`, v, true);
+  return mockEngine(stack, config, secretKeys, options);
+}
+
+/** Pulumi's mocks with this config: every registered resource is logged, with the state a real provider would compute. */
+async function mockEngine(stack: string, config: Record<string, string>, secretKeys: string[], options: ProgramOptions): Promise<Registered[]> {
   const region = config["aws:region"] ?? "us-east-1";
 
   const resources: Registered[] = [];
@@ -155,23 +158,39 @@ export async function setUp(stack: string, options: ProgramOptions = {}): Promis
   return resources;
 }
 
+/** A run of code that registers resources without the program (a component built alone). */
+export interface ComponentRun {
+  ofType(type: string): Registered[];
+  named(name: string): Registered;
+}
+
+/**
+ * Builds what `build` registers under the same mocks as the program, with no stack file and no
+ * config: a component built alone from the narrow arguments a test writes by hand.
+ */
+export async function buildAlone(build: () => void, region = "eu-west-1"): Promise<ComponentRun> {
+  const resources = await mockEngine("alone", { "aws:region": region }, [], {});
+  build();
+  await settle();
+  return runOf(resources);
+}
+
+const runOf = (resources: Registered[]): ComponentRun => ({
+  ofType: (type) => resources.filter((r) => r.type === type),
+  named: (name) => {
+    const r = resources.find((x) => x.name === name);
+    if (!r) throw new Error(`no resource named ${name}; have: ${resources.map((x) => x.name).join(", ")}`);
+    return r;
+  },
+});
+
 /** Runs program.ts for a stack file; rejects with the program's error (e.g. SettingsError). */
 export async function runProgram(stack: string, options: ProgramOptions = {}): Promise<ProgramRun> {
   const resources = await setUp(stack, options);
   const outputs = defineStack() as Record<string, unknown>;
   const values = Object.fromEntries(await Promise.all(Object.entries(outputs).map(async ([k, v]) => [k, v === undefined ? undefined : await resolve(v)])));
   await settle();
-  return {
-    resources,
-    outputs,
-    values,
-    ofType: (type) => resources.filter((r) => r.type === type),
-    named: (name) => {
-      const r = resources.find((x) => x.name === name);
-      if (!r) throw new Error(`no resource named ${name}; have: ${resources.map((x) => x.name).join(", ")}`);
-      return r;
-    },
-  };
+  return { resources, outputs, values, ...runOf(resources) };
 }
 
 /** A registered resource as a policy pack sees it: secrets unwrapped, and the options it was given. */
