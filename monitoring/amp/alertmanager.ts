@@ -1,4 +1,4 @@
-// AMP's Alertmanager definition: the stack's routing intent (severity tier, then owner) and
+// AMP's Alertmanager definition: the stack's routing plan (alertmanager/routing-plan.ts) and
 // inhibitions, with SNS as the only receiver type, mapped onto the stack's topics. A topic is a
 // bundle (a PagerDuty severity or none, and one team's Slack channel), so the mapping obeys:
 //   - an alert that pages goes to exactly one paging topic (never two PagerDuty incidents): the
@@ -8,13 +8,14 @@
 //   - an alert that would reach no topic goes to the default team's, then the first Slack-only
 //     topic: nothing is dropped. E-mail has no SNS path (README "Managed Prometheus (AMP)").
 import { toYaml } from "../yaml";
-import { SEVERITIES, type Settings, type TeamId, type TopicId } from "../../settings";
+import type { Settings, TeamId, TopicId } from "../../settings";
 import { topicName } from "../cloudwatch/forwarders";
-import { LABELS, RECEIVERS, WATCHDOG_ALERT } from "../conventions";
+import { RECEIVERS, WATCHDOG_ALERT } from "../conventions";
 import { burnTiers } from "../slo/windows";
 import { inhibitRules } from "../alertmanager/inhibitions";
 import { equals } from "../alertmanager/matchers";
-import { GROUP_BY, PAGE_GROUP_BY, POLICY_MATCHER, ownerMatchers, owners, type Route } from "../alertmanager/routes";
+import { GROUP_BY, PAGE_GROUP_BY, matchersOf, type Route } from "../alertmanager/routes";
+import { type Branch, routingPlan } from "../alertmanager/routing-plan";
 import { use } from "../alertmanager/templates";
 import { SNS_TEMPLATE, SNS_TEMPLATE_FILE, SNS_TEMPLATE_TEXT } from "./message";
 
@@ -77,35 +78,34 @@ export function ampAlertmanager(settings: Settings, topicArns: Record<TopicId, s
     }
     return name;
   };
-  // The first owner that applies takes the alert (as in the stack's own tree); the route itself
-  // keeps the tier's topics for an alert no owner takes.
-  const ownedBy = (pages: boolean, before: TeamId[], categories = true): Route[] =>
-    owners(settings, { categories }).map(({ team, match }) => ({
-      ...(match.length > 0 ? { matchers: ownerMatchers(match) } : {}),
-      receiver: receiverFor(pages, [...before, team]),
+  // The first owner that applies takes the alert (as in the stack's own tree); the branch itself
+  // keeps its audience's topics for an alert no owner takes.
+  const ownedBy = (b: Branch): Route[] =>
+    b.owners.map(({ team, match }) => ({
+      ...(match.length > 0 ? { matchers: matchersOf(match) } : {}),
+      receiver: receiverFor(b.first.pagerduty, [...b.first.slack, team]),
     }));
-  const routing = settings.notifications.routing;
-  const tiers = SEVERITIES.flatMap((severity) => {
-    const tier = routing.severities[severity];
-    if (!tier) return [];
-    // A paging tier groups by service, as the stack's own PagerDuty route does: one incident per service in trouble.
-    return [{ matchers: [equals(LABELS.severity, severity)], ...(tier.pagerduty ? { group_by: PAGE_GROUP_BY } : {}), receiver: receiverFor(tier.pagerduty, tier.slack), repeat_interval: repeatInterval[severity], routes: ownedBy(tier.pagerduty, tier.slack) }];
-  });
-  const sloTeam = routing.categories.slo ? [routing.categories.slo] : [];
+  // A paging branch groups by service, as the stack's own PagerDuty route does: one incident per service in trouble.
+  const branchRoutes = (b: Branch): Route[] =>
+    b.when.length === 0
+      ? ownedBy(b)
+      : [
+          {
+            matchers: matchersOf(b.when),
+            ...(b.first.pagerduty ? { group_by: PAGE_GROUP_BY } : {}),
+            receiver: receiverFor(b.first.pagerduty, b.first.slack),
+            ...(b.repeatInterval ? { repeat_interval: b.repeatInterval } : {}),
+            routes: ownedBy(b),
+          },
+        ];
+  const plan = routingPlan(settings);
   const route: Route = {
-    receiver: receiverFor(false, routing.defaultTeam ? [routing.defaultTeam] : []),
+    receiver: receiverFor(false, plan.defaultTeam ? [plan.defaultTeam] : []),
     group_by: GROUP_BY,
     group_wait: groupWait,
     group_interval: groupInterval,
     repeat_interval: repeatInterval.info,
-    routes: [
-      { matchers: [equals("alertname", WATCHDOG_ALERT)], receiver: RECEIVERS.watchdog },
-      // Budget-policy decisions never page: the SLO team and the owner, Slack only.
-      { matchers: [POLICY_MATCHER], receiver: receiverFor(false, sloTeam), repeat_interval: repeatInterval.info, routes: ownedBy(false, sloTeam, false) },
-      ...tiers,
-      // Severities without a tier, and unlabelled alerts: owners only.
-      ...ownedBy(false, []),
-    ],
+    routes: [{ matchers: [equals("alertname", WATCHDOG_ALERT)], receiver: RECEIVERS.watchdog }, ...plan.branches.flatMap(branchRoutes)],
   };
   const config = {
     templates: [SNS_TEMPLATE_FILE],
