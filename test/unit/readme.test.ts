@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { SECRET_KEYS, settingsSchema } from "../../settings";
 import { LOCAL_TIMING } from "../../local/local-settings";
@@ -56,6 +57,21 @@ describe("README", () => {
     assert.deepEqual(rows.filter((k) => !known.has(k)), []);
   });
 
+  it("states the schema's default of every setting that has one", () => {
+    const defaults = settingsSchema.parse({ environment: "dev", namePrefix: "x", runbookBaseUrl: "https://e.example", services: [{ name: "svc", plane: "control" }] });
+    const at = (key: string) => key.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), defaults);
+    const wrong: string[] = [];
+    for (const [, key, cell] of reference.matchAll(/^\| `([^`]+)` \| ([^|]*) \|/gm)) {
+      // Per-item keys have no single default; Pulumi.yaml's project data is checked beside it.
+      if (/[[<]/.test(key) || ["environment", "namePrefix", "runbookBaseUrl"].includes(key)) continue;
+      const v = at(key);
+      if (v === undefined || (typeof v === "object" && !Array.isArray(v))) continue;
+      const shown = Array.isArray(v) ? `[${v.join(", ")}]` : String(v);
+      if (!cell.includes(`\`${shown}\``)) wrong.push(`${key}: the schema's default is ${shown}, the README says ${cell.trim()}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+
   it("names the commands that exist", () => {
     const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts);
     for (const m of readme.matchAll(/npm run ([a-z:-]+)/g)) assert.ok(scripts.includes(m[1]), `README names npm run ${m[1]}, which package.json lacks`);
@@ -98,5 +114,20 @@ describe("README", () => {
     for (const [command, names] of Object.entries(flags)) {
       for (const f of names) assert.match(readme, new RegExp(`[\\s\`(\\[]${f}\\b`), `npm run ${command} ${f} is undocumented`);
     }
+  });
+});
+
+describe("Pulumi.yaml descriptions", () => {
+  const project = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { description: string }> };
+
+  it("name every key of each setting, three levels down", () => {
+    const missing: string[] = [];
+    for (const [top, schema] of Object.entries(settingsSchema.shape)) {
+      // e.g. slo.latency[].thresholdSeconds -> latency, thresholdSeconds; map keys (<team>) are no names.
+      const names = keyPaths(schema as z.ZodType, top).flatMap((p) => p.split(".").slice(1, 4).map((k) => k.replace(/\[\]$/, "")).filter((k) => !k.startsWith("<")));
+      const description = project.config[top].description;
+      for (const name of new Set(names)) if (!new RegExp(`\\b${name}\\b`).test(description)) missing.push(`${top}: ${name}`);
+    }
+    assert.deepEqual(missing, []);
   });
 });
