@@ -106,6 +106,42 @@ function keyPolicy(args: AwsAlertingArgs, partition: pulumi.Input<string>, accou
   });
 }
 
+/**
+ * The SecureStrings (the PagerDuty key, each team's Slack webhook), and what each forwarder gets
+ * of them: their names and routing maps keyed by topic ARN (the field SNS hands the Lambda in each
+ * record) in its environment, their ARNs for its role.
+ */
+function forwarderInputs(
+  name: string,
+  args: AwsAlertingArgs,
+  keyArn: pulumi.Output<string>,
+  topicArns: Record<TopicId, pulumi.Output<string>>,
+  opts: pulumi.CustomResourceOptions,
+): { environment: Record<ForwarderKind, Record<string, pulumi.Input<string>>>; parameterArns: Record<ForwarderKind, pulumi.Output<string>[]> } {
+  const { parameters, tags } = args;
+  // Kept secret even if a caller passes a plain value: it must never reach state in plaintext.
+  const secureString = (id: string, parameterName: string, value: pulumi.Input<string>, description: string) =>
+    new aws.ssm.Parameter(`${name}-${id}`, { name: parameterName, type: "SecureString", keyId: keyArn, value: pulumi.secret(value), description, tags }, opts);
+  const pagerdutyKey = secureString("pagerduty-key", parameters.pagerdutyKey, args.pagerdutyKey, "PagerDuty Events API v2 routing key");
+  const webhooks = Object.fromEntries(
+    Object.entries(parameters.slackWebhooks).map(([team, p]) => [team, secureString(`slack-webhook-${team}`, p.name, args.slackWebhooks[team]!, `Slack webhook for ${p.channel}`)]),
+  );
+  const byTopicArn = (entries: [TopicId, pulumi.Input<string>][]) =>
+    pulumi.all(entries.map(([t, v]) => pulumi.all([topicArns[t], v]))).apply((pairs) => JSON.stringify(Object.fromEntries(pairs)));
+  return {
+    environment: {
+      pagerduty: {
+        [ENV.pagerdutyKeyParameter]: pagerdutyKey.name,
+        [ENV.topicSeverities]: byTopicArn(args.forwarders.pagerduty.topics.map((t) => [t, args.topics[t].pagerduty!])),
+      },
+      slack: {
+        [ENV.slackWebhookParameters]: byTopicArn(args.forwarders.slack.topics.map((t) => [t, webhooks[args.topics[t].slack].name])),
+      },
+    },
+    parameterArns: { pagerduty: [pagerdutyKey.arn], slack: Object.values(webhooks).map((p) => p.arn) },
+  };
+}
+
 export class AwsAlerting extends pulumi.ComponentResource {
   readonly topicArns: Record<TopicId, pulumi.Output<string>>;
   readonly keyArn: pulumi.Output<string>;
@@ -114,7 +150,7 @@ export class AwsAlerting extends pulumi.ComponentResource {
   constructor(name: string, args: AwsAlertingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ananta:aws:AwsAlerting", name, {}, opts);
     checkArgs(name, args);
-    const { tags, parameters } = args;
+    const { tags } = args;
     const child = { parent: this };
 
     // The key policy is its own resource: it names the forwarder roles, which are created later.
@@ -127,30 +163,7 @@ export class AwsAlerting extends pulumi.ComponentResource {
 
     for (const spec of args.alarms) metricAlarm(spec, this.topicArns, tags, this);
 
-    // Kept secret even if a caller passes a plain value: it must never reach state in plaintext.
-    const secureString = (id: string, parameterName: string, value: pulumi.Input<string>, description: string) =>
-      new aws.ssm.Parameter(`${name}-${id}`, { name: parameterName, type: "SecureString", keyId: key.arn, value: pulumi.secret(value), description, tags }, child);
-    const pagerdutyKey = secureString("pagerduty-key", parameters.pagerdutyKey, args.pagerdutyKey, "PagerDuty Events API v2 routing key");
-    const webhooks = Object.fromEntries(
-      Object.entries(parameters.slackWebhooks).map(([team, p]) => [team, secureString(`slack-webhook-${team}`, p.name, args.slackWebhooks[team]!, `Slack webhook for ${p.channel}`)]),
-    );
-
-    // Routing maps keyed by topic ARN, the field SNS hands the Lambda in each record.
-    const byTopicArn = (entries: [TopicId, pulumi.Input<string>][]) =>
-      pulumi.all(entries.map(([t, v]) => pulumi.all([this.topicArns[t], v]))).apply((pairs) => JSON.stringify(Object.fromEntries(pairs)));
-    const environment: Record<ForwarderKind, Record<string, pulumi.Input<string>>> = {
-      pagerduty: {
-        [ENV.pagerdutyKeyParameter]: pagerdutyKey.name,
-        [ENV.topicSeverities]: byTopicArn(args.forwarders.pagerduty.topics.map((t) => [t, args.topics[t].pagerduty!])),
-      },
-      slack: {
-        [ENV.slackWebhookParameters]: byTopicArn(args.forwarders.slack.topics.map((t) => [t, webhooks[args.topics[t].slack].name])),
-      },
-    };
-    const parameterArns: Record<ForwarderKind, pulumi.Output<string>[]> = {
-      pagerduty: [pagerdutyKey.arn],
-      slack: Object.values(webhooks).map((p) => p.arn),
-    };
+    const { environment, parameterArns } = forwarderInputs(name, args, key.arn, this.topicArns, child);
     const account = aws.getCallerIdentityOutput({}, child).accountId;
     const partition = aws.getPartitionOutput({}, child).partition;
     // The stack's own alarms (all named <namePrefix>-<environment>-...): the PagerDuty forwarder reads their current state.

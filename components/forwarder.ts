@@ -44,6 +44,32 @@ function checkArgs(name: string, args: ForwarderArgs): void {
   if (problems.length > 0) throw new Error(`Forwarder ${name}: ${problems.join("; ")}`);
 }
 
+/** What the function's role may do: write its own logs, read its parameters, send to its queue, use the key only through those services. */
+function rolePolicy(args: ForwarderArgs, logGroupArn: pulumi.Output<string>, queueArn: pulumi.Output<string>): pulumi.Output<string> {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroupArn}:*` },
+      { Sid: "ReadOwnParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: args.parameterArns },
+      { Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: queueArn },
+      ...(args.alarmArns ? [{ Sid: "ReadStackAlarmStates", Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: args.alarmArns }] : []),
+      {
+        Sid: "UseAlertingKey",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: args.keyArn,
+        Condition: { StringEquals: { "kms:ViaService": args.keyViaServices } },
+      },
+    ],
+  });
+}
+
+/** The function subscribed to one topic, with the permission (scoped to that topic) SNS needs first. */
+function subscribe(id: string, fn: aws.lambda.Function, topicArn: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): void {
+  const permission = new aws.lambda.Permission(`${id}-invoke`, { action: "lambda:InvokeFunction", function: fn.name, principal: "sns.amazonaws.com", sourceArn: topicArn }, opts);
+  new aws.sns.TopicSubscription(`${id}-subscription`, { topic: topicArn, protocol: "lambda", endpoint: fn.arn }, { ...opts, dependsOn: [permission] });
+}
+
 export class Forwarder extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
   readonly roleArn: pulumi.Output<string>;
@@ -69,29 +95,7 @@ export class Forwarder extends pulumi.ComponentResource {
       },
       child,
     );
-    const policy = new aws.iam.RolePolicy(
-      `${name}-policy`,
-      {
-        role: role.name,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-            { Sid: "ReadOwnParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: args.parameterArns },
-            { Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: queue.arn },
-            ...(args.alarmArns ? [{ Sid: "ReadStackAlarmStates", Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: args.alarmArns }] : []),
-            {
-              Sid: "UseAlertingKey",
-              Effect: "Allow",
-              Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-              Resource: args.keyArn,
-              Condition: { StringEquals: { "kms:ViaService": args.keyViaServices } },
-            },
-          ],
-        }),
-      },
-      child,
-    );
+    const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: rolePolicy(args, logGroup.arn, queue.arn) }, child);
     const bundle = bundleLambda(forwarder);
     const fn = new aws.lambda.Function(
       `${name}-function`,
@@ -123,18 +127,7 @@ export class Forwarder extends pulumi.ComponentResource {
       // Lambda checks at creation that the role may send to the destination.
       { ...child, dependsOn: [policy] },
     );
-    for (const topic of args.topics) {
-      const permission = new aws.lambda.Permission(
-        `${name}-${topic}-invoke`,
-        { action: "lambda:InvokeFunction", function: fn.name, principal: "sns.amazonaws.com", sourceArn: args.topicArns[topic] },
-        child,
-      );
-      new aws.sns.TopicSubscription(
-        `${name}-${topic}-subscription`,
-        { topic: args.topicArns[topic], protocol: "lambda", endpoint: fn.arn },
-        { ...child, dependsOn: [permission] },
-      );
-    }
+    for (const topic of args.topics) subscribe(`${name}-${topic}`, fn, args.topicArns[topic], child);
     for (const spec of args.alarms) metricAlarm(spec, args.topicArns, tags, this);
 
     this.functionArn = fn.arn;

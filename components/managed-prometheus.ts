@@ -40,6 +40,24 @@ const ACCOUNT_TOPIC_ACTIONS = [
 /** The shared credentials file the AWS SDK in Prometheus reads (AWS_SHARED_CREDENTIALS_FILE). */
 const credentialsFile = (id: string, secret: string): string => `[default]\naws_access_key_id = ${id}\naws_secret_access_key = ${secret}\n`;
 
+/** A topic's policy: its own account keeps what SNS's default policy gives it, and this workspace's Alertmanager may publish. */
+function topicPolicy(topicArn: pulumi.Input<string>, account: pulumi.Input<string>, workspaceArn: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "TopicOwnerAccount", Effect: "Allow", Principal: { AWS: "*" }, Action: ACCOUNT_TOPIC_ACTIONS, Resource: topicArn, Condition: { StringEquals: { "AWS:SourceOwner": account } } },
+      {
+        Sid: "ThisWorkspacesAlertmanagerPublishes",
+        Effect: "Allow",
+        Principal: { Service: "aps.amazonaws.com" },
+        Action: ["sns:Publish", "sns:GetTopicAttributes"],
+        Resource: topicArn,
+        Condition: { ArnEquals: { "aws:SourceArn": workspaceArn }, StringEquals: { "aws:SourceAccount": account } },
+      },
+    ],
+  });
+}
+
 export class ManagedPrometheus extends pulumi.ComponentResource {
   readonly workspaceId: pulumi.Output<string>;
   readonly workspaceArn: pulumi.Output<string>;
@@ -74,30 +92,7 @@ export class ManagedPrometheus extends pulumi.ComponentResource {
     }
 
     const account = aws.getCallerIdentityOutput({}, child).accountId;
-    const policies = args.topics.map(
-      (t) =>
-        new aws.sns.TopicPolicy(
-          `${name}-${t}-topic-policy`,
-          {
-            arn: topicArns[t],
-            policy: pulumi.jsonStringify({
-              Version: "2012-10-17",
-              Statement: [
-                { Sid: "TopicOwnerAccount", Effect: "Allow", Principal: { AWS: "*" }, Action: ACCOUNT_TOPIC_ACTIONS, Resource: topicArns[t], Condition: { StringEquals: { "AWS:SourceOwner": account } } },
-                {
-                  Sid: "ThisWorkspacesAlertmanagerPublishes",
-                  Effect: "Allow",
-                  Principal: { Service: "aps.amazonaws.com" },
-                  Action: ["sns:Publish", "sns:GetTopicAttributes"],
-                  Resource: topicArns[t],
-                  Condition: { ArnEquals: { "aws:SourceArn": this.workspaceArn }, StringEquals: { "aws:SourceAccount": account } },
-                },
-              ],
-            }),
-          },
-          child,
-        ),
-    );
+    const policies = args.topics.map((t) => new aws.sns.TopicPolicy(`${name}-${t}-topic-policy`, { arn: topicArns[t], policy: topicPolicy(topicArns[t], account, this.workspaceArn) }, child));
     new aws.amp.AlertManagerDefinition(
       `${name}-alertmanager`,
       { workspaceId: this.workspaceId, definition: pulumi.all(topicArns).apply((arns) => args.alertmanagerDefinition(arns)) },

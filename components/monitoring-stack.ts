@@ -13,7 +13,7 @@ import { API_PASSWORD, WEB_CONFIG, webConfig } from "../monitoring/api-auth";
 import type { StackHost } from "../monitoring/hosts";
 import { TLS_FILES, apiScheme } from "../monitoring/tls";
 import { AWS_CREDENTIALS, Configured, FILES, MOUNTS, SECRETS, STAGING, filesOf } from "../monitoring/layout";
-import { stackCertificates } from "./stack-certificates";
+import { type HostCertificate, stackCertificates } from "./stack-certificates";
 import type { HostPlan, MonitoringStackPlan } from "../monitoring/docker/plan";
 import { GRAFANA_ADMIN_PASSWORD, ServiceSpec, SyncSpec, SyncStepSpec, filesDigest, healthcheck, urlOf } from "../monitoring/docker/services";
 
@@ -108,6 +108,30 @@ function configurationOf(synced: Synced[]): pulumi.Output<Record<string, string>
     });
 }
 
+/** The secret files each configured service of a host reads: the API password (and its hash for servers), TLS files, the receivers' secrets, Grafana's password, AMP's credentials. */
+function secretUploads(
+  args: MonitoringStackArgs,
+  api: random.RandomPassword | undefined,
+  certificates: Record<string, HostCertificate>,
+  grafanaAdminPassword: pulumi.Output<string>,
+): (host: StackHost) => Record<Configured, SecretUpload[]> {
+  const apiFiles = (withServer: boolean): SecretUpload[] =>
+    api ? [{ path: API_PASSWORD, content: pulumi.secret(api.result) }, ...(withServer ? [{ path: WEB_CONFIG, content: pulumi.secret(api.bcryptHash.apply(webConfig)) }] : [])] : [];
+  /** The CA for a client; the host's key and certificate too for a server. */
+  const tlsFiles = (host: StackHost, server: boolean): SecretUpload[] => {
+    const c = certificates[host.name];
+    if (!c) return [];
+    return [{ path: `${SECRETS}/${TLS_FILES.ca}`, content: c.ca }, ...(server ? [{ path: `${SECRETS}/${TLS_FILES.cert}`, content: c.cert }, { path: `${SECRETS}/${TLS_FILES.key}`, content: c.key }] : [])];
+  };
+  const receivers = args.alertmanagerSecrets.map((s) => ({ path: `${SECRETS}/${s.file}`, content: pulumi.secret(s.value) }));
+  const remoteWrite = args.remoteWriteCredentials ? [{ path: AWS_CREDENTIALS, content: pulumi.secret(args.remoteWriteCredentials) }] : [];
+  return (host) => ({
+    prometheus: [...apiFiles(true), ...tlsFiles(host, true), ...remoteWrite],
+    alertmanager: [...receivers, ...apiFiles(true), ...tlsFiles(host, true)],
+    grafana: [{ path: GRAFANA_ADMIN_PASSWORD, content: grafanaAdminPassword }, ...apiFiles(false), ...tlsFiles(host, false)],
+  });
+}
+
 export class MonitoringStack extends pulumi.ComponentResource {
   /** The first host's URLs (the only host's, without HA). */
   readonly prometheusUrl: pulumi.Output<string>;
@@ -138,37 +162,11 @@ export class MonitoringStack extends pulumi.ComponentResource {
     // One API user for every replica and peer: clients read the password, servers check its bcrypt hash.
     const api = args.apiAuth ? new random.RandomPassword(`${name}-api-password`, { length: 32, special: false }, { parent: this }) : undefined;
     this.apiPassword = api ? pulumi.secret(api.result) : undefined;
-    const apiFiles = (withServer: boolean): SecretUpload[] =>
-      api
-        ? [{ path: API_PASSWORD, content: pulumi.secret(api.result) }, ...(withServer ? [{ path: WEB_CONFIG, content: pulumi.secret(api.bcryptHash.apply(webConfig)) }] : [])]
-        : [];
     // TLS wherever the APIs need credentials: the password never crosses a network in clear.
     const certificates = api ? stackCertificates(name, hosts, { parent: this }) : {};
     this.apiCaCertificate = api ? Object.values(certificates)[0].ca : undefined;
-    /** The CA for a client; the host's key and certificate too for a server. */
-    const tlsFiles = (host: StackHost, server: boolean): SecretUpload[] => {
-      const c = certificates[host.name];
-      if (!c) return [];
-      return [
-        { path: `${SECRETS}/${TLS_FILES.ca}`, content: c.ca },
-        ...(server
-          ? [
-              { path: `${SECRETS}/${TLS_FILES.cert}`, content: c.cert },
-              { path: `${SECRETS}/${TLS_FILES.key}`, content: c.key },
-            ]
-          : []),
-      ];
-    };
-    const amSecrets = args.alertmanagerSecrets.map((s) => ({ path: `${SECRETS}/${s.file}`, content: pulumi.secret(s.value) }));
-
-    const synced = args.hosts.flatMap((plan) => {
-      const host = plan.host;
-      return hostContainers(hostPrefix(name, host), plan, trees[host.name], {
-        prometheus: [...apiFiles(true), ...tlsFiles(host, true), ...(args.remoteWriteCredentials ? [{ path: AWS_CREDENTIALS, content: pulumi.secret(args.remoteWriteCredentials) }] : [])],
-        alertmanager: [...amSecrets, ...apiFiles(true), ...tlsFiles(host, true)],
-        grafana: [{ path: GRAFANA_ADMIN_PASSWORD, content: this.grafanaAdminPassword }, ...apiFiles(false), ...tlsFiles(host, false)],
-      }, this);
-    });
+    const uploads = secretUploads(args, api, certificates, this.grafanaAdminPassword);
+    const synced = args.hosts.flatMap((plan) => hostContainers(hostPrefix(name, plan.host), plan, trees[plan.host.name], uploads(plan.host), this));
     this.configuration = configurationOf(synced);
 
     const scheme = apiScheme(api !== undefined);

@@ -52,10 +52,8 @@ export interface AlertQuality {
 const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
 const minutes = (e: Episode) => (e.end - e.start) / 60;
 
-export async function alertQuality(api: PrometheusApi, period: ReviewPeriod, noise: NoiseRules = DEFAULT_NOISE): Promise<AlertQuality> {
-  const { start, end } = period;
-  const weeks = (end - start) / (7 * 86_400);
-  const episodes = (await firingEpisodes(api, `alertname!="${WATCHDOG_ALERT}"`, start, end)).sort((a, b) => a.start - b.start);
+/** Per alert, team and severity: firings, pages, short ones and flaps, time to resolve. */
+function alertStats(episodes: Episode[], weeks: number, noise: NoiseRules): AlertStats[] {
   const groups = new Map<string, Episode[]>();
   for (const e of episodes) {
     const team = e.labels[LABELS.team] ?? e.labels[LABELS.plane] ?? "";
@@ -63,7 +61,7 @@ export async function alertQuality(api: PrometheusApi, period: ReviewPeriod, noi
     groups.set(k, [...(groups.get(k) ?? []), e]);
   }
   const seriesKey = (e: Episode) => JSON.stringify(Object.entries(e.labels).sort());
-  const alerts: AlertStats[] = [...groups.entries()].map(([k, es]) => {
+  return [...groups.entries()].map(([k, es]) => {
     const [alertname, team, severity] = JSON.parse(k) as string[];
     const resolved = es.filter((e) => !e.ongoing);
     // A flap: the same series firing again soon after it resolved.
@@ -86,6 +84,25 @@ export async function alertQuality(api: PrometheusApi, period: ReviewPeriod, noi
       meanMinutesToResolve: mean(resolved.map(minutes)),
     };
   });
+}
+
+/** Alertmanager's notifications sent and failed in the period, per integration. */
+async function notificationCounts(api: PrometheusApi, start: number, end: number): Promise<AlertQuality["notifications"]> {
+  const window = `${end - start}s`;
+  const [sent, failed] = await Promise.all(
+    ["alertmanager_notifications_total", "alertmanager_notifications_failed_total"].map((m) => instantQuery(api, `sum by (integration) (increase(${m}[${window}]))`, end)),
+  );
+  const failedBy = new Map(failed.map((f) => [f.labels.integration, f.value]));
+  return sent
+    .map((s) => ({ integration: s.labels.integration, sent: Math.round(s.value), failed: Math.round(failedBy.get(s.labels.integration) ?? 0) }))
+    .sort((a, b) => a.integration.localeCompare(b.integration));
+}
+
+export async function alertQuality(api: PrometheusApi, period: ReviewPeriod, noise: NoiseRules = DEFAULT_NOISE): Promise<AlertQuality> {
+  const { start, end } = period;
+  const weeks = (end - start) / (7 * 86_400);
+  const episodes = (await firingEpisodes(api, `alertname!="${WATCHDOG_ALERT}"`, start, end)).sort((a, b) => a.start - b.start);
+  const alerts = alertStats(episodes, weeks, noise);
   alerts.sort((a, b) => b.firings - a.firings || a.alertname.localeCompare(b.alertname) || a.team.localeCompare(b.team));
 
   const fired = new Set(episodes.map((e) => e.labels.alertname));
@@ -97,15 +114,7 @@ export async function alertQuality(api: PrometheusApi, period: ReviewPeriod, noi
     return done.length > 0 ? [{ severity, resolved: done.length, meanMinutes: mean(done.map(minutes))! }] : [];
   });
 
-  const window = `${end - start}s`;
-  const [sent, failed] = await Promise.all(
-    ["alertmanager_notifications_total", "alertmanager_notifications_failed_total"].map((m) => instantQuery(api, `sum by (integration) (increase(${m}[${window}]))`, end)),
-  );
-  const failedBy = new Map(failed.map((f) => [f.labels.integration, f.value]));
-  const notifications = sent
-    .map((s) => ({ integration: s.labels.integration, sent: Math.round(s.value), failed: Math.round(failedBy.get(s.labels.integration) ?? 0) }))
-    .sort((a, b) => a.integration.localeCompare(b.integration));
-
+  const notifications = await notificationCounts(api, start, end);
   const falsePositives = alerts.reduce((n, a) => n + a.short, 0) / weeks;
   const critical = resolution.find((r) => r.severity === "critical")?.meanMinutes ?? null;
   return {

@@ -61,9 +61,23 @@ interface RuleGroup {
   rules: { name: string; health: string; lastError?: string }[];
 }
 
-export async function doctor(t: DoctorTarget, now = Date.now()): Promise<DoctorRow[]> {
-  const { prometheus: p, alertmanager: am } = t;
-  const rows: Promise<DoctorRow>[] = [
+/** What is wrong with the rule groups: failing rules, groups not evaluated within three intervals (after the first), groups slower than their interval. */
+function ruleGroupProblems(groups: RuleGroup[], upFor: number, now: number): string[] {
+  return groups.flatMap((g) => {
+    const failing = g.rules.filter((r) => r.health === "err");
+    const grace = 3 * g.interval * 1000 + 60_000;
+    const stale = g.lastEvaluation.startsWith("0001-") ? upFor > grace : now - Date.parse(g.lastEvaluation) > grace;
+    return [
+      ...failing.map((r) => `${g.name}: ${r.name} fails: ${r.lastError ?? "error"}`),
+      ...(stale ? [`${g.name}: not evaluated for ${g.lastEvaluation.startsWith("0001-") ? "ever" : `${Math.round((now - Date.parse(g.lastEvaluation)) / 1000)} s`} (interval ${g.interval} s)`] : []),
+      ...(g.evaluationTime > g.interval ? [`${g.name}: takes ${g.evaluationTime.toFixed(1)} s of its ${g.interval} s interval`] : []),
+    ];
+  });
+}
+
+function prometheusChecks(t: DoctorTarget, now: number): Promise<DoctorRow>[] {
+  const p = t.prometheus;
+  return [
     check("Prometheus ready", async () => ({ ok: (await get(p, "/-/ready")).ok, detail: "" })),
     check("Prometheus last configuration reload successful", async () => {
       const [r] = await ownMetric(p, "prometheus_config_last_reload_successful");
@@ -79,16 +93,7 @@ export async function doctor(t: DoctorTarget, now = Date.now()): Promise<DoctorR
       // A group's first evaluation comes up to one interval after Prometheus starts: not yet is not never.
       const [started] = await ownMetric(p, "process_start_time_seconds");
       const upFor = started ? now - started.value * 1000 : Infinity;
-      const problems = data.groups.flatMap((g) => {
-        const failing = g.rules.filter((r) => r.health === "err");
-        const grace = 3 * g.interval * 1000 + 60_000;
-        const stale = g.lastEvaluation.startsWith("0001-") ? upFor > grace : now - Date.parse(g.lastEvaluation) > grace;
-        return [
-          ...failing.map((r) => `${g.name}: ${r.name} fails: ${r.lastError ?? "error"}`),
-          ...(stale ? [`${g.name}: not evaluated for ${g.lastEvaluation.startsWith("0001-") ? "ever" : `${Math.round((now - Date.parse(g.lastEvaluation)) / 1000)} s`} (interval ${g.interval} s)`] : []),
-          ...(g.evaluationTime > g.interval ? [`${g.name}: takes ${g.evaluationTime.toFixed(1)} s of its ${g.interval} s interval`] : []),
-        ];
-      });
+      const problems = ruleGroupProblems(data.groups, upFor, now);
       return { ok: problems.length === 0 && data.groups.length > 0, detail: problems.join("; ") || (data.groups.length === 0 ? "no rule group loaded" : `${data.groups.length} groups`) };
     }),
     ...(t.settings
@@ -100,6 +105,12 @@ export async function doctor(t: DoctorTarget, now = Date.now()): Promise<DoctorR
           }),
         ]
       : []),
+  ];
+}
+
+function alertmanagerChecks(t: DoctorTarget): Promise<DoctorRow>[] {
+  const am = t.alertmanager;
+  return [
     check("Alertmanager ready", async () => ({ ok: (await get(am, "/-/ready")).ok, detail: "" })),
     check("Alertmanager last configuration reload successful", async () => {
       const [r] = await ownMetric(am, "alertmanager_config_last_reload_successful");
@@ -122,5 +133,8 @@ export async function doctor(t: DoctorTarget, now = Date.now()): Promise<DoctorR
       return { ok: alerts.length > 0, detail: alerts.length > 0 ? "" : "Alertmanager holds no Watchdog alert: Prometheus does not reach it, or its rules do not run" };
     }),
   ];
-  return Promise.all(rows);
+}
+
+export async function doctor(t: DoctorTarget, now = Date.now()): Promise<DoctorRow[]> {
+  return Promise.all([...prometheusChecks(t, now), ...alertmanagerChecks(t)]);
 }

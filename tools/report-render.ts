@@ -119,9 +119,10 @@ document.body.dataset.charts = String(drawn);
 document.body.dataset.ready = "true";
 `;
 
-export function renderHtml(r: Report): string {
-  const { review, alerts } = r;
-  const td = (v: string, cls = "") => `<td${cls ? ` class="${cls}"` : ""}>${escapeHtml(v)}</td>`;
+const td = (v: string, cls = "") => `<td${cls ? ` class="${cls}"` : ""}>${escapeHtml(v)}</td>`;
+
+/** The SLO part: attainment and budget per SLO, burn-down charts, incidents, maintenance windows, top consumers. */
+function sloSections(review: Report["review"]): string {
   const sloRows = review.slos
     .map(
       (s) =>
@@ -138,27 +139,7 @@ export function renderHtml(r: Report): string {
   const consumers = topConsumers(review)
     .map((s) => `<li>${escapeHtml(name(s))}: ${percent(1 - (s.budgetRemaining ?? 1))} spent</li>`)
     .join("\n");
-  const alertRows = alerts.alerts
-    .map(
-      (a) =>
-        `<tr>${td(a.alertname)}${td(a.team)}${td(a.severity)}${td(String(a.firings), "num")}${td(a.firingsPerWeek.toFixed(1), "num")}${td(a.pagesPerWeek.toFixed(1), "num")}${td(String(a.short), "num short")}${td(String(a.flaps), "num flaps")}${td(a.meanMinutesToResolve === null ? "n/a" : `${a.meanMinutesToResolve.toFixed(1)} min`, "num")}</tr>`,
-    )
-    .join("\n");
-  const t = alerts.targets;
-  const verdict = (met: boolean | null) => (met === null ? "" : `<span class="${met ? "met" : "missed"}">${met ? "met" : "missed"}</span>`);
-  // The data for the charts, safe inside a script element.
-  const data = JSON.stringify({ policy: review.policy, slos: review.slos.map((s) => ({ burnDown: s.burnDown })) }).replace(/</g, "\\u003c");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>SLO review (${escapeHtml(review.period.name)} to ${escapeHtml(when(review.period.end))})</title>
-<style>${UPLOT.css()}${STYLE}</style>
-</head>
-<body>
-<h1>SLO review</h1>
-<p class="period">${escapeHtml(periodLine(r))}; generated ${escapeHtml(r.generatedAt.toISOString())}</p>
-<h2>SLOs</h2>
+  return `<h2>SLOs</h2>
 <table id="slos"><thead><tr><th>Service</th><th>SLO</th><th>Objective</th><th>Attainment</th><th>Period before</th><th>Budget left</th><th>Policy</th></tr></thead>
 <tbody>
 ${sloRows}
@@ -174,7 +155,20 @@ ${incidentRows ? `<table id="incidents"><thead><tr><th>SLO</th><th>Alert</th><th
 ${maintenanceRows ? `<ul id="maintenance">${maintenanceRows}</ul>` : "<p>None in the period.</p>"}
 <h2>Top budget consumers</h2>
 ${consumers ? `<ol id="consumers">${consumers}</ol>` : "<p>No SLO spent budget.</p>"}
-<h2>Alert quality</h2>
+`;
+}
+
+/** The alert-quality part: the targets, notifications, alerts never fired, and each alert's firings. */
+function alertQualitySection(alerts: Report["alerts"]): string {
+  const alertRows = alerts.alerts
+    .map(
+      (a) =>
+        `<tr>${td(a.alertname)}${td(a.team)}${td(a.severity)}${td(String(a.firings), "num")}${td(a.firingsPerWeek.toFixed(1), "num")}${td(a.pagesPerWeek.toFixed(1), "num")}${td(String(a.short), "num short")}${td(String(a.flaps), "num flaps")}${td(a.meanMinutesToResolve === null ? "n/a" : `${a.meanMinutesToResolve.toFixed(1)} min`, "num")}</tr>`,
+    )
+    .join("\n");
+  const t = alerts.targets;
+  const verdict = (met: boolean | null) => (met === null ? "" : `<span class="${met ? "met" : "missed"}">${met ? "met" : "missed"}</span>`);
+  return `<h2>Alert quality</h2>
 <ul id="targets">
 <li>Noise candidates (resolved within ${alerts.noise.shortSeconds / 60} min): <span class="value">${t.falsePositivesPerWeek.value.toFixed(1)}</span> a week, target under ${t.falsePositivesPerWeek.target}: ${verdict(t.falsePositivesPerWeek.met)}</li>
 <li>Mean time to resolve critical alerts: <span class="value">${t.mttrMinutes.value === null ? "none resolved" : `${t.mttrMinutes.value.toFixed(1)} min`}</span>, target under ${t.mttrMinutes.target} min ${verdict(t.mttrMinutes.met)}</li>
@@ -185,7 +179,24 @@ ${consumers ? `<ol id="consumers">${consumers}</ol>` : "<p>No SLO spent budget.<
 <tbody>
 ${alertRows}
 </tbody></table>
-<script id="report-data" type="application/json">${data}</script>
+`;
+}
+
+export function renderHtml(r: Report): string {
+  const { review, alerts } = r;
+  // The data for the charts, safe inside a script element.
+  const data = JSON.stringify({ policy: review.policy, slos: review.slos.map((s) => ({ burnDown: s.burnDown })) }).replace(/</g, "\\u003c");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>SLO review (${escapeHtml(review.period.name)} to ${escapeHtml(when(review.period.end))})</title>
+<style>${UPLOT.css()}${STYLE}</style>
+</head>
+<body>
+<h1>SLO review</h1>
+<p class="period">${escapeHtml(periodLine(r))}; generated ${escapeHtml(r.generatedAt.toISOString())}</p>
+${sloSections(review)}${alertQualitySection(alerts)}<script id="report-data" type="application/json">${data}</script>
 <script>${UPLOT.js()}</script>
 <script>${CHARTS}</script>
 </body>

@@ -73,6 +73,46 @@ function notificationFields(n: Notification): LogFields {
   }
 }
 
+/** One SNS record parsed and forwarded; false when it was not delivered (logged with the reason). */
+async function forwardRecord<C>(spec: ForwarderSpec<C>, record: unknown, index: number, deps: Omit<ForwardDeps<C>, "log">, rlog: Logger): Promise<boolean> {
+  let notification: Notification;
+  try {
+    notification = parseRecord(record);
+  } catch (error) {
+    rlog.error("record cannot be forwarded: it carries no SNS message", { record: index, ...errorFields(error) });
+    return false;
+  }
+  const nlog = rlog.with({ record: index, ...notificationFields(notification) });
+  if (notification.kind === "message" && notification.problems.length > 0) {
+    nlog.warn(`message looks like ${notification.lookedLike} but cannot be read as one; forwarding it as a plain message`, { problems: notification.problems });
+  }
+  try {
+    const outcome = await spec.forward(notification, { ...deps, log: nlog });
+    if ("skipped" in outcome) nlog.info("not forwarded", { reason: outcome.skipped });
+    else nlog.info("delivered", { status: outcome.delivered.status, attempts: outcome.delivered.attempts });
+    return true;
+  } catch (error) {
+    nlog.error("delivery failed", errorFields(error));
+    return false;
+  }
+}
+
+/** Delivers with the cached secret; when the receiver rejects it, once more with the value SSM holds now (a rotated key). */
+function retryingWithFreshSecret<C>(store: SecretStore, deadline: Deadline, rlog: Logger): ForwardDeps<C>["withSecret"] {
+  return async (parameter, rejected, deliver) => {
+    const first = await store.get(parameter, deadline.signal);
+    try {
+      return await deliver(first);
+    } catch (error) {
+      if (!(error instanceof DeliveryError) || !rejected(error.failure)) throw error;
+      const fresh = await store.refresh(parameter, deadline.signal);
+      if (fresh === first) throw error;
+      rlog.info("the receiver rejected the credential; delivering again with the value SSM holds now", { parameter, status: "status" in error.failure ? error.failure.status : undefined });
+      return deliver(fresh);
+    }
+  };
+}
+
 export function createForwarder<C>(spec: ForwarderSpec<C>, options: ForwarderOptions = {}): Handler {
   const log = createLogger(options.logSink).with({ forwarder: spec.name });
   const env = options.env ?? process.env;
@@ -81,29 +121,6 @@ export function createForwarder<C>(spec: ForwarderSpec<C>, options: ForwarderOpt
   let alarms: AlarmStateReader | undefined;
   const random = options.random ?? Math.random;
   let config: C | undefined;
-
-  async function forwardRecord(record: unknown, index: number, deps: Omit<ForwardDeps<C>, "log">, rlog: Logger): Promise<boolean> {
-    let notification: Notification;
-    try {
-      notification = parseRecord(record);
-    } catch (error) {
-      rlog.error("record cannot be forwarded: it carries no SNS message", { record: index, ...errorFields(error) });
-      return false;
-    }
-    const nlog = rlog.with({ record: index, ...notificationFields(notification) });
-    if (notification.kind === "message" && notification.problems.length > 0) {
-      nlog.warn(`message looks like ${notification.lookedLike} but cannot be read as one; forwarding it as a plain message`, { problems: notification.problems });
-    }
-    try {
-      const outcome = await spec.forward(notification, { ...deps, log: nlog });
-      if ("skipped" in outcome) nlog.info("not forwarded", { reason: outcome.skipped });
-      else nlog.info("delivered", { status: outcome.delivered.status, attempts: outcome.delivered.attempts });
-      return true;
-    } catch (error) {
-      nlog.error("delivery failed", errorFields(error));
-      return false;
-    }
-  }
 
   return async (event, context) => {
     const rlog = log.with({ requestId: context.awsRequestId });
@@ -131,19 +148,7 @@ export function createForwarder<C>(spec: ForwarderSpec<C>, options: ForwarderOpt
       throw new UndeliveredError(`configuration is invalid; ${records.length} record(s) not delivered`);
     }
     const deadline = deadlineIn(context.getRemainingTimeInMillis() - tuning.safetyMarginMs);
-    const store = secrets!;
-    const withSecret: ForwardDeps<C>["withSecret"] = async (parameter, rejected, deliver) => {
-      const first = await store.get(parameter, deadline.signal);
-      try {
-        return await deliver(first);
-      } catch (error) {
-        if (!(error instanceof DeliveryError) || !rejected(error.failure)) throw error;
-        const fresh = await store.refresh(parameter, deadline.signal);
-        if (fresh === first) throw error;
-        rlog.info("the receiver rejected the credential; delivering again with the value SSM holds now", { parameter, status: "status" in error.failure ? error.failure.status : undefined });
-        return deliver(fresh);
-      }
-    };
+    const withSecret = retryingWithFreshSecret<C>(secrets!, deadline, rlog);
     const alarmState = async (alarmName: string) => {
       try {
         return await (alarms ??= cloudWatchAlarmReader(process.env, tuning.requestTimeoutMs))(alarmName, deadline.signal);
@@ -153,8 +158,8 @@ export function createForwarder<C>(spec: ForwarderSpec<C>, options: ForwarderOpt
         return undefined;
       }
     };
-    const deps = { config, secrets: store, deadline, withSecret, alarmState, post: (url: string, body: unknown) => postJson(url, body, deadline, { tuning, random, fetch: options.fetch }) };
-    const delivered = await Promise.all(records.map((r, i) => forwardRecord(r, i, deps, rlog)));
+    const deps = { config, secrets: secrets!, deadline, withSecret, alarmState, post: (url: string, body: unknown) => postJson(url, body, deadline, { tuning, random, fetch: options.fetch }) };
+    const delivered = await Promise.all(records.map((r, i) => forwardRecord(spec, r, i, deps, rlog)));
     const failed = delivered.flatMap((ok, i) => (ok ? [] : [i]));
     if (failed.length > 0) {
       rlog.error("invocation failed: some records were not delivered; Lambda retries the event, then dead-letters it", { failedRecords: failed, records: records.length });

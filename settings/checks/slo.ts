@@ -40,50 +40,79 @@ function knownTiers({ s, problem }: CheckContext, path: PropertyKey[], tiers: Re
   }
 }
 
+/** A burn threshold at or above 100% errors can never be crossed: refuse it rather than stay silent. */
+function reachable({ s, problem }: CheckContext, path: PropertyKey[], objective: number, days: number | undefined): void {
+  const budget = (100 - objective) / 100;
+  for (const kind of ["page", "ticket"] as const) {
+    s.slo.alerting[kind].forEach((p, j) => {
+      const factor = burnFactor(p, days ?? s.slo.periodDays);
+      if (factor * budget >= 1) {
+        problem("slo", path, objective, `leaves a budget of ${Number((budget * 100).toPrecision(6))}%, and slo.alerting.${kind}[${j}] fires at ${Number(factor.toPrecision(6))}x that: more than every event failing, so it could never fire; raise the objective or lower that condition's budgetPercent`);
+      }
+    });
+  }
+}
+
+/** A latency SLI's selector: label matchers of its histogram, nothing more. */
+function latencySelector({ problem }: CheckContext, path: PropertyKey[], metric: string, matchers: string | undefined): void {
+  if (matchers === undefined) return;
+  const selector = `${metric}_bucket{${matchers}}`;
+  const why = promqlProblem(selector) ?? (isSelectorOnly(selector) ? undefined : "is more than one selector");
+  if (why) problem("slo", path, matchers, `must be label matchers such as method="GET"; ${selector} ${why}`);
+}
+
+/** An events SLO's queries: {{window}} only as a range, and PromQL of an SLI's shape for every raw window. */
+function eventsQueries({ s, problem }: CheckContext, at: PropertyKey[], e: EventsSlo): void {
+  for (const field of ["errors", "total"] as const) {
+    const query = e[field];
+    if (!hasWindow(query)) {
+      problem("slo", [...at, field], query, "must contain {{window}} (or {{.window}}) where the rate window goes, e.g. sum(rate(x[{{window}}]))");
+      continue;
+    }
+    if (!windowsInRanges(query)) {
+      problem("slo", [...at, field], query, "must use {{window}} only as a range, e.g. rate(x[{{window}}]); elsewhere it becomes a literal 5m");
+      continue;
+    }
+    for (const w of rawWindows(s)) {
+      const why = promqlProblem(instantiate(query, w)) ?? sliShapeProblem(instantiate(query, w));
+      if (why) {
+        problem("slo", [...at, field], query, `${why} once {{window}} is ${w}`);
+        break;
+      }
+    }
+  }
+}
+
 /** Each SLO of a service: a unique name (its slo label), valid PromQL for every window, a threshold the histogram has. */
 function serviceSlos(c: CheckContext, svc: RawSettings["services"][number], i: number): void {
   const { s, problem } = c;
   const own = svc.slo;
-  if (own?.availability) {
-    knownTiers(c, ["services", i, "slo", "availability"], own.availability.tiers);
-    calendarPeriod(c, ["services", i, "slo", "availability"], own.availability);
-  }
   const names = new Map<string, string>();
-  const named = (path: PropertyKey[], n: string) => {
-    const first = names.get(n);
-    if (first) problem("slo", path, n, `duplicates the SLO name of ${first}; SLO names (the slo label) must be unique per service`);
-    else names.set(n, bareKey(path));
+  /**
+   * Every SLO of the service: uniquely named, with an objective its alerts can reach; one it sets
+   * itself (not the stack's slo.*, checked once) also with known tiers and a valid period.
+   */
+  const eachSlo = (at: PropertyKey[], slo: PeriodSetting & { name?: string; objective: number; tiers?: Record<string, unknown> }, itsOwn = true) => {
+    if (slo.name !== undefined) {
+      const first = names.get(slo.name);
+      if (first) problem("slo", [...at, "name"], slo.name, `duplicates the SLO name of ${first}; SLO names (the slo label) must be unique per service`);
+      else names.set(slo.name, bareKey([...at, "name"]));
+    }
+    if (itsOwn) {
+      knownTiers(c, at, slo.tiers);
+      calendarPeriod(c, at, slo);
+    }
+    reachable(c, [...at, "objective"], slo.objective, periodDaysOf(slo));
   };
   const availability = own?.availability ?? s.slo.availability;
   if (availability !== false) names.set("availability", own?.availability ? `services[${i}].slo.availability` : "slo.availability");
-  // A burn threshold at or above 100% errors can never be crossed: refuse it rather than stay silent.
-  const reachable = (path: PropertyKey[], objective: number, days: number | undefined) => {
-    const budget = (100 - objective) / 100;
-    for (const kind of ["page", "ticket"] as const) {
-      s.slo.alerting[kind].forEach((p, j) => {
-        const factor = burnFactor(p, days ?? s.slo.periodDays);
-        if (factor * budget >= 1) {
-          problem("slo", path, objective, `leaves a budget of ${Number((budget * 100).toPrecision(6))}%, and slo.alerting.${kind}[${j}] fires at ${Number(factor.toPrecision(6))}x that: more than every event failing, so it could never fire; raise the objective or lower that condition's budgetPercent`);
-        }
-      });
-    }
-  };
-  if (availability !== false) reachable(own?.availability ? ["services", i, "slo", "availability", "objective"] : ["slo", "availability", "objective"], availability.objective, periodDaysOf(availability));
+  if (availability !== false) eachSlo(own?.availability ? ["services", i, "slo", "availability"] : ["slo", "availability"], availability, Boolean(own?.availability));
   const latencyPath = own?.latency ? ["services", i, "slo", "latency"] : ["slo", "latency"];
   (own?.latency ?? s.slo.latency).forEach((l, j) => {
     const at = [...latencyPath, j];
-    named([...at, "name"], l.name);
-    if (own?.latency) {
-      knownTiers(c, at, l.tiers);
-      calendarPeriod(c, at, l);
-    }
-    reachable([...at, "objective"], l.objective, periodDaysOf(l));
+    eachSlo(at, l, Boolean(own?.latency));
     const metric = l.metric ?? svc.metrics.duration;
-    if (l.selector !== undefined) {
-      const selector = `${metric}_bucket{${l.selector}}`;
-      const why = promqlProblem(selector) ?? (isSelectorOnly(selector) ? undefined : "is more than one selector");
-      if (why) problem("slo", [...at, "selector"], l.selector, `must be label matchers such as method="GET"; ${selector} ${why}`);
-    }
+    latencySelector(c, [...at, "selector"], metric, l.selector);
     const buckets = l.buckets ?? (l.metric === undefined ? svc.metrics.durationBuckets : undefined);
     if (buckets && !buckets.some((b) => Math.abs(b - l.thresholdSeconds) < 1e-9)) {
       problem("slo", [...at, "thresholdSeconds"], l.thresholdSeconds, `must be a bucket boundary of ${metric} (buckets: ${buckets.join(", ")}): the SLI counts the events of the bucket at the threshold`);
@@ -91,40 +120,13 @@ function serviceSlos(c: CheckContext, svc: RawSettings["services"][number], i: n
   });
   (own?.timeslices ?? []).forEach((t, j) => {
     const at = ["services", i, "slo", "timeslices", j];
-    named([...at, "name"], t.name);
-    knownTiers(c, at, t.tiers);
-    calendarPeriod(c, at, t);
-    reachable([...at, "objective"], t.objective, periodDaysOf(t));
-    if ("latency" in t.good && t.good.latency.selector !== undefined) {
-      const selector = `${t.good.latency.metric ?? svc.metrics.duration}_bucket{${t.good.latency.selector}}`;
-      const why = promqlProblem(selector) ?? (isSelectorOnly(selector) ? undefined : "is more than one selector");
-      if (why) problem("slo", [...at, "good", "latency", "selector"], t.good.latency.selector, `must be label matchers such as method="GET"; ${selector} ${why}`);
-    }
+    eachSlo(at, t);
+    if ("latency" in t.good) latencySelector(c, [...at, "good", "latency", "selector"], t.good.latency.metric ?? svc.metrics.duration, t.good.latency.selector);
   });
   (own?.events ?? []).forEach((e: EventsSlo, j) => {
     const at = ["services", i, "slo", "events", j];
-    named([...at, "name"], e.name);
-    knownTiers(c, at, e.tiers);
-    calendarPeriod(c, at, e);
-    reachable([...at, "objective"], e.objective, periodDaysOf(e));
-    for (const field of ["errors", "total"] as const) {
-      const query = e[field];
-      if (!hasWindow(query)) {
-        problem("slo", [...at, field], query, "must contain {{window}} (or {{.window}}) where the rate window goes, e.g. sum(rate(x[{{window}}]))");
-        continue;
-      }
-      if (!windowsInRanges(query)) {
-        problem("slo", [...at, field], query, "must use {{window}} only as a range, e.g. rate(x[{{window}}]); elsewhere it becomes a literal 5m");
-        continue;
-      }
-      for (const w of rawWindows(s)) {
-        const why = promqlProblem(instantiate(query, w)) ?? sliShapeProblem(instantiate(query, w));
-        if (why) {
-          problem("slo", [...at, field], query, `${why} once {{window}} is ${w}`);
-          break;
-        }
-      }
-    }
+    eachSlo(at, e);
+    eventsQueries(c, at, e);
   });
 }
 

@@ -14,18 +14,9 @@ const FIRING = `alertstate="firing", alertname!="${WATCHDOG_ALERT}"`;
 const upSteps = () => steps("red", [[1, "green"]]);
 const anyIsBad = () => steps("green", [[1, "red"]]);
 
-export function alertsOverview(settings: Settings): dashboard.Dashboard {
-  const ids = new PanelIds();
-  const { exporters } = settings.docker;
-  const exporterJobs = [...(exporters.nodeExporter ? [SELF_JOBS.nodeExporter] : []), ...(exporters.cadvisor ? [SELF_JOBS.cadvisor] : [])];
-  const up = (job: string) => `up{job="${job}"}`;
-
-  const b = new dashboard.DashboardBuilder("Alerts overview")
-    .uid(ALERTS_OVERVIEW_UID)
-    .tags(["alerts", settings.environment])
-    .readonly()
-    .time({ from: "now-6h", to: "now" })
-    .refresh("30s")
+/** What fires now and over time. */
+function firingRow(b: dashboard.DashboardBuilder, ids: PanelIds): dashboard.DashboardBuilder {
+  return b
     .withRow(row(ids, "Alerts"))
     .withPanel(
       panel(lastValueStat(), ids, "Firing alerts by severity", { w: 8, h: 6 }, [
@@ -43,8 +34,13 @@ export function alertsOverview(settings: Settings): dashboard.Dashboard {
       panel(new table.PanelBuilder(), ids, "Firing alerts", { w: 24, h: 8 }, [
         { expr: `ALERTS{${FIRING}}`, legend: "{{alertname}}", kind: "table" },
       ]),
-    )
-    .withRow(row(ids, "Alerting pipeline health"))
+    );
+}
+
+/** Whether the alerting path works: the processes up, configuration loaded, rules evaluating, alerts reaching Alertmanager, notifications leaving it. */
+function pipelineRow(b: dashboard.DashboardBuilder, ids: PanelIds, exporterJobs: string[]): dashboard.DashboardBuilder {
+  const up = (job: string) => `up{job="${job}"}`;
+  b.withRow(row(ids, "Alerting pipeline health"))
     .withPanel(
       panel(lastValueStat(), ids, "Prometheus up", { w: 6, h: 5 }, [{ expr: up(SELF_JOBS.prometheus), legend: "{{instance}}", kind: "instant" }]).thresholds(
         upSteps(),
@@ -96,5 +92,18 @@ export function alertsOverview(settings: Settings): dashboard.Dashboard {
       ]).thresholds(upSteps()),
     );
   }
-  return b.build();
+  return b;
+}
+
+export function alertsOverview(settings: Settings): dashboard.Dashboard {
+  const ids = new PanelIds();
+  const { exporters } = settings.docker;
+  const exporterJobs = [...(exporters.nodeExporter ? [SELF_JOBS.nodeExporter] : []), ...(exporters.cadvisor ? [SELF_JOBS.cadvisor] : [])];
+  const b = new dashboard.DashboardBuilder("Alerts overview")
+    .uid(ALERTS_OVERVIEW_UID)
+    .tags(["alerts", settings.environment])
+    .readonly()
+    .time({ from: "now-6h", to: "now" })
+    .refresh("30s");
+  return pipelineRow(firingRow(b, ids), ids, exporterJobs).build();
 }
