@@ -9,7 +9,10 @@
 //    other recorded series, in stages where one rule reads another's.
 // 3. Every rule of every shape queried once at the same instant with stats=all:
 //    totalQueryableSamples is the number of samples it touched; per minute, weighted by its
-//    group's interval. Then each shape's 30-day error ratio against the exact one.
+//    group's interval. Then each shape's 30-day error ratio, read at the instant its rule last
+//    evaluated, against the exact one then.
+// Steps 1-3 run once per evaluation phase (each names the rule groups differently, which moves
+// the instants Prometheus evaluates them at): the errors are over all phases.
 // 4. With --full, the generated rules for 1000 services loaded into Prometheus: how long each rule
 //    group takes to evaluate, as a share of its interval.
 import * as fs from "node:fs";
@@ -22,11 +25,12 @@ import { durationSeconds } from "../../monitoring/duration";
 import { DEFAULT_PLANES, noSecrets, parseSettings, Settings } from "../../settings";
 import { tmpDir } from "../../tools/temporary";
 import { naive, pyrra, pyrraInput, pyrraPerformance, Shape, sloth, slothInput } from "./peers";
-import { Prometheus } from "./prometheus";
+import { BackfillRule, Prometheus } from "./prometheus";
 import { exactRatio, serviceTraffic, ServiceTraffic } from "./traffic";
 
 /** Services of the accuracy and cost comparison, and of the evaluation-time run: --full, or the quick default. */
-const SCALE = { full: { services: 100, large: 1000 }, quick: { services: 10, large: 0 } };
+/** Services compared, services whose rule groups are timed, evaluation phases measured. */
+const SCALE = { full: { services: 100, large: 1000, phases: 2 }, quick: { services: 10, large: 0, phases: 3 } };
 const DAYS = 30;
 const SCRAPE = 60;
 /** Scrapes land this many seconds after each minute, rule evaluations on it. */
@@ -77,6 +81,7 @@ function ours(settings: Settings): Shape {
     groups: groups.map((g) => ({ name: g.name, intervalSeconds: g.interval ? durationSeconds(g.interval) : EVAL, rules: g.rules })),
     // The rule's expression at the measured instant (as the peers' are); one rule covers every service: the service's series.
     periodRatio: (job) => `sum((${period.expr}) and on (service) up{service="${nameOf.get(job)}"})`,
+    periodAt: (job) => `${SLO_SERIES.errorRatio("period")}{service="${nameOf.get(job)}"}`,
   };
 }
 
@@ -109,89 +114,158 @@ function writeCounters(settings: Settings, traffic: ServiceTraffic[], start: num
 
 const pct = (x: number) => `${(x * 100).toPrecision(3)}%`;
 
+interface Row {
+  shape: string;
+  perMinute: number;
+  series: number;
+  meanError: number;
+  maxError: number;
+}
+
+/** A shape's rule group as the bench backfills it: its own name, so its own evaluation offset. */
+const groupId = (shape: Shape, group: string) => `${shape.name.replace(/\W+/g, "-")}-${group}`;
+
+/**
+ * Everything else each shape records, for the last minutes (what its alerts and roll-ups read), in
+ * stages: a rule reading another's series once that one is in the TSDB. The stages of one group
+ * are backfilled as that group, so a rule reads what the group's earlier rules recorded at the
+ * same instant, as in one evaluation.
+ */
+async function backfillRecorded(prom: Prometheus, shapes: Shape[], T: number): Promise<void> {
+  // The period-long inputs are in already.
+  const fullInputs = new Set(["slo:sli_error:ratio_rate5m", "http_requests:increase5m"]);
+  for (const shape of shapes) {
+    const recorded = shape.groups.flatMap((g) =>
+      g.rules
+        .filter((r): r is BackfillRule => typeof r.record === "string" && !fullInputs.has(r.record))
+        .map((rule) => ({ rule, group: g.name, interval: g.intervalSeconds })),
+    );
+    const done = new Set<string>();
+    for (let stage = 0; recorded.some((r) => !done.has(r.rule.record)); stage++) {
+      const pending = new Set(recorded.filter((r) => !done.has(r.rule.record)).map((r) => r.rule.record));
+      const ready = recorded.filter((r) => pending.has(r.rule.record) && ![...pending].some((name) => r.rule.expr.includes(name)));
+      if (ready.length === 0) throw new Error(`${shape.name}: recording rules read each other in a cycle`);
+      for (const group of new Set(ready.map((r) => r.group))) {
+        const rules = ready.filter((r) => r.group === group);
+        await prom.backfill(groupId(shape, group), rules.map((r) => r.rule), rules[0].interval, T - RECENT, T, `-${stage}`);
+      }
+      for (const r of ready) done.add(r.rule.record);
+      await prom.stop();
+      await prom.start();
+    }
+  }
+}
+
+/**
+ * Samples each shape's rules read per minute at T, the series it records per SLO, and its period
+ * ratio's error: read at the instant its rule last evaluated (what anyone reading the recorded
+ * ratio gets), against the exact ratio at that instant.
+ */
+async function measure(prom: Prometheus, shapes: Shape[], jobs: string[], truthAt: (i: number, t: number) => number, T: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const shape of shapes) {
+    let perMinute = 0;
+    let series = 0;
+    for (const g of shape.groups) {
+      for (const r of g.rules) {
+        perMinute += ((await prom.samples(r.expr, T)) * MIN) / g.intervalSeconds;
+        // The series a recording rule writes: one, or one per value of a `by` label (Pyrra's code).
+        if ((r as { record?: string }).record) series += Math.max(1, (await prom.value(`count(${r.expr})`, T)) || 0);
+      }
+    }
+    const errors: number[] = [];
+    for (const [i, job] of jobs.entries()) {
+      const at = await prom.value(`max(timestamp(${shape.periodAt(job)}))`, T);
+      const truth = truthAt(i, at);
+      const got = await prom.value(shape.periodRatio(job), at);
+      errors.push(Math.abs(got - truth) / truth);
+    }
+    rows.push({ shape: shape.name, perMinute, series: series / jobs.length, meanError: errors.reduce((a, b) => a + b, 0) / errors.length, maxError: Math.max(...errors) });
+  }
+  return rows;
+}
+
+function printTable(rows: Row[], services: number, phases: number): void {
+  const me = rows.find((r) => r.shape.startsWith("ours"))!;
+  console.log(`\n${services} services, one availability SLO each, ${DAYS}-day period, scrape ${SCRAPE}s, rule evaluation ${EVAL}s; service 0's last burst ends ${LAST_BURST_END / MIN} min before the measured instant; errors over ${phases} evaluation phases`);
+  console.log("shape                      | samples/min | ours as share | recorded/SLO | 30d ratio error: mean | max");
+  for (const r of rows) {
+    console.log(
+      [r.shape.padEnd(26), String(Math.round(r.perMinute)).padStart(11), pct(me.perMinute / r.perMinute).padStart(13), r.series.toFixed(2).padStart(12), pct(r.meanError).padStart(21), pct(r.maxError).padStart(6)].join(" | "),
+    );
+  }
+}
+
+/** The scene every phase measures: the services' settings, their traffic, and the instant measured. */
+interface Scene {
+  settings: Settings;
+  traffic: ServiceTraffic[];
+  start: number;
+  steps: number;
+  T: number;
+}
+
+/**
+ * One measurement on its own TSDB. Prometheus (and promtool's backfill) evaluates a rule group at
+ * an offset within its interval taken from a hash of the group's name and file, so a period ratio
+ * read from recorded series depends on where those evaluations fall against the traffic's bursts:
+ * each phase names the groups differently, so each evaluates at other instants.
+ */
+async function measurePhase({ settings, traffic, start, steps, T }: Scene, phase: number, log: (m: string) => void): Promise<Row[]> {
+  const jobs = settings.services.map((s) => s.job);
+  const dir = tmpDir("ananta-bench-rules-");
+  const prom = new Prometheus(dir, [], `-phase${phase}`);
+  const interrupted = () => prom.kill();
+  process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
+  try {
+    await prom.backfillOpenMetrics("counters", HISTORY / HOUR, writeCounters(settings, traffic, start));
+    log(`phase ${phase}: backfilled raw counters: ${jobs.length} services × 2 series × ${steps + 1} samples (${DAYS} days + 2h, every ${SCRAPE}s)`);
+
+    // What the peers' rules read over the whole period: Sloth's 5m ratio, Pyrra's 5m increase.
+    await prom.start();
+    const shapes = [naive(jobs, EVAL), sloth(jobs, EVAL), pyrra(jobs, EVAL), pyrraPerformance(jobs, EVAL), ours(settings)];
+    // In the groups that record them, so at those groups' instants.
+    const periodLong = (rules: BackfillRule[], shape: Shape, group: string, interval: number) => prom.backfill(groupId(shape, group), rules, interval, T - HISTORY + 2 * HOUR - HOUR, T, "-period");
+    await periodLong(jobs.map(slothInput), shapes[1], "sloth-sli", EVAL);
+    await periodLong(jobs.map(pyrraInput), shapes[3], "pyrra-increase5m", 150);
+    await prom.stop();
+    await prom.start();
+    log(`phase ${phase}: backfilled the period-long recorded inputs (Sloth's 5m ratio, Pyrra's 5m increase)`);
+
+    await backfillRecorded(prom, shapes, T);
+    log(`phase ${phase}: backfilled each shape's other recorded series for the last minutes`);
+    // The counters' samples at or before an instant, and 30 days before it: the exact events between.
+    const sampleAt = (t: number) => Math.floor((t - start - SCRAPE_PHASE) / SCRAPE);
+    const truthAt = (i: number, t: number) => exactRatio(traffic[i], sampleAt(t), sampleAt(t) - sampleAt(t - DAYS * DAY));
+    return await measure(prom, shapes, jobs, truthAt, T);
+  } finally {
+    await prom.stop();
+    process.removeListener("SIGINT", interrupted).removeListener("SIGTERM", interrupted);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Each shape over every phase: its cost (the same in each), its mean error over services and phases, its largest. */
+function overPhases(phases: Row[][]): Row[] {
+  return phases[0].map((row, k) => {
+    const all = phases.map((rows) => rows[k]);
+    return { ...row, meanError: all.reduce((a, r) => a + r.meanError, 0) / all.length, maxError: Math.max(...all.map((r) => r.maxError)) };
+  });
+}
+
 export async function run({ full }: { full: boolean }): Promise<void> {
-  const { services: BENCH_SERVICES, large: BENCH_LARGE } = full ? SCALE.full : SCALE.quick;
+  const { services: BENCH_SERVICES, large: BENCH_LARGE, phases: PHASES } = full ? SCALE.full : SCALE.quick;
   const t0 = Date.now();
   const log = (msg: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${msg}`);
   const settings = benchSettings(BENCH_SERVICES);
-  const jobs = settings.services.map((s) => s.job);
   const end = Math.floor(Date.now() / 1000 / HOUR) * HOUR - 3 * HOUR;
   const start = end - HISTORY;
   const steps = HISTORY / SCRAPE;
   const T = start + SCRAPE_PHASE + steps * SCRAPE; // the last sample
   const traffic = settings.services.map((_, i) => serviceTraffic(i, steps, SCRAPE, i === 0 ? LAST_BURST_END : undefined));
-  const dir = tmpDir("ananta-bench-rules-");
-  const prom = new Prometheus(dir);
-  const interrupted = () => prom.kill();
-  process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
-  try {
-    await prom.backfillOpenMetrics("counters", HISTORY / HOUR, writeCounters(settings, traffic, start));
-    log(`backfilled raw counters: ${BENCH_SERVICES} services × 2 series × ${steps + 1} samples (${DAYS} days + 2h, every ${SCRAPE}s)`);
-
-    // What the peers' rules read over the whole period: Sloth's 5m ratio, Pyrra's 5m increase.
-    await prom.start();
-    const full = (rules: { record: string; expr: string; labels?: Record<string, string> }[], name: string, interval: number) => prom.backfill(name, rules, interval, T - HISTORY + 2 * HOUR - HOUR, T);
-    await full(jobs.map(slothInput), "sloth-ratio5m", EVAL);
-    await full(jobs.map(pyrraInput), "pyrra-increase5m", 150);
-    await prom.stop();
-    await prom.start();
-    log("backfilled the period-long recorded inputs (Sloth's 5m ratio, Pyrra's 5m increase)");
-
-    const shapes = [naive(jobs, EVAL), sloth(jobs, EVAL), pyrra(jobs, EVAL), pyrraPerformance(jobs, EVAL), ours(settings)];
-    // Everything else each shape records, for the last minutes: what its alerts and roll-ups read.
-    // A rule reading another's series is backfilled once that one is in the TSDB (in stages).
-    const fullInputs = new Set(["slo:sli_error:ratio_rate5m", "http_requests:increase5m"]);
-    for (const shape of shapes) {
-      const recorded = shape.groups.flatMap((g) =>
-        g.rules.filter((r): r is { record: string; expr: string; labels?: Record<string, string> } => typeof r.record === "string" && !fullInputs.has(r.record)).map((rule) => ({ rule, interval: g.intervalSeconds })),
-      );
-      const done = new Set<string>();
-      for (let stage = 0; recorded.some((r) => !done.has(r.rule.record)); stage++) {
-        const pending = new Set(recorded.filter((r) => !done.has(r.rule.record)).map((r) => r.rule.record));
-        const ready = recorded.filter((r) => pending.has(r.rule.record) && ![...pending].some((name) => r.rule.expr.includes(name)));
-        if (ready.length === 0) throw new Error(`${shape.name}: recording rules read each other in a cycle`);
-        for (const interval of new Set(ready.map((r) => r.interval))) {
-          await prom.backfill(`${shape.name.replace(/\W+/g, "-")}-${stage}-${interval}`, ready.filter((r) => r.interval === interval).map((r) => r.rule), interval, T - RECENT, T);
-        }
-        for (const r of ready) done.add(r.rule.record);
-        await prom.stop();
-        await prom.start();
-      }
-    }
-    log("backfilled each shape's other recorded series for the last minutes");
-
-    const rows: { shape: string; perMinute: number; series: number; meanError: number; maxError: number }[] = [];
-    for (const shape of shapes) {
-      let perMinute = 0;
-      let series = 0;
-      for (const g of shape.groups) {
-        for (const r of g.rules) {
-          perMinute += ((await prom.samples(r.expr, T)) * MIN) / g.intervalSeconds;
-          // The series a recording rule writes: one, or one per value of a `by` label (Pyrra's code).
-          if ((r as { record?: string }).record) series += Math.max(1, (await prom.value(`count(${r.expr})`, T)) || 0);
-        }
-      }
-      const errors: number[] = [];
-      for (const [i, job] of jobs.entries()) {
-        const truth = exactRatio(traffic[i], steps, (DAYS * DAY) / SCRAPE);
-        const got = await prom.value(shape.periodRatio(job), T);
-        errors.push(Math.abs(got - truth) / truth);
-      }
-      rows.push({ shape: shape.name, perMinute, series: series / jobs.length, meanError: errors.reduce((a, b) => a + b, 0) / errors.length, maxError: Math.max(...errors) });
-      log(`measured ${shape.name}`);
-    }
-    const me = rows.find((r) => r.shape.startsWith("ours"))!;
-    console.log(`\n${BENCH_SERVICES} services, one availability SLO each, ${DAYS}-day period, scrape ${SCRAPE}s, rule evaluation ${EVAL}s; service 0's last burst ends ${LAST_BURST_END / MIN} min before the measured instant`);
-    console.log("shape                      | samples/min | ours as share | recorded/SLO | 30d ratio error: mean | max");
-    for (const r of rows) {
-      console.log(
-        [r.shape.padEnd(26), String(Math.round(r.perMinute)).padStart(11), pct(me.perMinute / r.perMinute).padStart(13), r.series.toFixed(2).padStart(12), pct(r.meanError).padStart(21), pct(r.maxError).padStart(6)].join(" | "),
-      );
-    }
-  } finally {
-    await prom.stop();
-    process.removeListener("SIGINT", interrupted).removeListener("SIGTERM", interrupted);
-  }
+  const phases: Row[][] = [];
+  for (let p = 0; p < PHASES; p++) phases.push(await measurePhase({ settings, traffic, start, steps, T }, p, log));
+  printTable(overPhases(phases), BENCH_SERVICES, PHASES);
   if (BENCH_LARGE > 0) await evaluationTime(log, BENCH_LARGE);
   else console.log(`\n(quick run: ${BENCH_SERVICES} services and no evaluation-time run; npm run bench -- rules --full compares ${SCALE.full.services} services and times the groups at ${SCALE.full.large}, about 14 minutes)`);
 }

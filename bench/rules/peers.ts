@@ -32,6 +32,8 @@ export interface Shape {
   groups: ShapeGroup[];
   /** Per service: the expression of its 30-day error ratio, as the shape records it. */
   periodRatio(job: string): string;
+  /** Per service: a series the rule recording that ratio writes, whose timestamp is when it last evaluated. */
+  periodAt(job: string): string;
 }
 
 const PERIOD = "30d";
@@ -47,6 +49,7 @@ export function naive(jobs: string[], base: number): Shape {
     name: "naive (raw counters)",
     groups: [{ name: "naive", intervalSeconds: base, rules: jobs.flatMap((j) => [...SLOTH_WINDOWS, PERIOD].map((w) => ({ record: `naive:ratio_rate${w}`, expr: ratioOf(j, w), labels: { job: j } }))) }],
     periodRatio: (job) => ratioOf(job, PERIOD),
+    periodAt: (job) => `naive:ratio_rate${PERIOD}{job="${job}"}`,
   };
 }
 
@@ -86,18 +89,22 @@ export function sloth(jobs: string[], base: number): Shape {
       { name: "sloth-alerts", intervalSeconds: base, rules: alerts },
     ],
     periodRatio: period,
+    periodAt: (job) => `slo:sli_error:ratio_rate${PERIOD}${sel(job)}`,
   };
 }
 
 /** The recorded series Sloth's period rule reads: its 5m ratio, written every cycle (backfilled). */
 export const slothInput = (job: string) => ({ record: "slo:sli_error:ratio_rate5m", expr: ratioOf(job, "5m"), labels: slothLabels(job, "5m") });
 
+/** Pyrra's slo label; the performance mode's differs, so the two shapes' series stay apart in the bench's one TSDB. */
+const pyrraSlo = (job: string, performance: boolean) => `${job}-availability${performance ? "-performance" : ""}`;
+
 function pyrraShape(jobs: string[], base: number, performance: boolean): Shape {
-  const sel = (job: string, code = "") => `{job="${job}",slo="${job}-availability"${code}}`;
+  const sel = (job: string, code = "") => `{job="${job}",slo="${pyrraSlo(job, performance)}"${code}}`;
   /** The period's increase as the shape computes it, of all requests or of the error codes. */
   const increaseOf = (j: string, code = "") =>
     performance ? `sum_over_time(http_requests:increase5m${sel(j, code)}[${PERIOD}]) / 2` : `increase(http_requests_total{job="${j}"${code}}[${PERIOD}])`;
-  const labels = (j: string) => ({ job: j, slo: `${j}-availability` });
+  const labels = (j: string) => ({ job: j, slo: pyrraSlo(j, performance) });
   const increase = jobs.map((j) => ({ record: "http_requests:increase30d", expr: `sum by (code) (${increaseOf(j)})`, labels: labels(j) }));
   const burn = jobs.flatMap((j) => PYRRA_WINDOWS.map((w) => ({ record: `http_requests:burnrate${w}`, expr: ratioOf(j, w), labels: labels(j) })));
   const alerts = jobs.flatMap((j) =>
@@ -125,6 +132,7 @@ function pyrraShape(jobs: string[], base: number, performance: boolean): Shape {
     ],
     // The ratio the increase rule records, from what it reads.
     periodRatio: (j) => `sum(${increaseOf(j, ',code=~"5.."')}) / sum(${increaseOf(j)})`,
+    periodAt: (j) => `http_requests:increase${PERIOD}${sel(j)}`,
   };
 }
 
@@ -132,4 +140,4 @@ export const pyrra = (jobs: string[], base: number) => pyrraShape(jobs, base, fa
 export const pyrraPerformance = (jobs: string[], base: number) => pyrraShape(jobs, base, true);
 
 /** What Pyrra's performance mode records every 2m30s and sums over the period (backfilled). */
-export const pyrraInput = (job: string) => ({ record: "http_requests:increase5m", expr: `sum by (code) (increase(http_requests_total{job="${job}"}[5m]))`, labels: { job, slo: `${job}-availability` } });
+export const pyrraInput = (job: string) => ({ record: "http_requests:increase5m", expr: `sum by (code) (increase(http_requests_total{job="${job}"}[5m]))`, labels: { job, slo: pyrraSlo(job, true) } });

@@ -7,9 +7,9 @@ import { stringify } from "yaml";
 import { freePorts, LOOPBACK } from "../../local/ports";
 import { findBinary, ManagedProcess } from "../../local/processes";
 
-export function exec(bin: string, args: string[]): Promise<void> {
+export function exec(bin: string, args: string[], cwd?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const p = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
+    const p = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"], cwd });
     let stderr = "";
     p.stderr.on("data", (d) => (stderr += d));
     p.on("error", reject);
@@ -29,6 +29,8 @@ export class Prometheus {
   constructor(
     private readonly dir: string,
     private readonly ruleFiles: string[] = [],
+    /** Appended to every backfilled group's name: another name, another evaluation offset. */
+    private readonly groupSuffix = "",
   ) {}
 
   get tsdb(): string {
@@ -100,13 +102,20 @@ export class Prometheus {
   }
 
   /** Records `rules` every `interval` seconds over [from, to] with promtool, into this TSDB (stop and start to load them). */
-  async backfill(name: string, rules: BackfillRule[], interval: number, from: number, to: number): Promise<void> {
-    const file = path.join(this.dir, `${name}.rules.yml`);
-    fs.writeFileSync(file, stringify({ groups: [{ name, interval: `${interval}s`, rules }] }, { lineWidth: 0 }));
-    const out = path.join(this.dir, `blocks-${name}`);
+  /**
+   * Backfills what a rule group records from `from` to `to`. promtool evaluates a group at the
+   * offset Prometheus would, hashed from its name and file: the parts of one group (rules reading
+   * what earlier ones recorded, backfilled in stages) share both, so each part is evaluated at the
+   * instants the whole group would be, and reads what the earlier parts recorded at those instants.
+   */
+  async backfill(group: string, rules: BackfillRule[], interval: number, from: number, to: number, part = ""): Promise<void> {
+    // Relative to the folder, so the offset is the same in every run.
+    const file = `${group}.rules.yml`;
+    fs.writeFileSync(path.join(this.dir, file), stringify({ groups: [{ name: `${group}${this.groupSuffix}`, interval: `${interval}s`, rules }] }, { lineWidth: 0 }));
+    const out = path.join(this.dir, `blocks-${group}${part}`);
     // promtool reads one range query per block: within the API's 11,000 points per series.
     const block = `--max-block-duration=${Math.max(1, Math.floor((10_000 * interval) / 3600))}h`;
-    await exec("promtool", ["tsdb", "create-blocks-from", "rules", `--url=${this.url}`, `--start=${from}`, `--end=${to}`, `--eval-interval=${interval}s`, `--output-dir=${out}`, block, "--quiet", file]);
+    await exec("promtool", ["tsdb", "create-blocks-from", "rules", `--url=${this.url}`, `--start=${from}`, `--end=${to}`, `--eval-interval=${interval}s`, `--output-dir=${out}`, block, "--quiet", file], this.dir);
     for (const block of fs.readdirSync(out)) fs.renameSync(path.join(out, block), path.join(this.tsdb, block));
     fs.rmSync(out, { recursive: true, force: true });
   }
