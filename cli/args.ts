@@ -12,6 +12,12 @@ export const stackOptions = {
 } as const satisfies ParseArgsConfig["options"];
 
 /** The stack file named by --config, or Pulumi.<--stack>.yaml at the project root. */
+/** How a command reaches APIs behind the stack's credentials (HA, or a non-loopback bindAddress). */
+export const apiOptions = {
+  "password-file": { type: "string" },
+  "ca-file": { type: "string" },
+} as const satisfies ParseArgsConfig["options"];
+
 export function stackFilePath(values: { stack?: string; config?: string }): string {
   if (values.config) return path.resolve(values.config);
   if (values.stack) {

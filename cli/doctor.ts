@@ -3,7 +3,7 @@
 import { API_USER } from "../monitoring/api-auth";
 import { doctor } from "../tools/doctor";
 import { accessFrom } from "../tools/prometheus-api";
-import { UsageError, parseArgs, runMain, settingsFromArgs, stackOptions } from "./args";
+import { UsageError, parseArgs, runMain, settingsFromArgs, apiOptions, stackOptions } from "./args";
 
 const USAGE = "npm run doctor -- --prometheus <url> --alertmanager <url> [--stack <name> | --config <file>] [--password-file <file>] [--ca-file <file>]";
 
@@ -25,7 +25,7 @@ firing. Exits 1 on any failure, 0 when everything passes.
 `;
 
 runMain(USAGE, async (argv) => {
-  const { values } = parseArgs({ args: argv, options: { prometheus: { type: "string" }, alertmanager: { type: "string" }, "password-file": { type: "string" }, "ca-file": { type: "string" }, ...stackOptions }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { prometheus: { type: "string" }, alertmanager: { type: "string" }, ...apiOptions, ...stackOptions }, strict: true });
   if (!values.prometheus || !values.alertmanager) throw new UsageError("--prometheus and --alertmanager are required");
   const access = accessFrom(values, API_USER);
   const settings = values.stack || values.config ? settingsFromArgs(values) : undefined;

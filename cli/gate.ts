@@ -3,7 +3,7 @@
 import { API_USER } from "../monitoring/api-auth";
 import { Budget, CHANGES, Change, GATE_EXIT, Policy, budgetQuery, decide } from "../tools/budget-gate";
 import { PrometheusUnreachable, accessFrom, instantQuery } from "../tools/prometheus-api";
-import { UsageError, parseArgs, runMain, settingsFromArgs, stackOptions } from "./args";
+import { UsageError, parseArgs, runMain, settingsFromArgs, apiOptions, stackOptions } from "./args";
 
 const USAGE =
   "npm run gate -- --prometheus <url> --service <name> [--change normal|critical] [--stack <name> | --config <file> | --freeze 25 --stop 10] [--on-unknown fail|allow] [--override <reason>] [--password-file <file>] [--ca-file <file>]";
@@ -51,8 +51,7 @@ runMain(USAGE, async (argv) => {
       stop: { type: "string" },
       "on-unknown": { type: "string", default: "fail" },
       override: { type: "string" },
-      "password-file": { type: "string" },
-      "ca-file": { type: "string" },
+      ...apiOptions,
       ...stackOptions,
     },
     strict: true,

@@ -8,7 +8,7 @@ import { PrometheusUnreachable, accessFrom } from "../tools/prometheus-api";
 import { SLO_SERIES } from "../monitoring/conventions";
 import { renderHtml, renderMarkdown, type Report } from "../tools/report-render";
 import { type BudgetPolicy, PERIODS, type PeriodName, reviewPeriod, sloReview } from "../tools/slo-review";
-import { UsageError, parseArgs, runMain, settingsFromArgs, stackOptions } from "./args";
+import { UsageError, parseArgs, runMain, settingsFromArgs, apiOptions, stackOptions } from "./args";
 
 const USAGE =
   "npm run report -- --prometheus <url> [--period 7d|30d|month] [--out <dir>] [--at <time>] [--stack <name> | --config <file>] [--short <minutes>] [--password-file <file>] [--ca-file <file>]";
@@ -48,8 +48,7 @@ runMain(
         out: { type: "string", default: "slo-review" },
         at: { type: "string" },
         short: { type: "string" },
-        "password-file": { type: "string" },
-        "ca-file": { type: "string" },
+        ...apiOptions,
         ...stackOptions,
       },
       strict: true,

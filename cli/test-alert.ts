@@ -7,7 +7,7 @@ import { AlertInputError, alertState, postAlerts, testAlert } from "../local/ale
 import { PrometheusUnreachable, accessFrom } from "../tools/prometheus-api";
 import { readPipelineState } from "../local/pipeline-state";
 import { loadStackFile, type Settings } from "../settings";
-import { ROOT, UsageError, parseArgs, runMain, stackFilePath, stackOptions } from "./args";
+import { ROOT, UsageError, parseArgs, runMain, stackFilePath, apiOptions, stackOptions } from "./args";
 import { LOCAL_DIR } from "./local-dir";
 
 const USAGE =
@@ -63,8 +63,7 @@ runMain(USAGE, async (argv) => {
       alertname: { type: "string" },
       summary: { type: "string" },
       minutes: { type: "string" },
-      "password-file": { type: "string" },
-      "ca-file": { type: "string" },
+      ...apiOptions,
       ...stackOptions,
     },
     strict: true,

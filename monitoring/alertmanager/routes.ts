@@ -69,16 +69,19 @@ export const PAGE_GROUP_BY = [LABELS.plane, LABELS.service];
  */
 export const watchdogRepeat = (every: string): string => `${Math.max(1, Math.floor(durationSeconds(every) * 0.9))}s`;
 
-export function routingTree(settings: Settings): Route {
+/** The root route's grouping and timing, on the stack's tree and AMP's alike. */
+export function rootGrouping(settings: Settings): Pick<Route, "group_by" | "group_wait" | "group_interval" | "repeat_interval"> {
   const { groupWait, groupInterval, repeatInterval } = settings.alertmanager;
+  return { group_by: GROUP_BY, group_wait: groupWait, group_interval: groupInterval, repeat_interval: repeatInterval.info };
+}
+
+export function routingTree(settings: Settings): Route {
+  const { repeatInterval } = settings.alertmanager;
   const plan = routingPlan(settings);
   return {
     // Never used: the default team's owner route takes every alert the others leave.
     receiver: teamReceivers(plan, plan.defaultTeam ?? "")[0] ?? RECEIVERS.watchdog,
-    group_by: GROUP_BY,
-    group_wait: groupWait,
-    group_interval: groupInterval,
-    repeat_interval: repeatInterval.info,
+    ...rootGrouping(settings),
     routes: [
       {
         matchers: [equals("alertname", WATCHDOG_ALERT)],

@@ -14,7 +14,7 @@ import { RECEIVERS, WATCHDOG_ALERT } from "../conventions";
 import { burnTiers } from "../slo/windows";
 import { inhibitRules } from "../alertmanager/inhibitions";
 import { equals } from "../alertmanager/matchers";
-import { GROUP_BY, PAGE_GROUP_BY, matchersOf, type Route } from "../alertmanager/routes";
+import { PAGE_GROUP_BY, matchersOf, rootGrouping, type Route } from "../alertmanager/routes";
 import { type Branch, routingPlan } from "../alertmanager/routing-plan";
 import { use } from "../alertmanager/templates";
 import { SNS_TEMPLATE, SNS_TEMPLATE_FILE, SNS_TEMPLATE_TEXT } from "./message";
@@ -58,7 +58,6 @@ export interface AmpAlertmanager {
 
 /** The configuration, for the stack's topic ARNs and the region AMP signs its SNS calls for. */
 export function ampAlertmanager(settings: Settings, topicArns: Record<TopicId, string>, region: string): AmpAlertmanager {
-  const { groupWait, groupInterval, repeatInterval } = settings.alertmanager;
   // The Watchdog's receiver has no integration: AMP has only SNS, and a dead man's switch needs its own path.
   const receivers = new Map<string, SnsReceiver>([[RECEIVERS.watchdog, { name: RECEIVERS.watchdog }]]);
   const receiverFor = (pages: boolean, teams: TeamId[]): string => {
@@ -101,10 +100,7 @@ export function ampAlertmanager(settings: Settings, topicArns: Record<TopicId, s
   const plan = routingPlan(settings);
   const route: Route = {
     receiver: receiverFor(false, plan.defaultTeam ? [plan.defaultTeam] : []),
-    group_by: GROUP_BY,
-    group_wait: groupWait,
-    group_interval: groupInterval,
-    repeat_interval: repeatInterval.info,
+    ...rootGrouping(settings),
     routes: [{ matchers: [equals("alertname", WATCHDOG_ALERT)], receiver: RECEIVERS.watchdog }, ...plan.branches.flatMap(branchRoutes)],
   };
   const config = {
