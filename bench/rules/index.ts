@@ -267,7 +267,7 @@ export async function run({ full }: { full: boolean }): Promise<void> {
   for (let p = 0; p < PHASES; p++) phases.push(await measurePhase({ settings, traffic, start, steps, T }, p, log));
   printTable(overPhases(phases), BENCH_SERVICES, PHASES);
   if (BENCH_LARGE > 0) await evaluationTime(log, BENCH_LARGE);
-  else console.log(`\n(quick run: ${BENCH_SERVICES} services and no evaluation-time run; npm run bench -- rules --full compares ${SCALE.full.services} services and times the groups at ${SCALE.full.large}, about 14 minutes)`);
+  else console.log(`\n(quick run: ${BENCH_SERVICES} services and no evaluation-time run; npm run bench -- rules --full compares ${SCALE.full.services} services and times the groups at ${SCALE.full.large}, about 25 minutes)`);
 }
 
 /** Scrape interval of the evaluation-time run's history: 31 days of 1000 services, kept small. */
