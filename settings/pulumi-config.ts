@@ -17,7 +17,7 @@ export interface SecretValues {
 export function secretOf(secrets: SecretValues, key: string): pulumi.Output<string> | undefined {
   const [root, team] = key.split(".");
   if (root === "slackWebhooks") return team === undefined ? undefined : secrets.slackWebhooks[team];
-  return (SECRET_KEYS as readonly string[]).includes(root) && root !== "slackWebhooks" ? secrets[root as Exclude<SecretKey, "slackWebhooks">] : undefined;
+  return (SECRET_KEYS as readonly string[]).includes(root) ? secrets[root as Exclude<SecretKey, "slackWebhooks">] : undefined;
 }
 
 const parseValue = (text: string): unknown => {

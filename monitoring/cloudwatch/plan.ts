@@ -48,7 +48,7 @@ export interface AwsAlertingPlan {
 /** The tags every AWS resource of the stack carries. */
 export const awsTags = (settings: Settings): Record<string, string> => ({ ...settings.aws.tags, Environment: settings.environment, ManagedBy: "pulumi" });
 
-export function forwarderPlan(settings: Settings, forwarder: Forwarder): ForwarderPlan {
+function forwarderPlan(settings: Settings, forwarder: Forwarder): ForwarderPlan {
   return {
     forwarder,
     names: forwarderNames(settings, forwarder),
