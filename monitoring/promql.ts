@@ -1,5 +1,7 @@
 // The PromQL toolkit every generator uses (SLO rules, service alerts, validation): string
-// literals, regex escaping, selectors, safe ratios and numbers without binary noise.
+// literals, regex escaping, selectors, offsets and subquery ranges, safe ratios and numbers
+// without binary noise.
+import { durationOf } from "./duration";
 
 /** A PromQL string literal (label values and job names may hold quotes or backslashes). */
 export const quote = (v: string): string => JSON.stringify(v);
@@ -28,3 +30,13 @@ export const ratioOf = (percent: number): number => Number((percent / 100).toPre
 
 /** A number for an expression or a threshold, without binary noise (14.4, not 14.399999999999999). */
 export const num = (n: number): number => Number(n.toPrecision(12));
+
+/** ` offset <offset>`, or nothing. */
+export const offsetOf = (offset?: string): string => (offset ? ` offset ${offset}` : "");
+
+/**
+ * The subquery range of the `step` grid points inside a window of `seconds` (ending `offset`
+ * ago): a second short of the window, so a point on its start, which ends the step before it,
+ * is not read.
+ */
+export const stepsWithin = (seconds: number, step: string, offset?: string): string => `[${durationOf(seconds - 1)}:${step}]${offsetOf(offset)}`;

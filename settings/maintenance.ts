@@ -19,6 +19,7 @@ export interface MaintenanceWindow {
   weekly?: { starts: number[]; seconds: number };
 }
 
+const OFF_THE_GRID = "must be on a quarter hour (:00, :15, :30 or :45): the history is read on a 15-minute grid";
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const FIXED = /^([+-])(\d{2}):(\d{2})$/;
 
@@ -58,7 +59,7 @@ export function zoneOffset(zone: string): { seconds: number } | { problem: strin
 function instant(text: string): { seconds: number } | { problem: string } {
   const ms = RFC3339.test(text) ? Date.parse(text) : NaN;
   if (Number.isNaN(ms)) return { problem: "must be an RFC 3339 instant with its zone, such as 2026-12-13T22:00:00Z or 2026-12-13T23:00:00+01:00" };
-  if ((ms / 1000) % QUARTER_HOUR !== 0) return { problem: "must be on a quarter hour (:00, :15, :30 or :45): the history is read on a 15-minute grid" };
+  if ((ms / 1000) % QUARTER_HOUR !== 0) return { problem: OFF_THE_GRID };
   return { seconds: ms / 1000 };
 }
 
@@ -82,7 +83,7 @@ export function normalise(m: Maintenance): { window: MaintenanceWindow } | { pro
   const zone = zoneOffset(w.timeZone);
   if ("problem" in zone) problems.push({ field: ["weekly", "timeZone"], value: w.timeZone, message: zone.problem });
   const [hh, mm] = w.start.split(":").map(Number);
-  if (mm % 15 !== 0) problems.push({ field: ["weekly", "start"], value: w.start, message: "must be on a quarter hour (:00, :15, :30 or :45): the history is read on a 15-minute grid" });
+  if (mm % 15 !== 0) problems.push({ field: ["weekly", "start"], value: w.start, message: OFF_THE_GRID });
   const seconds = durationSeconds(w.duration);
   if (seconds <= 0 || seconds % QUARTER_HOUR !== 0 || seconds >= WEEK) problems.push({ field: ["weekly", "duration"], value: w.duration, message: "must be a whole number of quarter hours, shorter than a week, such as 2h or 45m" });
   if (problems.length > 0 || !("seconds" in zone)) return { problems };

@@ -93,17 +93,17 @@ export interface Episode {
   ongoing: boolean;
 }
 
+/** Episodes of each series of a query being present, minute by minute. */
+async function episodes(api: PrometheusApi, query: string, start: number, end: number): Promise<Episode[]> {
+  return (await rangeQuery(api, query, start, end, EPISODE_STEP)).flatMap((s) => episodesOf(s, end));
+}
+
 /**
  * Firing episodes of the alerts a selector matches, at one-minute resolution: an alert fires in
  * a minute when ALERTS has a firing sample in it (max_over_time, so backfilled history without
  * staleness markers reads the same as live history). The window is a second under the step, so
  * each sample counts in one minute only; rules evaluated at least once a minute leave no gaps.
  */
-/** Episodes of each series of a query being present, minute by minute. */
-async function episodes(api: PrometheusApi, query: string, start: number, end: number): Promise<Episode[]> {
-  return (await rangeQuery(api, query, start, end, EPISODE_STEP)).flatMap((s) => episodesOf(s, end));
-}
-
 export function firingEpisodes(api: PrometheusApi, selector: string, start: number, end: number): Promise<Episode[]> {
   // The tiers of a burn-rate alert that fire together are one incident (Alertmanager mutes the slower ones).
   return episodes(api, `max without (${LABELS.burnTier}) (max_over_time(ALERTS{alertstate="firing"${selector ? `, ${selector}` : ""}}[${EPISODE_STEP - 1}s]))`, start, end);

@@ -176,6 +176,7 @@ async function measure(prom: Prometheus, shapes: Shape[], jobs: string[], truthA
     const errors: number[] = [];
     for (const [i, job] of jobs.entries()) {
       const at = await prom.value(`max(timestamp(${shape.periodAt(job)}))`, T);
+      if (Number.isNaN(at)) throw new Error(`${shape.name}: no recorded ${shape.periodAt(job)} at the measured instant`);
       const truth = truthAt(i, at);
       const got = await prom.value(shape.periodRatio(job), at);
       errors.push(Math.abs(got - truth) / truth);

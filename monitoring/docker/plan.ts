@@ -29,7 +29,7 @@ export function monitoringStackPlan(settings: Settings): MonitoringStackPlan {
   return {
     hosts: stackHosts(settings).map((host) => {
       const services = serviceSpecs(settings, host);
-      const syncs = Object.fromEntries(services.flatMap((s) => (s.config ? [[s.config, syncSpec(settings, s.config, host)]] : [])));
+      const syncs = Object.fromEntries(services.flatMap((s) => (s.config ? [[s.config, syncSpec(settings, { ...s, config: s.config })]] : [])));
       return { host, services, syncs };
     }),
     alertmanager: !settings.aws.amp.enabled,

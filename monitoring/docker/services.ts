@@ -237,9 +237,9 @@ export interface SyncSpec {
   reload: SyncStepSpec;
 }
 
-/** The one-shot containers that check a service's new files and make them live (monitoring/sync.ts). */
-export function syncSpec(settings: Settings, service: Configured, host: StackHost = stackHosts(settings)[0]): SyncSpec {
-  const spec = serviceSpecs(settings, host).find((s) => s.config === service)!;
+/** The one-shot containers that check the new files of a container that reads them, and make them live (monitoring/sync.ts). */
+export function syncSpec(settings: Settings, spec: ServiceSpec & { config: Configured }): SyncSpec {
+  const service = spec.config;
   const step = (image: string, script: string): SyncStepSpec => ({ image, user: "0:0", entrypoint: ["/bin/sh", "-c"], command: [script] });
   const tls = spec.apiAuth === true;
   return {

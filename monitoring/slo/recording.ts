@@ -6,7 +6,7 @@ import { WEEK, type Calendar, type Plane, type Settings } from "../../settings";
 import { LABELS, SLO_SERIES } from "../conventions";
 import { durationOf, durationSeconds } from "../duration";
 import { Slo, agg, on, sliSeries } from "./objectives";
-import { safeRatio, selector } from "../promql";
+import { safeRatio, selector, stepsWithin } from "../promql";
 import { RecordingRule } from "./rule-types";
 import { AGE_STEP, COARSE_STEP, FINE_STEP, RAW_STEP, SEAM, SLOT, isFine, periodWindow, recordedWindows } from "./windows";
 import { inWindows, SINCE_MONDAY } from "../maintenance";
@@ -47,7 +47,7 @@ export function rawRules(settings: Settings, slos: Slo[]): RecordingRule[] {
  */
 const sampled = (slo: Slo, rate: (w: string) => string, window: string, step: string) => {
   const [w, s] = [durationSeconds(window), durationSeconds(step)];
-  return `last_over_time((${sliSeries(slo, rate(`${durationOf(w + 1)}:${step}`))})[${durationOf(s - 1)}:${step}]) * ${w}`;
+  return `last_over_time((${sliSeries(slo, rate(`${durationOf(w + 1)}:${step}`))})${stepsWithin(s, step)}) * ${w}`;
 };
 
 /**
@@ -74,8 +74,7 @@ function edges(slo: Slo, kind: "bad" | "all", step: string, from: string, to?: s
  * SLO's series where there were none.
  */
 function inMaintenance(slo: Slo, kind: "bad" | "all", window: string, step: string, offset?: string): string {
-  // A second short of the window, so a grid point on its start (the step before it) is not read.
-  const range = `[${durationOf(durationSeconds(window) - 1)}:${step}]${offset ? ` offset ${offset}` : ""}`;
+  const range = stepsWithin(durationSeconds(window), step, offset);
   return `sum_over_time((${sliSeries(slo, slo.sli.stepEvents(kind, step))} * scalar(${inWindows(slo.maintenance)}))${range}) or ${on(slo)} ${zeros(slo)}`;
 }
 
@@ -113,7 +112,7 @@ function calendarEvents(slo: Slo, kind: "bad" | "all"): string {
   const odd = `scalar(${periodIndex(c, -1)} % 2)`;
   const current = `scalar(${periodIndex(c, 0)} % 2)`;
   const part = (days: number, offset?: string) => {
-    const range = `[${durationOf(days * 86_400 - 1)}:${step}]${offset ? ` offset ${offset}` : ""}`;
+    const range = stepsWithin(days * 86_400, step, offset);
     const all = orZero(`sum_over_time((${steps})${range})`);
     const oddOnes = orZero(`sum_over_time((${steps} * ${odd})${range})`);
     return `(${current} * ${oddOnes} + (1 - ${current}) * (${all} - ${on(slo)} ${oddOnes}))`;

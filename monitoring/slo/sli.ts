@@ -4,8 +4,8 @@
 import type { ResolvedService } from "../../settings";
 import { instantiate } from "../../settings/promql";
 import { LABELS } from "../conventions";
-import { durationOf, durationSeconds } from "../duration";
-import { escapeRegex, ratioOf, selector } from "../promql";
+import { durationSeconds } from "../duration";
+import { escapeRegex, offsetOf, ratioOf, selector, stepsWithin } from "../promql";
 
 export interface Sli {
   /** Per-second rate of bad events over `window` (ending `offset` ago), one series per job for HTTP SLIs. */
@@ -51,7 +51,6 @@ export const servicesTarget = (services: readonly ResolvedService[]): SliTarget 
   by: [LABELS.service, LABELS.plane, LABELS.team],
 });
 
-const offsetOf = (offset?: string) => (offset ? ` offset ${offset}` : "");
 const range = (window: string, offset?: string) => `[${window}]${offsetOf(offset)}`;
 /** Per-second rate of a selector over a window, summed by the target's labels. */
 const rateOf = (t: SliTarget) => (series: string, window: string, offset?: string) => `sum by (${t.by.join(", ")}) (rate(${series}${range(window, offset)}))`;
@@ -149,8 +148,8 @@ export function timesliceSli(
   // A slice is bad when its condition failed or the target was down at its end; every slice of a scraped target counts.
   const bad = `(${failing}) or on (${by}) group by (${by}) (${up} == 0)`;
   const all = `group by (${by}) (${up})`;
-  // The slices ending inside the window: a second short of it, so one on its start is not read.
-  const count = (expr: string, w: string) => `count_over_time((${expr})[${durationOf(durationSeconds(w) - 1)}:${t.slice}])`;
+  // The slices ending inside the window.
+  const count = (expr: string, w: string) => `count_over_time((${expr})${stepsWithin(durationSeconds(w), t.slice)})`;
   const rate = (expr: string, w: string) => `${count(expr, w)} / ${durationSeconds(w)}`;
   const noOffset = (o?: string) => {
     if (o) throw new Error("time-slice SLIs take no offset");

@@ -9,8 +9,7 @@ import { CONFIGURED } from "../../monitoring/layout";
 import { hostTrees, ruleFiles } from "../../monitoring/files";
 import { ampAlertmanager, ampAlertmanagerDefinition, offlineTopicArns } from "../../monitoring/amp/alertmanager";
 import { ruleNamespaces } from "../../monitoring/amp/rule-namespaces";
-import { stackHosts } from "../../monitoring/hosts";
-import { serviceSpecs, syncSpec } from "../../monitoring/docker/services";
+import { monitoringStackPlan } from "../../monitoring/docker/plan";
 import { parseSettings, readStackFile, Settings } from "../../settings";
 import { PROD_SECRETS, ProgramOptions, isWrappedSecret, resourceTreeOf, stackFile } from "../helpers/pulumi-program";
 
@@ -63,10 +62,10 @@ function generated(settings: Settings): Record<string, string> {
     const root = host === "" ? "files" : `files/${host}`;
     for (const [file, content] of Object.entries(tree)) out[`${root}/${file}`] = content;
   }
+  // What MonitoringStack is given: each host's containers and their sync steps.
   const containers = Object.fromEntries(
-    stackHosts(settings).map((h) => {
-      const specs = serviceSpecs(settings, h);
-      const syncs = CONFIGURED.filter((c) => specs.some((s) => s.config === c)).map((c) => syncSpec(settings, c, h));
+    monitoringStackPlan(settings).hosts.map(({ host: h, services: specs, syncs: byService }) => {
+      const syncs = CONFIGURED.flatMap((c) => byService[c] ?? []);
       // The scripts as files of their own (a change reads as a diff of shell), named in the spec.
       const script = (service: string, step: "stage" | "reload", command: string[]) => {
         const file = `sync/${h.name || "default"}/${service}.${step}.sh`;
